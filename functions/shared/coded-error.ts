@@ -1,0 +1,42 @@
+/**
+ * Base of every error this project throws on purpose. `code` is stable (scripts, alarms, the CLI's
+ * exit codes and tests depend on it); `message` names what is wrong and never carries a credential,
+ * token, signature or secret value. Extra fields go through `details` so that loggers which print
+ * enumerable fields (Powertools' formatError does) only ever see what was chosen to be safe.
+ */
+export abstract class CodedError<Code extends string = string> extends Error {
+  abstract readonly code: Code;
+  /** Whether trying again later (same input) can succeed. */
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, string | number | boolean>>;
+
+  protected constructor(
+    message: string,
+    options: {
+      retryable?: boolean;
+      details?: Record<string, string | number | boolean | undefined>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+    this.details = Object.freeze(dropUndefined(options.details ?? {}));
+  }
+
+  toJSON(): { name: string; code: string; message: string; retryable: boolean; details: Record<string, unknown> } {
+    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable, details: { ...this.details } };
+  }
+}
+
+function dropUndefined(
+  record: Record<string, string | number | boolean | undefined>,
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+export function isCodedError(error: unknown): error is CodedError {
+  return error instanceof CodedError;
+}

@@ -1,0 +1,85 @@
+import type { TokenGrant } from '../faspay/token-response.js';
+import { TokenDocumentError } from './errors.js';
+
+/**
+ * The JSON stored in the SSM parameter. Consumers may cache `accessToken` until `refreshAt`; it is
+ * unusable from `expiresAt` on.
+ */
+export interface TokenDocument {
+  readonly accessToken: string;
+  /** When the token request was sent: the conservative start of the token's life. */
+  readonly issuedAt: Date;
+  /** `issuedAt` + Faspay's `expired_in`. */
+  readonly expiresAt: Date;
+  /** When the refresher intends to replace the token; never after `expiresAt`. */
+  readonly refreshAt: Date;
+}
+
+/**
+ * Builds the document for a fresh grant. `refreshAt` is `refreshBeforeExpirySeconds` before expiry,
+ * but never earlier than half the lifetime: a margin longer than the token's life would otherwise
+ * make every scheduled run refresh again.
+ */
+export function createTokenDocument(
+  grant: TokenGrant,
+  requestedAt: Date,
+  refreshBeforeExpirySeconds: number,
+): TokenDocument {
+  const lifetimeMs = grant.expiresInSeconds * 1000;
+  const marginMs = Math.min(refreshBeforeExpirySeconds * 1000, Math.floor(lifetimeMs / 2));
+  const issuedAt = new Date(Math.floor(requestedAt.getTime() / 1000) * 1000);
+  const expiresAt = new Date(issuedAt.getTime() + lifetimeMs);
+  return { accessToken: grant.accessToken, issuedAt, expiresAt, refreshAt: new Date(expiresAt.getTime() - marginMs) };
+}
+
+export function serializeTokenDocument(document: TokenDocument): string {
+  return JSON.stringify({
+    accessToken: document.accessToken,
+    issuedAt: document.issuedAt.toISOString(),
+    expiresAt: document.expiresAt.toISOString(),
+    refreshAt: document.refreshAt.toISOString(),
+  });
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** Parses the stored text strictly; throws {@link TokenDocumentError} naming what is wrong. */
+export function parseTokenDocument(text: string): TokenDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TokenDocumentError('the token document is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TokenDocumentError('the token document is not a JSON object');
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.accessToken !== 'string' || record.accessToken.length === 0) {
+    throw new TokenDocumentError('the token document has no accessToken string');
+  }
+  const issuedAt = parseInstant(record, 'issuedAt');
+  const expiresAt = parseInstant(record, 'expiresAt');
+  const refreshAt = parseInstant(record, 'refreshAt');
+  if (!(issuedAt <= refreshAt && refreshAt <= expiresAt && issuedAt < expiresAt)) {
+    throw new TokenDocumentError('the token document times are out of order (expected issuedAt <= refreshAt <= expiresAt)');
+  }
+  return { accessToken: record.accessToken, issuedAt, expiresAt, refreshAt };
+}
+
+function parseInstant(record: Record<string, unknown>, field: 'issuedAt' | 'expiresAt' | 'refreshAt'): Date {
+  const text = record[field];
+  if (typeof text !== 'string' || !ISO_UTC.test(text)) {
+    throw new TokenDocumentError(`the token document's ${field} is not an ISO-8601 UTC time`);
+  }
+  const instant = new Date(text);
+  if (Number.isNaN(instant.getTime())) {
+    throw new TokenDocumentError(`the token document's ${field} is not a valid time`);
+  }
+  return instant;
+}
+
+/** Whole seconds of life left at `now` (0 once expired). */
+export function remainingLifetimeSeconds(document: TokenDocument, now: Date): number {
+  return Math.max(0, Math.floor((document.expiresAt.getTime() - now.getTime()) / 1000));
+}

@@ -40,3 +40,20 @@ function dropUndefined(
 export function isCodedError(error: unknown): error is CodedError {
   return error instanceof CodedError;
 }
+
+/**
+ * Wraps something thrown that is not one of ours (a bug, an SDK surprise). Only the error's class
+ * name is kept: an arbitrary message could carry anything, including a request it failed on.
+ */
+export class UnexpectedError extends CodedError<'INTERNAL_ERROR'> {
+  readonly code = 'INTERNAL_ERROR' as const;
+
+  constructor(what: string, thrown: unknown) {
+    const name = thrown instanceof Error && /^[A-Za-z]{1,60}$/.test(thrown.name) ? thrown.name : typeof thrown;
+    super(`unexpected ${name} while ${what}`, { details: { thrownName: name } });
+  }
+}
+
+export function asCodedError(thrown: unknown, what: string): CodedError {
+  return isCodedError(thrown) ? thrown : new UnexpectedError(what, thrown);
+}

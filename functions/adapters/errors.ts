@@ -1,0 +1,38 @@
+import { CodedError } from '../shared/coded-error.js';
+
+export type AwsAdapterErrorCode = 'CREDENTIALS_UNAVAILABLE' | 'PARAMETER_READ_FAILED' | 'PARAMETER_WRITE_FAILED';
+
+/** Throttling and server-side faults are worth another try; denial and missing resources are not. */
+const RETRYABLE_AWS_ERRORS = new Set([
+  'ThrottlingException',
+  'TooManyUpdates',
+  'InternalServerError',
+  'InternalServiceError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'TimeoutError',
+]);
+
+/**
+ * An AWS call failed. Carries the AWS error name (`ResourceNotFoundException`, `AccessDeniedException`,
+ * ...) and never the SDK error object itself, whose fields may echo request parameters.
+ */
+export class AwsAdapterError extends CodedError<AwsAdapterErrorCode> {
+  readonly code: AwsAdapterErrorCode;
+  readonly awsErrorName: string;
+
+  constructor(code: AwsAdapterErrorCode, message: string, awsErrorName: string) {
+    super(`${message}: ${awsErrorName}`, {
+      retryable: RETRYABLE_AWS_ERRORS.has(awsErrorName),
+      details: { awsErrorName },
+    });
+    this.code = code;
+    this.awsErrorName = awsErrorName;
+  }
+}
+
+export function awsErrorName(error: unknown): string {
+  if (error instanceof Error && typeof error.name === 'string' && /^[A-Za-z.]{1,80}$/.test(error.name)) return error.name;
+  return 'UnknownError';
+}

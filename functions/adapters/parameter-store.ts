@@ -1,0 +1,83 @@
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { AwsAdapterError, awsErrorName } from './errors.js';
+
+/** The raw stored value with its metadata; parsing it is the caller's business. */
+export interface StoredRecord {
+  readonly value: string;
+  readonly version: number;
+  readonly lastModified?: Date;
+}
+
+/** Where the token document lives. */
+export interface TokenStore {
+  /** The current value, or undefined when nothing is stored yet. */
+  read(): Promise<StoredRecord | undefined>;
+  /** Replaces the value; resolves to the new version. */
+  write(value: string): Promise<{ version: number }>;
+}
+
+export interface SsmTokenStoreOptions {
+  readonly parameterName: string;
+  /** KMS key for the SecureString. @default - the AWS managed key alias/aws/ssm */
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * The token parameter in SSM Parameter Store: a Standard-tier SecureString the function creates and
+ * overwrites itself (CloudFormation cannot own a SecureString). Versions are never labelled, so the
+ * 100-version history can always roll over.
+ */
+export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOptions): TokenStore {
+  const name = options.parameterName;
+  return {
+    async read() {
+      try {
+        const answer = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+        const parameter = answer.Parameter;
+        if (parameter?.Value === undefined || parameter.Version === undefined) return undefined;
+        return { value: parameter.Value, version: parameter.Version, lastModified: parameter.LastModifiedDate };
+      } catch (error) {
+        if (awsErrorName(error) === 'ParameterNotFound') return undefined;
+        throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, awsErrorName(error));
+      }
+    },
+    async write(value) {
+      try {
+        const answer = await client.send(
+          new PutParameterCommand({
+            Name: name,
+            Value: value,
+            Type: 'SecureString',
+            Tier: 'Standard',
+            Overwrite: true,
+            ...(options.kmsKeyId === undefined ? {} : { KeyId: options.kmsKeyId }),
+          }),
+        );
+        if (answer.Version === undefined) {
+          throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `SSM did not return a version for "${name}"`, 'MissingVersion');
+        }
+        return { version: answer.Version };
+      } catch (error) {
+        if (error instanceof AwsAdapterError) throw error;
+        throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot write the token parameter "${name}"`, awsErrorName(error));
+      }
+    },
+  };
+}
+
+/** A store in memory (local runs, tests, benchmarks). */
+export function createMemoryTokenStore(clock: () => Date = () => new Date()): TokenStore & { clear(): void } {
+  let current: StoredRecord | undefined;
+  return {
+    async read() {
+      return current;
+    },
+    async write(value) {
+      current = { value, version: (current?.version ?? 0) + 1, lastModified: clock() };
+      return { version: current.version };
+    },
+    clear() {
+      current = undefined;
+    },
+  };
+}

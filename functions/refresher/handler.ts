@@ -1,0 +1,57 @@
+import type { Context } from 'aws-lambda';
+import { asCodedError, type CodedError } from '../shared/coded-error.js';
+import { createContainer, type Container } from './container.js';
+import { EventError } from './errors.js';
+import { parseRefreshEvent } from './event.js';
+import { createLogger, errorFields, reportOutcome } from './observability.js';
+import type { RefreshBudget, RefreshSummary } from './refresh.js';
+
+const logger = createLogger();
+
+/** Built at cold start; a configuration error is kept and reported by every invocation. */
+const container: Container | CodedError = (() => {
+  try {
+    return createContainer(process.env, logger);
+  } catch (error) {
+    return asCodedError(error, 'reading the configuration');
+  }
+})();
+
+/** Used when the handler is called without a Lambda context (scripts, tests). */
+const DEFAULT_BUDGET_MS = 60_000;
+
+/**
+ * Lambda entry point. Scheduled runs refresh only when due; `{"force": true}` refreshes now.
+ * Resolves to a summary (never the token); rejects with a coded error on any failure, after which
+ * the stored token is exactly what it was.
+ */
+export async function handler(event: unknown, context?: Context): Promise<RefreshSummary> {
+  if (!('refresher' in container)) {
+    logger.error('configuration invalid', { outcome: 'failed', ...errorFields(container) });
+    throw container;
+  }
+  if (context !== undefined) container.logger.addContext(context);
+  let request;
+  try {
+    request = parseRefreshEvent(event);
+  } catch (error) {
+    const coded = asCodedError(error, 'reading the event');
+    container.logger.error('event rejected', { outcome: 'failed', ...errorFields(coded) });
+    throw coded;
+  }
+  const result = await container.refresher.refresh(request, budgetOf(context));
+  reportOutcome(container.logger, container.metrics, request, result);
+  if (!result.ok) throw result.error;
+  return result.summary;
+}
+
+function budgetOf(context: Context | undefined): RefreshBudget {
+  if (context === undefined) {
+    const deadline = Date.now() + DEFAULT_BUDGET_MS;
+    return { remainingTimeMs: () => deadline - Date.now() };
+  }
+  if (typeof context.getRemainingTimeInMillis !== 'function') {
+    throw new EventError('the Lambda context has no getRemainingTimeInMillis(): pass the context Lambda gives, or none');
+  }
+  return { remainingTimeMs: () => context.getRemainingTimeInMillis() };
+}

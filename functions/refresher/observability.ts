@@ -1,0 +1,67 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CodedError } from '../shared/coded-error.js';
+import type { RefreshRequest } from './event.js';
+import type { RefreshResult, RetryNotice } from './refresh.js';
+
+export const SERVICE_NAME = 'faspay-token-refresher';
+export const METRICS_NAMESPACE = 'FaspaySendMe';
+
+/** Metric names the stack's alarms depend on. */
+export const METRIC = {
+  remainingLifetime: 'TokenRemainingLifetime',
+  refreshed: 'TokenRefreshed',
+  failed: 'TokenRefreshFailed',
+} as const;
+
+export function createLogger(): Logger {
+  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+}
+
+/** Dimensions: `service` (added by Powertools) and `TokenParameter`, so several deployments can share an account. */
+export function createMetrics(tokenParameterName: string): Metrics {
+  return new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+    defaultDimensions: { TokenParameter: tokenParameterName },
+  });
+}
+
+/** The fields of a coded error that are safe to log (they were built to be). */
+export function errorFields(error: CodedError): Record<string, unknown> {
+  return { errorCode: error.code, errorMessage: error.message, retryable: error.retryable, ...error.details };
+}
+
+/** One log line and one set of metrics per outcome. */
+export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
+  const trace = {
+    trigger: request.trigger,
+    force: request.force,
+    ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
+    ...(request.executionId === undefined ? {} : { executionId: request.executionId }),
+    attempts: result.attempts,
+    tokenRemainingSeconds: result.tokenRemainingSeconds,
+  };
+  if (result.ok) {
+    logger.info(result.summary.refreshed ? 'token refreshed' : 'token refresh skipped', {
+      outcome: result.summary.refreshed ? 'refreshed' : 'skipped',
+      ...result.summary,
+      ...trace,
+    });
+  } else {
+    logger.error('token refresh failed', {
+      outcome: 'failed',
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...errorFields(result.error),
+      ...trace,
+    });
+  }
+  metrics.addMetric(METRIC.remainingLifetime, MetricUnit.Seconds, result.tokenRemainingSeconds);
+  metrics.addMetric(METRIC.refreshed, MetricUnit.Count, result.ok && result.summary.refreshed ? 1 : 0);
+  metrics.addMetric(METRIC.failed, MetricUnit.Count, result.ok ? 0 : 1);
+  metrics.publishStoredMetrics();
+}
+
+export function reportRetry(logger: Logger, notice: RetryNotice): void {
+  logger.warn('token request failed, retrying', { attempt: notice.attempt, delayMs: notice.delayMs, ...errorFields(notice.error) });
+}

@@ -1,0 +1,162 @@
+import { Duration } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { Node } from 'constructs';
+import { InfraConfigError } from './errors.js';
+import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
+
+/**
+ * The stack's configuration, read from CDK context: cdk.json's "context" block, overridden with
+ * `cdk deploy -c key=value`. Values from `-c` are always strings, values from cdk.json may be JSON
+ * numbers or booleans; an empty string means "not set". Every error names the key, shows the value
+ * and gives an example.
+ */
+export interface StackConfig {
+  readonly stackName: string;
+  readonly faspayBaseUrl: string;
+  /** @default - the stack creates the secret with empty placeholders */
+  readonly credentialsSecretName?: string;
+  readonly tokenParameterName: string;
+  readonly schedule: scheduler.ScheduleExpression;
+  readonly refreshBeforeExpiry: Duration;
+  /** @default - the AWS managed key alias/aws/ssm */
+  readonly kmsKeyArn?: string;
+  /** @default - no email subscription */
+  readonly alarmEmail?: string;
+  /** @default - no reserved concurrency */
+  readonly reservedConcurrency?: number;
+  readonly signedPath: string;
+  readonly timeZone: string;
+  readonly deployExampleConsumer: boolean;
+}
+
+export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
+
+/** Context keys and their defaults as written in cdk.json (undefined: optional, no default). */
+export const CONTEXT_DEFAULTS = {
+  stackName: DEFAULT_STACK_NAME,
+  faspayBaseUrl: REFRESHER_DEFAULTS.faspayBaseUrl,
+  credentialsSecretName: undefined,
+  tokenParameterName: REFRESHER_DEFAULTS.tokenParameterName,
+  schedule: 'rate(15 minutes)',
+  refreshBeforeExpiry: '2h',
+  kmsKeyArn: undefined,
+  alarmEmail: undefined,
+  reservedConcurrency: undefined,
+  signedPath: REFRESHER_DEFAULTS.signedPath,
+  timeZone: REFRESHER_DEFAULTS.timeZone,
+  deployExampleConsumer: false,
+} as const;
+
+type ContextKey = keyof typeof CONTEXT_DEFAULTS;
+const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS) as ContextKey[];
+
+export function readStackConfig(node: Node): StackConfig {
+  rejectUnknownKeys(node);
+  const text = (key: ContextKey): string | undefined => readText(node, key);
+  const credentialsSecretName = optional(text('credentialsSecretName'), (v) => parseSecretName(v));
+  const kmsKeyArn = optional(text('kmsKeyArn'), (v) => parseKmsKeyArn(v));
+  const alarmEmail = text('alarmEmail');
+  const reservedConcurrency = optional(text('reservedConcurrency'), (v) => parseInteger('reservedConcurrency', v));
+  return {
+    stackName: parseStackName(text('stackName') ?? CONTEXT_DEFAULTS.stackName),
+    faspayBaseUrl: text('faspayBaseUrl') ?? CONTEXT_DEFAULTS.faspayBaseUrl,
+    ...(credentialsSecretName === undefined ? {} : { credentialsSecretName }),
+    tokenParameterName: text('tokenParameterName') ?? CONTEXT_DEFAULTS.tokenParameterName,
+    schedule: parseSchedule(text('schedule') ?? CONTEXT_DEFAULTS.schedule),
+    refreshBeforeExpiry: parseDuration('refreshBeforeExpiry', text('refreshBeforeExpiry') ?? CONTEXT_DEFAULTS.refreshBeforeExpiry),
+    ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }),
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
+    signedPath: text('signedPath') ?? CONTEXT_DEFAULTS.signedPath,
+    timeZone: text('timeZone') ?? CONTEXT_DEFAULTS.timeZone,
+    deployExampleConsumer: parseBoolean('deployExampleConsumer', text('deployExampleConsumer') ?? 'false'),
+  };
+}
+
+/** `rate(15 minutes)`, `rate(1 hour)` or a six-field `cron(...)` expression (UTC). */
+export function parseSchedule(value: string): scheduler.ScheduleExpression {
+  const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(value);
+  if (rate !== null) {
+    const amount = Number(rate[1]);
+    if (amount < 1) throw contextError('schedule', value, 'a rate of at least 1', 'rate(15 minutes)');
+    const unit = rate[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day';
+    const duration = { minute: Duration.minutes, hour: Duration.hours, day: Duration.days }[unit](amount);
+    return scheduler.ScheduleExpression.rate(duration);
+  }
+  if (/^cron\(\s*\S+(\s+\S+){5}\s*\)$/.test(value)) return scheduler.ScheduleExpression.expression(value.trim());
+  throw contextError('schedule', value, 'rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)', 'rate(15 minutes)');
+}
+
+/** Whole seconds (`7200`), or hours/minutes/seconds (`2h`, `90m`, `1h30m`, `45s`). */
+export function parseDuration(key: string, value: string): Duration {
+  if (/^\d+$/.test(value)) return Duration.seconds(Number(value));
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (value === '' || match === null) {
+    throw contextError(key, value, 'seconds (7200) or a duration such as 2h, 90m, 1h30m', '2h');
+  }
+  const [hours, minutes, seconds] = [match[1], match[2], match[3]].map((part) => Number(part ?? 0)) as [number, number, number];
+  return Duration.seconds(hours * 3600 + minutes * 60 + seconds);
+}
+
+export function parseBoolean(key: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw contextError(key, value, 'true or false', 'true');
+}
+
+function parseInteger(key: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw contextError(key, value, 'a whole number', '1');
+  return Number(value);
+}
+
+function parseKmsKeyArn(value: string): string {
+  if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value)) {
+    throw contextError(
+      'kmsKeyArn',
+      value,
+      'the ARN of a KMS key (not an alias, not a key id: IAM policies need the key ARN)',
+      'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+  }
+  return value;
+}
+
+function parseSecretName(value: string): string {
+  if (value.startsWith('arn:') || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value)) {
+    throw contextError('credentialsSecretName', value, 'the name (not the ARN) of an existing Secrets Manager secret', 'faspay/sendme/credentials');
+  }
+  return value;
+}
+
+function parseStackName(value: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(value)) {
+    throw contextError('stackName', value, 'a CloudFormation stack name (letters, digits, hyphens; starts with a letter)', 'FaspayTokenRefresherProd');
+  }
+  return value;
+}
+
+function readText(node: Node, key: ContextKey): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (typeof raw !== 'string') throw contextError(key, JSON.stringify(raw), 'a string, number or boolean', String(CONTEXT_DEFAULTS[key] ?? ''));
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function optional<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
+  return value === undefined ? undefined : parse(value);
+}
+
+/** A mistyped key (`-c schedul=...`) would otherwise be ignored silently and the default deployed. */
+function rejectUnknownKeys(node: Node): void {
+  const known = new Set<string>(CONTEXT_KEYS);
+  const unknown = Object.keys(node.getAllContext()).filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
+  if (unknown.length > 0) {
+    throw new InfraConfigError(`unknown context key(s) ${unknown.map((k) => `"${k}"`).join(', ')}: the known keys are ${CONTEXT_KEYS.join(', ')}`);
+  }
+}
+
+function contextError(key: string, value: string, expected: string, example: string): InfraConfigError {
+  return new InfraConfigError(`context "${key}" must be ${expected}, got "${value}" (for example: -c ${key}=${example})`);
+}

@@ -1,0 +1,68 @@
+import { App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { InfraConfigError } from './errors.js';
+import { readStackConfig, type StackConfig } from './stack-config.js';
+import { FaspayTokenRefresher } from './token-refresher.js';
+
+export interface FaspayTokenRefresherStackProps extends StackProps {
+  readonly config: StackConfig;
+}
+
+/**
+ * The deployable unit: one FaspayTokenRefresher configured from CDK context, and the outputs that
+ * operators and the CLI read (their logical ids are stable and nothing is exported).
+ */
+export class FaspayTokenRefresherStack extends Stack {
+  public readonly refresher: FaspayTokenRefresher;
+
+  constructor(scope: Construct, id: string, props: FaspayTokenRefresherStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.refresher = new FaspayTokenRefresher(this, 'Refresher', {
+      faspayBaseUrl: config.faspayBaseUrl,
+      ...(config.credentialsSecretName === undefined
+        ? {}
+        : { credentialsSecret: secretsmanager.Secret.fromSecretNameV2(this, 'CredentialsSecret', config.credentialsSecretName) }),
+      tokenParameterName: config.tokenParameterName,
+      ...(config.kmsKeyArn === undefined ? {} : { tokenParameterKey: kms.Key.fromKeyArn(this, 'TokenParameterKey', config.kmsKeyArn) }),
+      schedule: config.schedule,
+      refreshBeforeExpiry: config.refreshBeforeExpiry,
+      signedPath: config.signedPath,
+      timeZone: config.timeZone,
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+      ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrency: config.reservedConcurrency }),
+    });
+
+    if (config.deployExampleConsumer) {
+      // Hook for the example consumer (functions/consumer/example-handler.ts): a NodejsFunction given
+      // `this.refresher.grantRead(fn)` and the parameter name. Not wired until that handler exists.
+      throw new InfraConfigError(
+        'context "deployExampleConsumer" is true, but the example consumer is not part of this version yet: ' +
+          'remove -c deployExampleConsumer=true',
+      );
+    }
+
+    const refresher = this.refresher;
+    this.output('FunctionName', refresher.function.functionName, 'Name of the refresher function (invoke it with {"force": true})');
+    this.output('FunctionArn', refresher.function.functionArn, 'ARN of the refresher function');
+    this.output('TokenParameterName', refresher.parameterName, 'SSM SecureString holding the token JSON');
+    this.output('TokenParameterArn', refresher.parameterArn, 'ARN of the token parameter');
+    this.output('CredentialsSecretArn', refresher.credentialsSecret.secretArn, 'Secret holding the Faspay credentials JSON');
+    this.output('AlarmTopicArn', refresher.alarmTopic.topicArn, 'SNS topic of the refresher alarms');
+  }
+
+  private output(id: string, value: string, description: string): void {
+    new CfnOutput(this, id, { value, description });
+  }
+}
+
+/** Reads the configuration from the app's context and adds the stack (named by `stackName`). */
+export function addRefresherStack(app: App): FaspayTokenRefresherStack {
+  const config = readStackConfig(app.node);
+  return new FaspayTokenRefresherStack(app, config.stackName, {
+    config,
+    description: 'Faspay SendMe token refresher: keeps a valid access token in SSM Parameter Store',
+  });
+}

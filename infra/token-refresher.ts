@@ -1,0 +1,362 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CREDENTIAL_KEYS } from '../functions/faspay/index.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { RefresherAlarms } from './refresher-alarms.js';
+import { resolveSettings, type RefresherSettings } from './token-refresher-settings.js';
+
+/** Powertools service name and metrics namespace; the staleness alarm reads these metrics. */
+export const SERVICE_NAME = 'faspay-token-refresher';
+export const METRICS_NAMESPACE = 'FaspaySendMe';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HANDLER_ENTRY = fileURLToPath(new URL('../functions/refresher/handler.ts', import.meta.url));
+/** Parts of the bundled AWS SDK still call require() for Node built-ins; ESM has no require. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __faspayCreateRequire } from 'node:module'; const require = __faspayCreateRequire(import.meta.url);";
+
+export interface FaspayTokenRefresherProps {
+  /**
+   * Faspay SendMe base URL. https only; http is accepted for loopback hosts (the local simulator).
+   * @default 'https://sendme-sandbox.faspay.co.id' (the sandbox)
+   */
+  readonly faspayBaseUrl?: string;
+  /**
+   * The secret whose value is the JSON credentials object (faspay_key, faspay_secret, app_key,
+   * app_secret, client_key, client_secret, iv). Use `Secret.fromSecretNameV2` for an existing one.
+   * @default - a new secret holding empty placeholders; fill it with `put-secret-value`
+   */
+  readonly credentialsSecret?: secretsmanager.ISecret;
+  /**
+   * SSM parameter the function creates and overwrites (SecureString, Standard tier). The stack does
+   * not declare it: CloudFormation cannot create a SecureString, and a deploy must not clobber the token.
+   * @default '/faspay/sendme/access-token'
+   */
+  readonly tokenParameterName?: string;
+  /**
+   * Customer managed KMS key for the SecureString; the function and `grantRead` grantees may use it
+   * only through SSM (kms:ViaService).
+   * @default - the AWS managed key alias/aws/ssm
+   */
+  readonly tokenParameterKey?: kms.IKey;
+  /**
+   * When the refresher runs. Each run is cheap when the token is fresh (one GetParameter).
+   * @default ScheduleExpression.rate(Duration.minutes(15))
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+  /**
+   * How long before the token's expiry it is replaced (the document's refreshAt). Must exceed the
+   * schedule interval.
+   * @default Duration.hours(2)
+   */
+  readonly refreshBeforeExpiry?: Duration;
+  /**
+   * Path placed in the signature's StringToSign.
+   * @default '/account/api/tokens'
+   */
+  readonly signedPath?: string;
+  /**
+   * IANA time zone of the faspay-timestamp header.
+   * @default 'Asia/Jakarta'
+   */
+  readonly timeZone?: string;
+  /**
+   * Timeout of one token request. The function timeout is derived from it and maxAttempts.
+   * @default Duration.seconds(8)
+   */
+  readonly httpTimeout?: Duration;
+  /**
+   * Token requests per invocation; transient failures are retried with backoff.
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Reserved concurrency of the function (1 makes it a singleton; needs unreserved account quota).
+   * @default - no reservation; the handler is idempotent
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Email address subscribed to the alarm topic (the recipient must confirm the subscription).
+   * @default - no subscription; subscribe to the `alarmTopic` yourself
+   */
+  readonly alarmEmail?: string;
+  /**
+   * The staleness alarm fires when the stored token has less than this left.
+   * @default Duration.hours(1)
+   */
+  readonly stalenessThreshold?: Duration;
+  /**
+   * Window of the staleness alarm; no report from the function within it also fires the alarm.
+   * @default - twice the schedule interval, at least 30 minutes; 1 hour for cron expressions
+   */
+  readonly stalenessPeriod?: Duration;
+}
+
+/**
+ * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
+ * least-privilege IAM, a dead-letter queue for undeliverable schedule events, and alarms on
+ * errors, dead letters and token staleness.
+ *
+ * Trade-off: the token parameter is created by the function, not by CloudFormation (which cannot
+ * create SecureStrings), so `parameterArn` is computed from the name and consumers get access
+ * through `grantRead` rather than an `ssm.IParameter`.
+ */
+export class FaspayTokenRefresher extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly parameterName: string;
+  public readonly parameterArn: string;
+  public readonly credentialsSecret: secretsmanager.ISecret;
+  public readonly tokenParameterKey?: kms.IKey;
+  public readonly schedule: scheduler.Schedule;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly alarmTopic: sns.Topic;
+  public readonly errorsAlarm: cloudwatch.Alarm;
+  public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  public readonly stalenessAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: FaspayTokenRefresherProps = {}) {
+    super(scope, id);
+    const settings = resolveSettings(props);
+    const stack = Stack.of(this);
+    this.parameterName = settings.tokenParameterName;
+    this.parameterArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: settings.tokenParameterName.replace(/^\//, ''),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.tokenParameterKey = props.tokenParameterKey;
+    const createdSecret = props.credentialsSecret === undefined ? this.createPlaceholderSecret() : undefined;
+    this.credentialsSecret = props.credentialsSecret ?? createdSecret!;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: settings.logRetention });
+    this.function = this.createFunction(settings);
+    this.grantRefresherAccess(this.function);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const scheduleRole = this.createScheduleRole();
+    this.schedule = this.createSchedule(settings, scheduleRole);
+
+    const alarms = new RefresherAlarms(this, 'Alarms', {
+      function: this.function,
+      deadLetterQueue: this.deadLetterQueue,
+      tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: settings.stalenessPeriod }),
+      stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
+      ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
+    });
+    this.alarmTopic = alarms.topic;
+    this.errorsAlarm = alarms.errorsAlarm;
+    this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
+    this.stalenessAlarm = alarms.stalenessAlarm;
+    acknowledgeNagFindings({
+      function: this.function,
+      scheduleRole,
+      deadLetterQueue: this.deadLetterQueue,
+      ...(createdSecret === undefined ? {} : { createdSecret }),
+    });
+  }
+
+  /**
+   * Lets `grantee` use the token: ssm:GetParameter on the parameter, kms:Decrypt through SSM when a
+   * customer key is configured, and secretsmanager:GetSecretValue on the credentials secret (SendMe
+   * service calls are signed with the credentials too).
+   *
+   * @example
+   * refresher.grantRead(payoutFunction);
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const parameter = iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [this.parameterArn] });
+    const key = this.grantTokenKey(grantee, ['kms:Decrypt']);
+    const combined = key === undefined ? parameter : parameter.combine(key);
+    return combined.combine(this.grantCredentialsRead(grantee));
+  }
+
+  /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
+  public metricTokenRemainingLifetime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('TokenRemainingLifetime', { statistic: cloudwatch.Stats.MINIMUM, ...props });
+  }
+
+  /** Tokens written, Sum. */
+  public metricTokenRefreshed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('TokenRefreshed', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Failed invocations as reported by the function, Sum. */
+  public metricTokenRefreshFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('TokenRefreshFailed', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME, TokenParameter: this.parameterName },
+      ...props,
+    });
+  }
+
+  private createPlaceholderSecret(): secretsmanager.Secret {
+    const placeholder = Object.fromEntries(CREDENTIAL_KEYS.map((key) => [key, '']));
+    return new secretsmanager.Secret(this, 'CredentialsSecret', {
+      description:
+        'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
+        'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
+        `'{${CREDENTIAL_KEYS.map((key) => `"${key}":"..."`).join(',')}}' (see the README, "Deploy").`,
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify(placeholder)),
+      // Credentials typed in by an operator must survive an accidental stack deletion.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createFunction(settings: RefresherSettings): nodejs.NodejsFunction {
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
+    });
+    this.logGroup.grantWrite(role);
+    const secret = this.credentialsSecret;
+    return new nodejs.NodejsFunction(this, 'Function', {
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: settings.functionTimeout,
+      role,
+      logGroup: this.logGroup,
+      description: 'Keeps a valid Faspay SendMe access token in SSM Parameter Store',
+      ...(settings.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: settings.reservedConcurrency }),
+      // The function already retries transient Faspay failures itself, and the schedule runs again
+      // long before the token expires (refreshBeforeExpiry > interval): a Lambda-level retry would only
+      // repeat a persistent failure (for example bad credentials) against Faspay. Failures alarm instead.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(15),
+      environment: {
+        FASPAY_BASE_URL: settings.faspayBaseUrl,
+        // The full ARN when known; a secret imported by name is addressed by its name (a partial ARN
+        // is ambiguous for Secrets Manager).
+        FASPAY_CREDENTIALS_SECRET_ID: secret.secretFullArn ?? secret.secretName,
+        TOKEN_PARAMETER_NAME: settings.tokenParameterName,
+        REFRESH_BEFORE_EXPIRY_SECONDS: String(settings.refreshBeforeExpirySeconds),
+        FASPAY_SIGNED_PATH: settings.signedPath,
+        FASPAY_TIMEZONE: settings.timeZone,
+        FASPAY_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),
+        FASPAY_MAX_ATTEMPTS: String(settings.maxAttempts),
+        ...(this.tokenParameterKey === undefined ? {} : { TOKEN_PARAMETER_KMS_KEY_ID: this.tokenParameterKey.keyArn }),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Pin the SDK version that the tests ran instead of the runtime's moving one.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+  }
+
+  private grantRefresherAccess(fn: lambda.IFunction): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resourceArns: [this.parameterArn],
+    });
+    this.grantTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']);
+    this.grantCredentialsRead(fn);
+  }
+
+  private grantTokenKey(grantee: iam.IGrantable, actions: string[]): iam.Grant | undefined {
+    if (this.tokenParameterKey === undefined) return undefined;
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.tokenParameterKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
+    });
+  }
+
+  /** GetSecretValue only (no DescribeSecret); a name import matches the random 6-character suffix. */
+  private grantCredentialsRead(grantee: iam.IGrantable): iam.Grant {
+    const secret = this.credentialsSecret;
+    const arn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [arn] });
+    if (secret.encryptionKey === undefined) return grant;
+    const stack = Stack.of(this);
+    return grant.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [secret.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
+  }
+
+  private createScheduleRole(): iam.Role {
+    const stack = Stack.of(this);
+    return new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          // Scheduler assumes the role on behalf of a schedule group: ours lives in the default group.
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+      description: 'EventBridge Scheduler: invoke the Faspay token refresher, dead-letter to its queue',
+    });
+  }
+
+  private createSchedule(settings: RefresherSettings, role: iam.Role): scheduler.Schedule {
+    return new scheduler.Schedule(this, 'Schedule', {
+      schedule: settings.schedule,
+      description: 'Runs the Faspay SendMe token refresher; it refreshes only when the token is due',
+      target: new targets.LambdaInvoke(this.function, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject({
+          trigger: 'schedule',
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          executionId: scheduler.ContextAttribute.executionId,
+        }),
+        deadLetterQueue: this.deadLetterQueue,
+        // Delivery retries only (Scheduler invokes asynchronously, so function errors are not
+        // retried here); an event older than one interval is superseded by the next run anyway.
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(15),
+      }),
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthStack } from './synth.js';
+
+describe('the refresher bundle (real local esbuild, no Docker)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'faspay-bundle-'));
+  let assetDir: string;
+
+  beforeAll(() => {
+    // GIVEN the app with bundling enabled
+    const { app, template } = synthStack({}, { bundle: true, outdir });
+    // WHEN it is synthesized
+    app.synth();
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    const s3Key = fn!.Properties.Code.S3Key as string;
+    assetDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+  }, 120_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('produces one minified ESM file and its source map', () => {
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const size = statSync(join(assetDir, 'index.mjs')).size;
+    expect(size).toBeGreaterThan(50_000);
+    expect(size).toBeLessThan(3_000_000);
+  });
+
+  it('starts with the createRequire banner and bundles the AWS SDK instead of importing it', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __faspayCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).not.toMatch(/from\s*["']@aws-lambda-powertools\//);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+  });
+
+  it('loads as an ES module in Node and its handler reports a configuration error when the environment is empty', () => {
+    // GIVEN a Node process with no function configuration at all
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
+      try { await handler({ trigger: 'schedule' }); console.log('RESOLVED'); }
+      catch (error) { console.log('REJECTED ' + error.code); }`;
+    // WHEN
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+    });
+    // THEN
+    expect(child.stderr).not.toMatch(/Dynamic require/);
+    expect(child.stdout).toMatch(/^REJECTED CONFIG_INVALID$/m);
+  });
+
+  it('keeps the source map next to the code for --enable-source-maps', () => {
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+  });
+});

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   readonly slowMs?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Makes the access tokens it issues (tests that must know every token). @default 512 random bytes, base64 */
+  readonly tokenFactory?: () => string;
   /** Told about every request (route, status, problem); never given header values. */
   readonly onRequest?: (event: SimulatorRequestEvent) => void;
 }
@@ -44,6 +46,8 @@ export interface RunningSimulator {
   failNext(...faults: Fault[]): void;
   /** A fault for every token request until cleared with `undefined`. */
   setFault(fault: Fault | undefined): void;
+  /** Drops the queued and the sticky fault. */
+  clearFaults(): void;
   issuedTokens(): number;
   tokenRequests(): number;
   /** Forgets issued tokens (as if the server restarted or revoked them). */
@@ -151,7 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   function issueToken(): string {
     // About 684 characters of opaque standard base64, like the real tokens.
-    const token = randomBytes(512).toString('base64');
+    const token = options.tokenFactory?.() ?? randomBytes(512).toString('base64');
     issued.set(token, now().getTime() + lifetimeSeconds * 1000);
     return token;
   }
@@ -237,6 +241,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     failNext: (...faults) => void queue.push(...faults),
     setFault: (fault) => {
       sticky = fault;
+    },
+    clearFaults: () => {
+      queue.length = 0;
+      sticky = undefined;
     },
     issuedTokens: () => issued.size,
     tokenRequests: () => tokenRequests,

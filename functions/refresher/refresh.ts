@@ -69,7 +69,10 @@ export interface RefreshBudget {
 
 /** Time kept back for the SSM re-read and write after the token request. */
 const RESERVED_FOR_STORE_MS = 3000;
-/** An attempt with less time than this cannot reasonably succeed. */
+/**
+ * An attempt with less time than this cannot reasonably succeed. A configured HTTP timeout below it
+ * lowers it: otherwise such a setting would refuse every attempt (TIME_BUDGET_EXHAUSTED) forever.
+ */
 const MIN_ATTEMPT_MS = 1000;
 
 export interface Refresher {
@@ -85,12 +88,13 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
   const backoff = deps.policy.backoff ?? DEFAULT_BACKOFF;
+  const minAttemptMs = Math.min(MIN_ATTEMPT_MS, deps.policy.httpTimeoutMs);
 
   async function requestWithRetries(signer: FaspaySigner, budget: RefreshBudget, count: { attempts: number }) {
     let lastError: CodedError | undefined;
     for (let attempt = 1; attempt <= deps.policy.maxAttempts; attempt++) {
       const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
-      if (timeoutMs < MIN_ATTEMPT_MS) {
+      if (timeoutMs < minAttemptMs) {
         throw lastError ?? new TimeBudgetError('too little time left in this invocation to request a token');
       }
       const requestedAt = deps.clock();
@@ -102,7 +106,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         const error = asCodedError(thrown, 'requesting a token');
         if (!error.retryable || attempt === deps.policy.maxAttempts) throw error;
         const delayMs = backoffDelayMs(attempt, backoff, random);
-        if (budget.remainingTimeMs() - RESERVED_FOR_STORE_MS - delayMs < MIN_ATTEMPT_MS) throw error;
+        if (budget.remainingTimeMs() - RESERVED_FOR_STORE_MS - delayMs < minAttemptMs) throw error;
         lastError = error;
         deps.onRetry?.({ attempt, delayMs, error });
         await sleep(delayMs);

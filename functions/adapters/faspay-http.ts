@@ -53,7 +53,7 @@ export function createFaspayTokenClient(options: FaspayTokenClientOptions): Fasp
  * Maps what fetch throws to a Faspay error. The original error is not kept as `cause`: undici's
  * errors can carry the request, and the request carries the signature.
  */
-function transportError(error: unknown, signal: AbortSignal, timeoutMs: number): FaspayError {
+export function transportError(error: unknown, signal: AbortSignal, timeoutMs: number): FaspayError {
   if (error instanceof BodyTooLargeError) {
     return new FaspayError('FASPAY_BAD_RESPONSE', `Faspay's answer is larger than ${error.limitBytes} bytes; refused unread`);
   }

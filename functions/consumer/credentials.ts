@@ -1,0 +1,91 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createFaspaySigner, parseFaspayCredentials, type FaspayCredentials, type FaspaySigner } from '../faspay/index.js';
+import { asProviderError, TokenProviderError } from './errors.js';
+import { createSingleFlight } from './single-flight.js';
+
+export type CredentialsOption = FaspayCredentials | (() => Promise<FaspayCredentials>);
+
+export interface SignerSourceOptions {
+  readonly credentialsSecretId?: string;
+  readonly secretsManagerClient?: SecretsManagerClient;
+  readonly credentials?: CredentialsOption;
+}
+
+/** The signer for SendMe service calls, built from the credentials on first use and kept. */
+export interface SignerSource {
+  signer(): Promise<FaspaySigner>;
+  /** Drops credentials that may have changed (a rotated secret); fixed credentials are kept. */
+  forget(): void;
+}
+
+/**
+ * Credentials are read once and cached: they change only on rotation, and a rotation shows up as an
+ * Unauthorized answer, after which `forget()` lets the next call read them again.
+ */
+export function createSignerSource(options: SignerSourceOptions): SignerSource {
+  if (options.credentials !== undefined && typeof options.credentials !== 'function') {
+    // Checked (and the signer built) up front: a mistyped object fails at construction, not at the first call.
+    const signer = createFaspaySigner(parseFaspayCredentials(options.credentials, 'the credentials option'));
+    return { signer: async () => signer, forget: () => undefined };
+  }
+  const load = loaderFor(options);
+  let cached: FaspaySigner | undefined;
+  let generation = 0;
+  const flight = createSingleFlight(async () => {
+    const startedIn = generation;
+    const signer = createFaspaySigner(await load());
+    if (startedIn === generation) cached = signer;
+    return signer;
+  });
+  return {
+    signer: async () => cached ?? flight.run(),
+    forget() {
+      generation++;
+      cached = undefined;
+      flight.detach();
+    },
+  };
+}
+
+function loaderFor(options: SignerSourceOptions): () => Promise<FaspayCredentials> {
+  const { credentials, credentialsSecretId } = options;
+  if (typeof credentials === 'function') {
+    return async () => {
+      let value: unknown;
+      try {
+        value = await credentials();
+      } catch (error) {
+        throw asProviderError(error, 'CREDENTIALS_UNAVAILABLE', 'the credentials function');
+      }
+      return parseFaspayCredentials(value, 'the credentials returned by the credentials function');
+    };
+  }
+  if (credentialsSecretId !== undefined) {
+    return async () => {
+      // Loaded only here, so a consumer that only reads the token never loads Secrets Manager.
+      const { createSecretsManagerCredentialsSource } = await import('../adapters/secrets.js');
+      const client = options.secretsManagerClient ?? (await defaultSecretsManagerClient());
+      return createSecretsManagerCredentialsSource(client, credentialsSecretId).load();
+    };
+  }
+  return async () => {
+    throw new TokenProviderError(
+      'CONFIG_INVALID',
+      'signing SendMe calls needs the Faspay credentials: set credentialsSecretId (or credentials) when creating the token provider',
+    );
+  };
+}
+
+let sharedClient: Promise<SecretsManagerClient> | undefined;
+
+/** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
+function defaultSecretsManagerClient(): Promise<SecretsManagerClient> {
+  sharedClient ??= import('@aws-sdk/client-secrets-manager').then(
+    (sdk) => new sdk.SecretsManagerClient({}),
+    (error: unknown) => {
+      sharedClient = undefined;
+      throw asProviderError(error, 'CREDENTIALS_UNAVAILABLE', 'loading @aws-sdk/client-secrets-manager');
+    },
+  );
+  return sharedClient;
+}

@@ -1,0 +1,48 @@
+import { CodedError } from '../shared/coded-error.js';
+
+/**
+ * Every code a token provider or a signed fetch can reject with. Some come from the shared layers
+ * unchanged (`CREDENTIALS_INVALID` from the protocol module, `PARAMETER_READ_FAILED` and
+ * `CREDENTIALS_UNAVAILABLE` from the AWS adapters, `FASPAY_TIMEOUT`/`FASPAY_NETWORK` from the HTTP
+ * adapter); every rejection is a `CodedError`, so callers switch on `code`.
+ */
+export type FaspayTokenProviderErrorCode =
+  | 'PARAMETER_NOT_FOUND'
+  | 'PARAMETER_READ_FAILED'
+  | 'TOKEN_DOCUMENT_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'CREDENTIALS_INVALID'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'CONFIG_INVALID'
+  | 'FASPAY_TIMEOUT'
+  | 'FASPAY_NETWORK'
+  | 'FASPAY_BAD_RESPONSE';
+
+type OwnCode = Extract<
+  FaspayTokenProviderErrorCode,
+  'PARAMETER_NOT_FOUND' | 'PARAMETER_READ_FAILED' | 'TOKEN_DOCUMENT_INVALID' | 'TOKEN_EXPIRED' | 'CREDENTIALS_UNAVAILABLE' | 'CONFIG_INVALID'
+>;
+
+/** A failure the consumer layer detects itself. The message names the parameter or option, never a value read from it. */
+export class TokenProviderError extends CodedError<OwnCode> {
+  readonly code: OwnCode;
+
+  constructor(
+    code: OwnCode,
+    message: string,
+    options: { retryable?: boolean; details?: Record<string, string | number | boolean | undefined>; cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * Keeps a coded error as it is; anything else thrown by an injected source becomes `code` with only
+ * the thrown class name (its message could carry anything).
+ */
+export function asProviderError(thrown: unknown, code: 'PARAMETER_READ_FAILED' | 'CREDENTIALS_UNAVAILABLE', what: string): CodedError {
+  if (thrown instanceof CodedError) return thrown;
+  const name = thrown instanceof Error && /^[A-Za-z]{1,60}$/.test(thrown.name) ? thrown.name : typeof thrown;
+  return new TokenProviderError(code, `${what} failed: ${name}`, { retryable: true, details: { thrownName: name } });
+}

@@ -1,0 +1,118 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl } from '../faspay/index.js';
+import { asCodedError, CodedError } from '../shared/coded-error.js';
+import { createFaspayTokenProvider, createSignedFaspayFetch, TokenProviderError, type SignedFaspayFetch } from './index.js';
+
+/**
+ * An example consumer Lambda: a read-only SendMe balance inquiry signed with the token the
+ * refresher publishes. Deploy it next to the refresher, grant it with `refresher.grantRead(fn)`, and
+ * set FASPAY_BASE_URL, TOKEN_PARAMETER_NAME and FASPAY_CREDENTIALS_SECRET_ID (FASPAY_TIMEZONE is
+ * optional). It returns a summary of SendMe's answer, never the token or the balance itself.
+ */
+
+export const BALANCE_INQUIRY_PATH = '/account/api/balance_inquiry';
+
+export interface BalanceInquirySummary {
+  readonly ok: boolean;
+  readonly httpStatus: number;
+  /** SendMe's `status` ("2" is success). */
+  readonly faspayStatus?: string;
+  readonly responseCode?: string;
+  readonly responseDesc?: string;
+  readonly currency?: string;
+  /** Whether SendMe sent a balance (the amount stays out of logs and results). */
+  readonly balanceReceived: boolean;
+}
+
+/** SendMe answered, but not with a balance. Carries SendMe's codes, never its body. */
+export class BalanceInquiryError extends CodedError<'SERVICE_CALL_FAILED'> {
+  readonly code = 'SERVICE_CALL_FAILED' as const;
+
+  constructor(summary: BalanceInquirySummary) {
+    super(`the balance inquiry failed: HTTP ${summary.httpStatus}, status ${summary.faspayStatus ?? '-'}, response_code ${summary.responseCode ?? '-'}`, {
+      details: { httpStatus: summary.httpStatus, faspayStatus: summary.faspayStatus, responseCode: summary.responseCode, responseDesc: summary.responseDesc },
+    });
+  }
+}
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'faspay-example-consumer' });
+
+/** Built once per container; a configuration error is kept and reported by every invocation. */
+const sendme: SignedFaspayFetch | CodedError = (() => {
+  try {
+    return createSendme(process.env);
+  } catch (error) {
+    return asCodedError(error, 'reading the configuration');
+  }
+})();
+
+export function createSendme(env: Readonly<Record<string, string | undefined>>): SignedFaspayFetch {
+  const baseUrl = named('FASPAY_BASE_URL', () => parseFaspayBaseUrl(required(env, 'FASPAY_BASE_URL'), 'FASPAY_BASE_URL'));
+  const timeZone = env.FASPAY_TIMEZONE?.trim() || DEFAULT_FASPAY_TIME_ZONE;
+  named('FASPAY_TIMEZONE', () => assertTimeZone(timeZone));
+  const provider = createFaspayTokenProvider({
+    parameterName: required(env, 'TOKEN_PARAMETER_NAME'),
+    credentialsSecretId: required(env, 'FASPAY_CREDENTIALS_SECRET_ID'),
+    timeZone,
+  });
+  return createSignedFaspayFetch(provider, { baseUrl });
+}
+
+export async function handler(): Promise<BalanceInquirySummary> {
+  if (sendme instanceof CodedError) {
+    logger.error('configuration invalid', { errorCode: sendme.code, errorMessage: sendme.message });
+    throw sendme;
+  }
+  try {
+    const summary = await summarize(await sendme('GET', BALANCE_INQUIRY_PATH));
+    if (!summary.ok) throw new BalanceInquiryError(summary);
+    logger.info('balance inquiry answered', { ...summary });
+    return summary;
+  } catch (error) {
+    const coded = asCodedError(error, 'calling the balance inquiry');
+    logger.error('balance inquiry failed', { errorCode: coded.code, errorMessage: coded.message, ...coded.details });
+    throw coded;
+  }
+}
+
+async function summarize(response: Response): Promise<BalanceInquirySummary> {
+  let body: Record<string, unknown> = {};
+  try {
+    const value: unknown = JSON.parse(await response.text());
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) body = value as Record<string, unknown>;
+  } catch {
+    // Not JSON (an HTML error page, say): summarized by its HTTP status alone.
+  }
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 200) : undefined);
+  const faspayStatus = text('status');
+  const responseCode = text('response_code');
+  return {
+    ok: response.ok && faspayStatus === '2' && responseCode === '00',
+    httpStatus: response.status,
+    ...(faspayStatus === undefined ? {} : { faspayStatus }),
+    ...(responseCode === undefined ? {} : { responseCode }),
+    ...(text('response_desc') === undefined ? {} : { responseDesc: text('response_desc') }),
+    ...(text('currency') === undefined ? {} : { currency: text('currency') }),
+    balanceReceived: body.balance !== undefined,
+  };
+}
+
+function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') {
+    throw new TokenProviderError('CONFIG_INVALID', `environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+/** Prefixes a configuration error with the variable it came from. */
+function named<T>(variable: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof CodedError && error.code === 'CONFIG_INVALID' && !error.message.startsWith(variable)) {
+      throw new TokenProviderError('CONFIG_INVALID', `${variable}: ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The consumer's public surface: read the token the refresher publishes and sign SendMe service
+ * calls with it. Importing this module loads the SSM client and the protocol module only; Secrets
+ * Manager is loaded on first use, and only when `credentialsSecretId` is used.
+ */
+export { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
+export { TokenProviderError, type FaspayTokenProviderErrorCode } from './errors.js';
+export type { ConsumerToken, FaspayTokenProviderOptions, TokenSource } from './options.js';
+export {
+  createSignedFaspayFetch,
+  DEFAULT_SERVICE_TIMEOUT_MS,
+  type SignedFaspayFetch,
+  type SignedFaspayFetchOptions,
+  type SignedRequestInit,
+} from './signed-fetch.js';
+export { createFaspayTokenProvider, type FaspayTokenProvider } from './token-provider.js';
+export type { FaspayCredentials, FaspayHeaders, HttpMethod } from '../faspay/index.js';
+export { isCodedError, type CodedError } from '../shared/coded-error.js';

@@ -1,0 +1,127 @@
+import { readBoundedText } from '../adapters/bounded-body.js';
+import { transportError } from '../adapters/faspay-http.js';
+import { faspayUrl, parseFaspayBaseUrl, parseSignedPath, type HttpMethod } from '../faspay/index.js';
+import { TokenProviderError } from './errors.js';
+import type { FaspayTokenProvider } from './token-provider.js';
+
+/** @default of `timeoutMs`: one attempt, headers and JSON body included. */
+export const DEFAULT_SERVICE_TIMEOUT_MS = 10_000;
+
+/** JSON answers are read to look for `"status": "9"`; larger ones are refused rather than buffered. */
+export const MAX_INSPECTED_ANSWER_BYTES = 10 * 1024 * 1024;
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+export interface SignedFaspayFetchOptions {
+  /** SendMe's base URL (https; http only on loopback), e.g. https://sendme-sandbox.faspay.co.id */
+  readonly baseUrl: string | URL;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Per attempt. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+export interface SignedRequestInit {
+  /** Appended as a query string; not part of the signature. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Sent as JSON (not with GET: fetch refuses a GET body). */
+  readonly body?: unknown;
+  /**
+   * Values appended to the URL as path segments after the signed path, the way the official SDKs
+   * send GET parameters (`/account/api/inquiry_status/{value}`); the signature covers the bare path.
+   */
+  readonly pathValues?: readonly string[];
+}
+
+export type SignedFaspayFetch = (method: HttpMethod, path: string, init?: SignedRequestInit) => Promise<Response>;
+
+/**
+ * A fetch for SendMe service calls: signs each attempt with `provider.headersFor` and, when SendMe
+ * answers Unauthorized (HTTP 401 or a JSON body with `"status": "9"`), calls `provider.invalidate()`
+ * and tries exactly once more with a re-read token: the token may have been replaced early by a
+ * forced refresh. Unauthorized means the request was refused before it was processed, which is what
+ * makes one retry safe even for a POST. Resolves to the answer (JSON bodies already read, so the
+ * returned Response can be read as usual); rejects only with coded errors (timeout, network, token).
+ *
+ * @example
+ * const sendme = createSignedFaspayFetch(provider, { baseUrl: process.env.FASPAY_BASE_URL! });
+ * const answer = await sendme('GET', '/account/api/balance_inquiry');
+ */
+export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: SignedFaspayFetchOptions): SignedFaspayFetch {
+  const base = parseFaspayBaseUrl(options.baseUrl instanceof URL ? options.baseUrl.href : String(options.baseUrl), 'baseUrl');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SERVICE_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300_000) {
+    throw new TokenProviderError('CONFIG_INVALID', `timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`);
+  }
+  const doFetch = options.fetch ?? globalThis.fetch;
+
+  return async (method, path, init = {}) => {
+    const signedPath = parseSignedPath(path, 'the service path');
+    const url = serviceUrl(base, signedPath, init);
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    if (body !== undefined && method === 'GET') {
+      throw new TokenProviderError('CONFIG_INVALID', 'a GET request cannot carry a body: pass query or pathValues instead');
+    }
+    const attempt = async (): Promise<Answer> => {
+      const headers = await provider.headersFor(method, signedPath);
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'error' });
+        return await classify(response);
+      } catch (error) {
+        // Not kept as cause: fetch errors can carry the request, and the request carries the signature.
+        throw transportError(error, signal, timeoutMs);
+      }
+    };
+    const first = await attempt();
+    if (!first.unauthorized) return first.response;
+    provider.invalidate();
+    return (await attempt()).response;
+  };
+}
+
+interface Answer {
+  readonly response: Response;
+  readonly unauthorized: boolean;
+}
+
+function serviceUrl(base: URL, signedPath: string, init: SignedRequestInit): URL {
+  const values = init.pathValues ?? [];
+  for (const value of values) {
+    if (typeof value !== 'string' || value === '') {
+      throw new TokenProviderError('CONFIG_INVALID', 'pathValues must be non-empty strings');
+    }
+  }
+  const url = faspayUrl(base, signedPath + values.map((value) => `/${encodeURIComponent(value)}`).join(''));
+  for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.append(name, value);
+  return url;
+}
+
+/** Reads JSON (and 401) answers to see whether SendMe said Unauthorized, and hands back an equivalent Response. */
+async function classify(response: Response): Promise<Answer> {
+  const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
+  if (response.status !== 401 && !isJson) return { response, unauthorized: false };
+  const text = await readBoundedText(response, MAX_INSPECTED_ANSWER_BYTES);
+  const unauthorized = response.status === 401 || faspayStatusOf(text) === '9';
+  const headers = new Headers(response.headers);
+  // The text is already decoded and may differ in length from what was on the wire.
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+  return { response: rebuilt, unauthorized };
+}
+
+function faspayStatusOf(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const status = (value as Record<string, unknown>).status;
+    return typeof status === 'string' || typeof status === 'number' ? String(status) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,159 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createSsmTokenStore } from '../adapters/parameter-store.js';
+import { formatFaspayTimestamp, parseSignedPath, type FaspayHeaders, type HttpMethod } from '../faspay/index.js';
+import { isCodedError } from '../shared/coded-error.js';
+import { parseTokenDocument, type TokenDocument } from '../token/index.js';
+import { cacheDeadlineMs, jitterMs } from './cache-policy.js';
+import { createSignerSource } from './credentials.js';
+import { asProviderError, TokenProviderError } from './errors.js';
+import { resolveOptions, type ConsumerToken, type FaspayTokenProviderOptions, type TokenSource } from './options.js';
+import { createSingleFlight } from './single-flight.js';
+
+export interface FaspayTokenProvider {
+  /** The current token: from memory until its `refreshAt` (plus jitter), never at or after its `expiresAt`. */
+  getToken(): Promise<ConsumerToken>;
+  /** The `faspay-*` headers and `Content-Type` for one SendMe service call, with a fresh timestamp. */
+  headersFor(method: HttpMethod, path: string): Promise<FaspayHeaders>;
+  /** Forgets the cached token (and credentials read from a secret): call it after SendMe answers Unauthorized. */
+  invalidate(): void;
+}
+
+interface CachedToken {
+  readonly accessToken: string;
+  readonly issuedAtMs: number;
+  readonly refreshAtMs: number;
+  readonly expiresAtMs: number;
+  /** Served from memory until then; never after `expiresAtMs`. */
+  readonly deadlineMs: number;
+}
+
+const METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Reads the token document the refresher publishes and keeps it in memory by the document's own
+ * schedule: one read per token per container in the normal case, instead of one per request or per
+ * fixed TTL. Concurrent callers share one read. A failed read is never cached; while a still-valid
+ * token is held, a failed re-read serves that token and tries again after a re-check interval, so a
+ * throttled or unavailable SSM does not turn every request into another read.
+ *
+ * @example
+ * const provider = createFaspayTokenProvider({
+ *   parameterName: '/faspay/sendme/access-token',
+ *   credentialsSecretId: 'faspay/sendme/credentials',
+ * });
+ * const headers = await provider.headersFor('GET', '/account/api/balance_inquiry');
+ */
+export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): FaspayTokenProvider {
+  const settings = resolveOptions(options);
+  const { parameterName, clock } = settings;
+  const source: TokenSource =
+    options.tokenSource ?? createSsmTokenStore(options.ssmClient ?? defaultSsmClient(), { parameterName });
+  const signers = createSignerSource(options);
+  const nextJitterMs = () => jitterMs(settings.random, settings.maxJitterSeconds);
+
+  let cached: CachedToken | undefined;
+  let generation = 0;
+  const flight = createSingleFlight(() => reread(generation));
+
+  async function reread(startedIn: number): Promise<CachedToken> {
+    const previous = cached;
+    try {
+      const fresh = await readStored();
+      if (startedIn === generation) cached = fresh;
+      return fresh;
+    } catch (error) {
+      const nowMs = clock().getTime();
+      if (previous === undefined || nowMs >= previous.expiresAtMs || startedIn !== generation) throw error;
+      // Stale while error: the token in hand is still valid, so serve it and look again after a
+      // re-check interval rather than on every call.
+      cached = { ...previous, deadlineMs: cacheDeadlineMs(previous, nowMs, nextJitterMs()) };
+      return cached;
+    }
+  }
+
+  async function readStored(): Promise<CachedToken> {
+    let record;
+    try {
+      record = await source.read();
+    } catch (error) {
+      throw asProviderError(error, 'PARAMETER_READ_FAILED', `reading the token parameter "${parameterName}"`);
+    }
+    if (record === undefined) {
+      throw new TokenProviderError(
+        'PARAMETER_NOT_FOUND',
+        `the token parameter "${parameterName}" does not exist: deploy the refresher and let it run once (or invoke it with {"force": true})`,
+        { retryable: true, details: { parameterName } },
+      );
+    }
+    const document = parseStored(record.value);
+    const nowMs = clock().getTime();
+    if (nowMs >= document.expiresAt.getTime()) {
+      throw new TokenProviderError(
+        'TOKEN_EXPIRED',
+        `the token in "${parameterName}" expired at ${document.expiresAt.toISOString()} and has not been replaced: check the refresher's alarms and logs, or invoke it with {"force": true}`,
+        { retryable: true, details: { parameterName, expiresAt: document.expiresAt.toISOString(), version: record.version } },
+      );
+    }
+    const times = { refreshAtMs: document.refreshAt.getTime(), expiresAtMs: document.expiresAt.getTime() };
+    return {
+      accessToken: document.accessToken,
+      issuedAtMs: document.issuedAt.getTime(),
+      ...times,
+      deadlineMs: cacheDeadlineMs(times, nowMs, nextJitterMs()),
+    };
+  }
+
+  function parseStored(text: string): TokenDocument {
+    try {
+      return parseTokenDocument(text);
+    } catch (error) {
+      // The parser's messages name a field, never a value, so they can be passed on.
+      const problem = isCodedError(error) ? error.message : 'unreadable';
+      throw new TokenProviderError('TOKEN_DOCUMENT_INVALID', `the token parameter "${parameterName}" holds an unusable document: ${problem}`, {
+        details: { parameterName },
+      });
+    }
+  }
+
+  async function current(): Promise<CachedToken> {
+    const entry = cached;
+    // deadlineMs never lies past expiresAtMs, so this one comparison also keeps expired tokens out.
+    if (entry !== undefined && clock().getTime() < entry.deadlineMs) return entry;
+    return flight.run();
+  }
+
+  return {
+    async getToken() {
+      const entry = await current();
+      // New Date objects on every call: a caller mutating one must not move the cache's schedule.
+      return {
+        accessToken: entry.accessToken,
+        issuedAt: new Date(entry.issuedAtMs),
+        expiresAt: new Date(entry.expiresAtMs),
+        refreshAt: new Date(entry.refreshAtMs),
+      };
+    },
+    async headersFor(method, path) {
+      if (!METHODS.has(method)) {
+        throw new TokenProviderError('CONFIG_INVALID', `method must be one of ${[...METHODS].join(', ')}, got "${String(method)}"`);
+      }
+      const signedPath = parseSignedPath(path, 'the service path');
+      const [entry, signer] = await Promise.all([current(), signers.signer()]);
+      return signer.serviceCallHeaders(method, signedPath, formatFaspayTimestamp(clock(), settings.timeZone), entry.accessToken);
+    },
+    invalidate() {
+      generation++;
+      cached = undefined;
+      flight.detach();
+      signers.forget();
+    },
+  };
+}
+
+let sharedSsmClient: SSMClient | undefined;
+
+/** One client per container (its endpoint and region come from the SDK's own configuration). */
+function defaultSsmClient(): SSMClient {
+  sharedSsmClient ??= new SSMClient({});
+  return sharedSsmClient;
+}

@@ -1,0 +1,56 @@
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ENTRY = 'functions/consumer/index.ts';
+
+let metafile: Metafile;
+
+/** Every project file and package reached from `entry` by static imports only (dynamic import() is not followed). */
+function staticGraph(entry: string): { files: Set<string>; packages: Set<string>; dynamic: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const dynamic = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const edge of metafile.inputs[file]?.imports ?? []) {
+      if (edge.kind === 'dynamic-import') dynamic.add(edge.path);
+      else if (edge.external) packages.add(edge.path);
+      else pending.push(edge.path);
+    }
+  }
+  return { files, packages, dynamic };
+}
+
+beforeAll(async () => {
+  const result = await build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  metafile = result.metafile;
+});
+
+describe('Module: functions/consumer/index.ts', () => {
+  it('does not statically load Secrets Manager, the refresher or CDK', () => {
+    const graph = staticGraph(ENTRY);
+
+    expect([...graph.packages].filter((name) => /client-secrets-manager|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
+    expect([...graph.files].filter((file) => /functions\/(refresher|adapters\/secrets)|infra\/|cli\//.test(file))).toEqual([]);
+    // The graph is real: the SSM client and the shared protocol module are in it.
+    expect(graph.packages).toContain('@aws-sdk/client-ssm');
+    expect(graph.files).toContain('functions/faspay/headers.ts');
+  });
+
+  it('reaches Secrets Manager only through dynamic import()', () => {
+    const graph = staticGraph(ENTRY);
+    expect([...graph.dynamic].sort()).toEqual(['@aws-sdk/client-secrets-manager', 'functions/adapters/secrets.ts']);
+  });
+});

@@ -14,7 +14,7 @@ const BALANCE = '/account/api/balance_inquiry';
 
 let clock: ReturnType<typeof fakeClock>;
 let ssm: ReturnType<typeof mockedSsm>;
-let secrets: { client: SecretsManagerClient; mock: ReturnType<typeof mockClient<SecretsManagerClient>> };
+let secrets: ReturnType<typeof mockedSecrets>;
 let document: TokenDocument;
 
 function setup(extra: Partial<FaspayTokenProviderOptions> = {}) {
@@ -27,6 +27,11 @@ function setup(extra: Partial<FaspayTokenProviderOptions> = {}) {
   });
 }
 
+function mockedSecrets() {
+  const client = new SecretsManagerClient({ region: 'ap-southeast-3' });
+  return { client, mock: mockClient(client) };
+}
+
 const verifier = () => createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 0, now: clock.now });
 const secretReads = () => secrets.mock.commandCalls(GetSecretValueCommand).length;
 
@@ -35,8 +40,7 @@ beforeEach(() => {
   ssm = mockedSsm();
   document = tokenDocument(clock.nowMs());
   ssm.mock.on(GetParameterCommand).callsFake(() => parameterAnswer(document));
-  const client = new SecretsManagerClient({ region: 'ap-southeast-3' });
-  secrets = { client, mock: mockClient(client) };
+  secrets = mockedSecrets();
   secrets.mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, virtual_account: '0011' }) });
 });
 

@@ -36,6 +36,8 @@ export interface WorldOptions {
   readonly tokenFactory?: () => string;
   /** A moto already running (shared by several worlds in one file). */
   readonly moto?: MotoServer;
+  /** Delay of the simulator's `slow` fault. @default SLOW_ANSWER_MS */
+  readonly slowMs?: number;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -44,7 +46,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const makeToken = options.tokenFactory ?? (() => randomBytes(512).toString('base64'));
   const simulator = await startSimulator({
     credentials: options.credentials ?? DEMO_CREDENTIALS,
-    slowMs: SLOW_ANSWER_MS,
+    slowMs: options.slowMs ?? SLOW_ANSWER_MS,
     tokenFactory: () => {
       const token = makeToken();
       issuedTokens.push(token);

@@ -1,0 +1,226 @@
+/**
+ * How many SSM reads one consumer container makes, and what a cached token costs in process.
+ * Run: npm run bench:consumer (also part of npm run bench). Not a test: it prints figures.
+ *
+ * Scenario: one container serving 10 requests/second for two full token lifetimes (20 h) on a fake
+ * clock; token documents live 10 h with refreshAt 2 h before expiry, and a refresher replaces each
+ * one on time. SSM is aws-sdk-client-mock on SSMClient, so every GetParameter is counted, including
+ * those of Powertools' own default client.
+ */
+import { clearCaches } from '@aws-lambda-powertools/parameters';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { pathToFileURL } from 'node:url';
+import { createFaspayTokenProvider, DEFAULT_MAX_JITTER_SECONDS } from '../functions/consumer/index.js';
+import { serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
+import { DEMO_CREDENTIALS } from '../simulator/index.js';
+
+const PARAMETER = '/faspay/sendme/access-token';
+const HOUR = 3_600_000;
+const LIFETIME_MS = 10 * HOUR;
+const REFRESH_BEFORE_MS = 2 * HOUR;
+const REQUESTS_PER_SECOND = 10;
+const DURATION_MS = 2 * LIFETIME_MS;
+const SCHEDULE_MS = 15 * 60_000;
+const START_MS = Date.parse('2026-11-25T00:00:00Z');
+
+type Refresher = 'on time' | '15-minute schedule';
+
+export interface ReadsFigure {
+  readonly variant: string;
+  readonly refresher: Refresher;
+  readonly ssmReads: number;
+  readonly readsPerTokenLifetime: number;
+  readonly tokensPublished: number;
+  readonly expiredTokensServed: number;
+}
+
+export interface ConsumerBenchResult {
+  readonly reads: readonly ReadsFigure[];
+  readonly nsPerGetToken: number;
+  readonly nsPerHeadersFor: number;
+  readonly nsPerPowertoolsCacheHit: number;
+  readonly iterations: number;
+}
+
+function documentIssuedAt(issuedAtMs: number, serial: number): TokenDocument {
+  const expiresAtMs = issuedAtMs + LIFETIME_MS;
+  return {
+    accessToken: Buffer.from(`bench-token-${serial}`.padEnd(512, '.')).toString('base64'),
+    issuedAt: new Date(issuedAtMs),
+    expiresAt: new Date(expiresAtMs),
+    refreshAt: new Date(expiresAtMs - REFRESH_BEFORE_MS),
+  };
+}
+
+/** The token parameter and its writer: on time (at refreshAt) or on the stack's default schedule. */
+function createWorld(refresher: Refresher) {
+  // On a schedule the first token was issued a second into a run, so later refreshAt fall just after a run.
+  let document = documentIssuedAt(refresher === 'on time' ? START_MS : START_MS - SCHEDULE_MS + 1000, 1);
+  let stored = serializeTokenDocument(document);
+  let published = 1;
+  let nextRunMs = START_MS;
+  const publish = (issuedAtMs: number) => {
+    document = documentIssuedAt(issuedAtMs, ++published);
+    stored = serializeTokenDocument(document);
+  };
+  return {
+    advanceTo(nowMs: number) {
+      if (refresher === 'on time') {
+        if (nowMs >= document.refreshAt.getTime()) publish(document.refreshAt.getTime());
+        return;
+      }
+      for (; nextRunMs <= nowMs; nextRunMs += SCHEDULE_MS) if (nextRunMs >= document.refreshAt.getTime()) publish(nextRunMs + 1000);
+    },
+    stored: () => stored,
+    published: () => published,
+  };
+}
+
+/** Replaces the global Date so that `new Date()` and `Date.now()` (Powertools' cache clock) follow `now`. */
+function installFakeDate(now: () => number): () => void {
+  const RealDate = Date;
+  class FakeDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(now());
+      else super(...(args as [string | number | Date]));
+    }
+    static override now(): number {
+      return now();
+    }
+  }
+  globalThis.Date = FakeDate as DateConstructor;
+  return () => {
+    globalThis.Date = RealDate;
+  };
+}
+
+/** A deterministic [0, 1) source (mulberry32), so the jitter and the figures repeat run to run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type ReadToken = (nowMs: number) => Promise<{ expiresAtMs: number }>;
+
+async function countReads(variant: string, refresher: Refresher, makeReader: (clock: () => Date) => ReadToken): Promise<ReadsFigure> {
+  const ssm = mockClient(SSMClient);
+  const world = createWorld(refresher);
+  ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: world.stored(), Version: world.published() } }));
+  let nowMs = START_MS;
+  const restoreDate = installFakeDate(() => nowMs);
+  clearCaches();
+  let expiredServed = 0;
+  try {
+    const read = makeReader(() => new Date(nowMs));
+    const stepMs = 1000 / REQUESTS_PER_SECOND;
+    for (let elapsed = 0; elapsed < DURATION_MS; elapsed += stepMs) {
+      nowMs = START_MS + elapsed;
+      world.advanceTo(nowMs);
+      const token = await read(nowMs);
+      if (token.expiresAtMs <= nowMs) expiredServed++;
+    }
+  } finally {
+    restoreDate();
+  }
+  const ssmReads = ssm.commandCalls(GetParameterCommand).length;
+  ssm.restore();
+  return {
+    variant,
+    refresher,
+    ssmReads,
+    readsPerTokenLifetime: ssmReads / (DURATION_MS / LIFETIME_MS),
+    tokensPublished: world.published(),
+    expiredTokensServed: expiredServed,
+  };
+}
+
+const thisProvider = (clock: () => Date): ReadToken => {
+  const provider = createFaspayTokenProvider({ parameterName: PARAMETER, ssmClient: new SSMClient({ region: 'ap-southeast-3' }), clock, random: seededRandom(42) });
+  return async () => ({ expiresAtMs: (await provider.getToken()).expiresAt.getTime() });
+};
+
+const powertools = (maxAge?: number) => (): ReadToken => async () => {
+  const document = await getParameter<{ expiresAt: string }>(PARAMETER, { decrypt: true, transform: 'json', ...(maxAge === undefined ? {} : { maxAge }) });
+  return { expiresAtMs: Date.parse(document!.expiresAt) };
+};
+
+async function nsPerOp(iterations: number, operation: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(10_000, iterations); i++) await operation();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await operation();
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+async function inProcessCost(iterations: number) {
+  const stored = serializeTokenDocument(documentIssuedAt(Date.now(), 0));
+  const provider = createFaspayTokenProvider({
+    parameterName: PARAMETER,
+    tokenSource: { read: async () => ({ value: stored, version: 1 }) },
+    credentials: DEMO_CREDENTIALS,
+  });
+  const ssm = mockClient(SSMClient);
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: stored, Version: 1 } });
+  clearCaches();
+  try {
+    return {
+      nsPerGetToken: await nsPerOp(iterations, () => provider.getToken()),
+      nsPerHeadersFor: await nsPerOp(iterations / 4, () => provider.headersFor('GET', '/account/api/balance_inquiry')),
+      nsPerPowertoolsCacheHit: await nsPerOp(iterations, () => getParameter(PARAMETER, { decrypt: true, transform: 'json', maxAge: 300 })),
+    };
+  } finally {
+    ssm.restore();
+  }
+}
+
+export async function runConsumerBench(options: { iterations?: number } = {}): Promise<ConsumerBenchResult> {
+  delete process.env.POWERTOOLS_PARAMETERS_MAX_AGE;
+  const reads: ReadsFigure[] = [];
+  for (const refresher of ['on time', '15-minute schedule'] as const) {
+    reads.push(await countReads(`this provider (refreshAt + up to ${DEFAULT_MAX_JITTER_SECONDS} s jitter)`, refresher, thisProvider));
+    reads.push(await countReads('Powertools getParameter, default cache (5 s)', refresher, powertools()));
+    reads.push(await countReads('Powertools getParameter, maxAge 300 s', refresher, powertools(300)));
+  }
+  const iterations = options.iterations ?? 200_000;
+  return { reads, iterations, ...(await inProcessCost(iterations)) };
+}
+
+export function formatConsumerBench(result: ConsumerBenchResult): string {
+  const lines = [
+    '== consumer token reads (bench/consumer-reads.ts, npm run bench:consumer) ==',
+    `1 container, ${REQUESTS_PER_SECOND} requests/s for ${DURATION_MS / HOUR} h = 2 token lifetimes (10 h tokens, refreshAt 2 h before expiry), fake clock`,
+    '',
+    '| refresher | reader | SSM reads | per 10 h token lifetime | per token published | expired tokens served |',
+    '|---|---|---:|---:|---:|---:|',
+    ...result.reads.map(
+      (figure) =>
+        `| ${figure.refresher} | ${figure.variant} | ${figure.ssmReads} | ${figure.readsPerTokenLifetime} | ${(figure.ssmReads / figure.tokensPublished).toFixed(2)} | ${figure.expiredTokensServed} |`,
+    ),
+    '',
+    `in-process cost, token cached (${result.iterations} iterations, Node ${process.version}):`,
+    `  getToken()                               ${Math.round(result.nsPerGetToken)} ns/op`,
+    `  headersFor() (AES signature, WIB time)   ${Math.round(result.nsPerHeadersFor)} ns/op`,
+    `  Powertools getParameter, cache hit       ${Math.round(result.nsPerPowertoolsCacheHit)} ns/op`,
+  ];
+  return lines.join('\n');
+}
+
+/** The issue's bar: at most 2 SSM reads per token lifetime per container when the refresher is on time. */
+export function meetsReadBudget(result: ConsumerBenchResult): boolean {
+  return result.reads.filter((figure) => figure.variant.startsWith('this provider') && figure.refresher === 'on time').every((figure) => figure.readsPerTokenLifetime <= 2);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await runConsumerBench();
+  console.log(formatConsumerBench(result));
+  if (!meetsReadBudget(result) || result.reads.some((figure) => figure.expiredTokensServed > 0)) {
+    console.error('FAILED: more than 2 SSM reads per token lifetime, or an expired token was served');
+    process.exitCode = 1;
+  }
+}

@@ -2,7 +2,7 @@ import { App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { InfraConfigError } from './errors.js';
+import { ExampleConsumer } from './example-consumer.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
 import { FaspayTokenRefresher } from './token-refresher.js';
 
@@ -35,16 +35,15 @@ export class FaspayTokenRefresherStack extends Stack {
       ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrency: config.reservedConcurrency }),
     });
 
-    if (config.deployExampleConsumer) {
-      // Hook for the example consumer (functions/consumer/example-handler.ts): a NodejsFunction given
-      // `this.refresher.grantRead(fn)` and the parameter name. Not wired until that handler exists.
-      throw new InfraConfigError(
-        'context "deployExampleConsumer" is true, but the example consumer is not part of this version yet: ' +
-          'remove -c deployExampleConsumer=true',
-      );
-    }
-
     const refresher = this.refresher;
+    if (config.deployExampleConsumer) {
+      const consumer = new ExampleConsumer(this, 'ExampleConsumer', {
+        refresher,
+        faspayBaseUrl: config.faspayBaseUrl,
+        timeZone: config.timeZone,
+      });
+      this.output('ExampleConsumerFunctionName', consumer.function.functionName, 'Example consumer (balance inquiry); invoke with {}');
+    }
     this.output('FunctionName', refresher.function.functionName, 'Name of the refresher function (invoke it with {"force": true})');
     this.output('FunctionArn', refresher.function.functionArn, 'ARN of the refresher function');
     this.output('TokenParameterName', refresher.parameterName, 'SSM SecureString holding the token JSON');

@@ -13,7 +13,7 @@ import {
   rateIntervalSeconds,
 } from './checks.js';
 import { InfraConfigError } from './errors.js';
-import type { FaspayTokenRefresherProps } from './token-refresher.js';
+import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /** The defaults of FaspayTokenRefresherProps, in one place (the stack and the README use the same). */
 export const REFRESHER_DEFAULTS = {

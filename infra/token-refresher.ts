@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,101 +12,18 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CREDENTIAL_KEYS } from '../functions/faspay/index.js';
+import { functionEntry, nodejsFunctionDefaults } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
+import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 import { resolveSettings, type RefresherSettings } from './token-refresher-settings.js';
+
+export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /** Powertools service name and metrics namespace; the staleness alarm reads these metrics. */
 export const SERVICE_NAME = 'faspay-token-refresher';
 export const METRICS_NAMESPACE = 'FaspaySendMe';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HANDLER_ENTRY = fileURLToPath(new URL('../functions/refresher/handler.ts', import.meta.url));
-/** Parts of the bundled AWS SDK still call require() for Node built-ins; ESM has no require. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __faspayCreateRequire } from 'node:module'; const require = __faspayCreateRequire(import.meta.url);";
-
-export interface FaspayTokenRefresherProps {
-  /**
-   * Faspay SendMe base URL. https only; http is accepted for loopback hosts (the local simulator).
-   * @default 'https://sendme-sandbox.faspay.co.id' (the sandbox)
-   */
-  readonly faspayBaseUrl?: string;
-  /**
-   * The secret whose value is the JSON credentials object (faspay_key, faspay_secret, app_key,
-   * app_secret, client_key, client_secret, iv). Use `Secret.fromSecretNameV2` for an existing one.
-   * @default - a new secret holding empty placeholders; fill it with `put-secret-value`
-   */
-  readonly credentialsSecret?: secretsmanager.ISecret;
-  /**
-   * SSM parameter the function creates and overwrites (SecureString, Standard tier). The stack does
-   * not declare it: CloudFormation cannot create a SecureString, and a deploy must not clobber the token.
-   * @default '/faspay/sendme/access-token'
-   */
-  readonly tokenParameterName?: string;
-  /**
-   * Customer managed KMS key for the SecureString; the function and `grantRead` grantees may use it
-   * only through SSM (kms:ViaService).
-   * @default - the AWS managed key alias/aws/ssm
-   */
-  readonly tokenParameterKey?: kms.IKey;
-  /**
-   * When the refresher runs. Each run is cheap when the token is fresh (one GetParameter).
-   * @default ScheduleExpression.rate(Duration.minutes(15))
-   */
-  readonly schedule?: scheduler.ScheduleExpression;
-  /**
-   * How long before the token's expiry it is replaced (the document's refreshAt). Must exceed the
-   * schedule interval.
-   * @default Duration.hours(2)
-   */
-  readonly refreshBeforeExpiry?: Duration;
-  /**
-   * Path placed in the signature's StringToSign.
-   * @default '/account/api/tokens'
-   */
-  readonly signedPath?: string;
-  /**
-   * IANA time zone of the faspay-timestamp header.
-   * @default 'Asia/Jakarta'
-   */
-  readonly timeZone?: string;
-  /**
-   * Timeout of one token request. The function timeout is derived from it and maxAttempts.
-   * @default Duration.seconds(8)
-   */
-  readonly httpTimeout?: Duration;
-  /**
-   * Token requests per invocation; transient failures are retried with backoff.
-   * @default 3
-   */
-  readonly maxAttempts?: number;
-  /**
-   * Reserved concurrency of the function (1 makes it a singleton; needs unreserved account quota).
-   * @default - no reservation; the handler is idempotent
-   */
-  readonly reservedConcurrency?: number;
-  /**
-   * Retention of the function's log group.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Email address subscribed to the alarm topic (the recipient must confirm the subscription).
-   * @default - no subscription; subscribe to the `alarmTopic` yourself
-   */
-  readonly alarmEmail?: string;
-  /**
-   * The staleness alarm fires when the stored token has less than this left.
-   * @default Duration.hours(1)
-   */
-  readonly stalenessThreshold?: Duration;
-  /**
-   * Window of the staleness alarm; no report from the function within it also fires the alarm.
-   * @default - twice the schedule interval, at least 30 minutes; 1 hour for cron expressions
-   */
-  readonly stalenessPeriod?: Duration;
-}
 
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
@@ -238,12 +154,7 @@ export class FaspayTokenRefresher extends Construct {
     this.logGroup.grantWrite(role);
     const secret = this.credentialsSecret;
     return new nodejs.NodejsFunction(this, 'Function', {
-      entry: HANDLER_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodejsFunctionDefaults(functionEntry('refresher/handler.ts')),
       memorySize: 256,
       timeout: settings.functionTimeout,
       role,
@@ -270,18 +181,6 @@ export class FaspayTokenRefresher extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Pin the SDK version that the tests ran instead of the runtime's moving one.
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
       },
     });
   }

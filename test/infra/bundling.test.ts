@@ -9,15 +9,21 @@ import { synthStack } from './synth.js';
 describe('the refresher bundle (real local esbuild, no Docker)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'faspay-bundle-'));
   let assetDir: string;
+  let consumerAssetDir: string;
 
   beforeAll(() => {
-    // GIVEN the app with bundling enabled
-    const { app, template } = synthStack({}, { bundle: true, outdir });
+    // GIVEN the app with bundling enabled, example consumer included
+    const { app, template } = synthStack({ deployExampleConsumer: 'true' }, { bundle: true, outdir });
     // WHEN it is synthesized
     app.synth();
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    const s3Key = fn!.Properties.Code.S3Key as string;
-    assetDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    const assetOf = (service: string): string => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === service,
+      );
+      return join(outdir, `asset.${(fn!.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    };
+    assetDir = assetOf('faspay-token-refresher');
+    consumerAssetDir = assetOf('faspay-example-consumer');
   }, 120_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -37,10 +43,13 @@ describe('the refresher bundle (real local esbuild, no Docker)', () => {
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
   });
 
-  it('loads as an ES module in Node and its handler reports a configuration error when the environment is empty', () => {
+  it.each([
+    ['refresher', () => assetDir],
+    ['example consumer', () => consumerAssetDir],
+  ])('loads the %s as an ES module in Node; its handler reports a configuration error with an empty environment', (_name, dir) => {
     // GIVEN a Node process with no function configuration at all
     const script = `
-      const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir(), 'index.mjs')).href)});
       try { await handler({ trigger: 'schedule' }); console.log('RESOLVED'); }
       catch (error) { console.log('REJECTED ' + error.code); }`;
     // WHEN

@@ -42,6 +42,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       alarmEmail: 'ops@example.com',
       reservedConcurrency: '1',
       schedule: 'cron(0/10 * * * ? *)',
+      deployExampleConsumer: 'true',
     });
   });
 

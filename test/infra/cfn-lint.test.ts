@@ -42,6 +42,7 @@ describe('cfn-lint over the synthesized template', () => {
         alarmEmail: 'ops@example.com',
         reservedConcurrency: '2',
         schedule: 'cron(0/10 * * * ? *)',
+        deployExampleConsumer: 'true',
       },
     ],
   ])('reports nothing for %s', (label, context) => {

@@ -33,6 +33,12 @@ const STACK = 'FaspayTokenRefresherSmoke';
 const SECRET_NAME = 'faspay/sendme/credentials';
 const ACCOUNT = '123456789012';
 
+interface Deployed {
+  readonly configuration: FunctionConfiguration;
+  /** The unzipped deployment package. */
+  readonly codeDir: string;
+}
+
 interface Invocation {
   readonly result?: Record<string, unknown>;
   readonly errorCode?: string;
@@ -44,8 +50,8 @@ describe('cdk deploy against moto_server, then the deployed function run with it
   let simulator: RunningSimulator;
   let workdir: string;
   let outputs: Record<string, string>;
-  let configuration: FunctionConfiguration;
-  let codeDir: string;
+  let refresher: Deployed;
+  let consumer: Deployed;
   let ssm: SSMClient;
 
   beforeAll(async () => {
@@ -81,6 +87,7 @@ describe('cdk deploy against moto_server, then the deployed function run with it
         '-c', `faspayBaseUrl=${simulator.url}`,
         '-c', `credentialsSecretName=${SECRET_NAME}`,
         '-c', 'alarmEmail=ops@example.com',
+        '-c', 'deployExampleConsumer=true',
       ],
       { cwd: ROOT, env: cliEnv, timeoutMs: 180_000 },
     );
@@ -90,16 +97,22 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0]!;
     outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     const lambda = new LambdaClient(moto.clientConfig);
-    configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.FunctionName }));
-    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: outputs.FunctionName }));
-    const assetKey = new URL(fn.Code!.Location!).pathname.slice(1);
     const bootstrap = await cfn.send(new ListStackResourcesCommand({ StackName: 'CDKToolkit' }));
     const bucket = bootstrap.StackResourceSummaries!.find((r) => r.LogicalResourceId === 'StagingBucket')!.PhysicalResourceId!;
-    const zip = await getS3Object(moto.endpoint, bucket, assetKey, { region, ...moto.clientConfig.credentials });
-    expect(sha256Base64(zip)).toBe(configuration.CodeSha256);
-    codeDir = join(workdir, 'code');
-    mkdirSync(codeDir);
-    for (const [name, data] of unzip(zip)) writeFileSync(join(codeDir, name), data);
+    const fetchDeployed = async (functionName: string): Promise<Deployed> => {
+      const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+      const fn = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+      // moto serves nothing at Code.Location; its path is the asset's key in the bootstrap bucket.
+      const assetKey = new URL(fn.Code!.Location!).pathname.slice(1);
+      const zip = await getS3Object(moto.endpoint, bucket, assetKey, { region, ...moto.clientConfig.credentials });
+      expect(sha256Base64(zip)).toBe(configuration.CodeSha256);
+      const codeDir = join(workdir, functionName);
+      mkdirSync(codeDir);
+      for (const [name, data] of unzip(zip)) writeFileSync(join(codeDir, name), data);
+      return { configuration, codeDir };
+    };
+    refresher = await fetchDeployed(outputs.FunctionName!);
+    consumer = await fetchDeployed(outputs.ExampleConsumerFunctionName!);
     ssm = new SSMClient(moto.clientConfig);
   }, 300_000);
 
@@ -110,7 +123,7 @@ describe('cdk deploy against moto_server, then the deployed function run with it
   });
 
   /** Runs the deployed handler in a fresh Node process with only the deployed environment and moto's. */
-  async function invoke(event: unknown): Promise<Invocation> {
+  async function invoke(event: unknown, { configuration, codeDir }: Deployed = refresher): Promise<Invocation> {
     const script = `
       import { randomUUID } from 'node:crypto';
       const { handler } = await import(${JSON.stringify(pathToFileURL(join(codeDir, 'index.mjs')).href)});
@@ -145,14 +158,15 @@ describe('cdk deploy against moto_server, then the deployed function run with it
 
   it('outputs the six values under their stable keys, with a one-slash parameter ARN', () => {
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'CredentialsSecretArn', 'FunctionArn', 'FunctionName', 'TokenParameterArn', 'TokenParameterName'].sort(),
+      ['AlarmTopicArn', 'CredentialsSecretArn', 'ExampleConsumerFunctionName', 'FunctionArn', 'FunctionName', 'TokenParameterArn', 'TokenParameterName'].sort(),
     );
     expect(outputs.TokenParameterName).toBe('/faspay/sendme/access-token');
     expect(outputs.TokenParameterArn).toBe(`arn:aws:ssm:${moto.clientConfig.region}:${ACCOUNT}:parameter/faspay/sendme/access-token`);
-    expect(outputs.FunctionArn).toBe(configuration.FunctionArn);
+    expect(outputs.FunctionArn).toBe(refresher.configuration.FunctionArn);
   });
 
   it('deployed the function with the configured runtime, handler, timeout, memory and environment', () => {
+    const { configuration } = refresher;
     expect(configuration).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 60, MemorySize: 256 });
     expect(configuration.Environment!.Variables).toMatchObject({
       FASPAY_BASE_URL: simulator.url,
@@ -188,5 +202,14 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     const forced = await invoke({ force: true });
     expect(forced.result, forced.output).toMatchObject({ refreshed: true });
     expect(simulator.issuedTokens()).toBe(2);
+  }, 60_000);
+
+  it('lets the deployed example consumer read the published token and make a signed balance inquiry', async () => {
+    // GIVEN the token published by the runs above
+    // WHEN the consumer runs with its deployed configuration
+    const inquiry = await invoke({}, consumer);
+    // THEN
+    expect(inquiry.errorCode, inquiry.output).toBeUndefined();
+    expect(inquiry.result).toMatchObject({ ok: true, httpStatus: 200, balanceReceived: true });
   }, 60_000);
 });

@@ -122,6 +122,41 @@ describe('FaspayTokenRefresherStack context options', () => {
     expect(stack.stackName).toBe('FaspayTokenRefresherProd');
   });
 
+  it('deployExampleConsumer adds the example consumer with read access to the token and the secret only', () => {
+    // WHEN
+    const { template } = synthStack({ deployExampleConsumer: 'true' });
+    // THEN
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          TOKEN_PARAMETER_NAME: '/faspay/sendme/access-token',
+          FASPAY_BASE_URL: 'https://sendme-sandbox.faspay.co.id',
+          FASPAY_CREDENTIALS_SECRET_ID: { Ref: Match.stringLikeRegexp('^RefresherCredentialsSecret') },
+          POWERTOOLS_SERVICE_NAME: 'faspay-example-consumer',
+        }),
+      },
+    });
+    const granted = statementsOfRole(template, 'ExampleConsumerFunctionRole').map((s) => ({
+      actions: actionsOf(s).sort(),
+      resources: resourcesOf(s),
+    }));
+    expect(granted).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{ExampleConsumerLogGroup\w+\.Arn\}$/)] },
+      { actions: ['ssm:GetParameter'], resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'] },
+      { actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
+    ]);
+    expect(template.findOutputs('ExampleConsumerFunctionName').ExampleConsumerFunctionName).toBeDefined();
+  });
+
+  it('deploys no example consumer by default', () => {
+    const { template } = synthStack();
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(template.findOutputs('ExampleConsumerFunctionName')).toEqual({});
+  });
+
   it('treats an empty -c value as not set', () => {
     const { template } = synthStack({ credentialsSecretName: '', kmsKeyArn: ' ' });
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
@@ -139,7 +174,6 @@ describe('FaspayTokenRefresherStack invalid context', () => {
     [{ kmsKeyArn: 'alias/faspay' }, /context "kmsKeyArn" must be the ARN of a KMS key \(not an alias.*got "alias\/faspay"/],
     [{ credentialsSecretName: 'arn:aws:secretsmanager:ap-southeast-3:111122223333:secret:x' }, /context "credentialsSecretName" must be the name \(not the ARN\)/],
     [{ deployExampleConsumer: 'yes' }, /context "deployExampleConsumer" must be true or false, got "yes"/],
-    [{ deployExampleConsumer: 'true' }, /deployExampleConsumer" is true, but the example consumer is not part of this version yet/],
     [{ schedul: 'rate(5 minutes)' }, /unknown context key\(s\) "schedul": the known keys are stackName, faspayBaseUrl/],
     [{ faspayBaseUrl: 'http://sendme.faspay.co.id' }, /faspayBaseUrl .* must use https \(http is allowed only for localhost, 127.0.0.1 and \[::1\]\)/],
     [{ tokenParameterName: 'faspay/token' }, /tokenParameterName contains "\/" but does not start with "\/"/],

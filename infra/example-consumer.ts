@@ -1,0 +1,56 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { functionEntry, nodejsFunctionDefaults } from './bundling.js';
+import type { FaspayTokenRefresher } from './token-refresher.js';
+
+export interface ExampleConsumerProps {
+  /** The refresher whose token (and credentials) the consumer reads through `grantRead`. */
+  readonly refresher: FaspayTokenRefresher;
+  /** Must equal the refresher's; the consumer signs its service calls for the same SendMe. */
+  readonly faspayBaseUrl: string;
+  readonly timeZone: string;
+}
+
+/**
+ * The example consumer Lambda (functions/consumer/example-handler.ts): a read-only SendMe balance
+ * inquiry signed with the published token, invoked by hand. It shows the wiring any consumer needs:
+ * `refresher.grantRead(fn)` plus the parameter name and the secret id in its environment.
+ */
+export class ExampleConsumer extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ExampleConsumerProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH });
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Faspay example consumer: its log group and read access to the token and credentials',
+    });
+    logGroup.grantWrite(role);
+    const secret = props.refresher.credentialsSecret;
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...nodejsFunctionDefaults(functionEntry('consumer/example-handler.ts')),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      description: 'Example Faspay SendMe consumer: a balance inquiry signed with the published token',
+      environment: {
+        FASPAY_BASE_URL: props.faspayBaseUrl,
+        TOKEN_PARAMETER_NAME: props.refresher.parameterName,
+        FASPAY_CREDENTIALS_SECRET_ID: secret.secretFullArn ?? secret.secretName,
+        FASPAY_TIMEZONE: props.timeZone,
+        POWERTOOLS_SERVICE_NAME: 'faspay-example-consumer',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    props.refresher.grantRead(this.function);
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x like the refresher: the bundle targets node22 and the tests run that build.',
+    });
+  }
+}

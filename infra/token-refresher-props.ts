@@ -1,0 +1,87 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+export interface FaspayTokenRefresherProps {
+  /**
+   * Faspay SendMe base URL. https only; http is accepted for loopback hosts (the local simulator).
+   * @default 'https://sendme-sandbox.faspay.co.id' (the sandbox)
+   */
+  readonly faspayBaseUrl?: string;
+  /**
+   * The secret whose value is the JSON credentials object (faspay_key, faspay_secret, app_key,
+   * app_secret, client_key, client_secret, iv). Use `Secret.fromSecretNameV2` for an existing one.
+   * @default - a new secret holding empty placeholders; fill it with `put-secret-value`
+   */
+  readonly credentialsSecret?: secretsmanager.ISecret;
+  /**
+   * SSM parameter the function creates and overwrites (SecureString, Standard tier). The stack does
+   * not declare it: CloudFormation cannot create a SecureString, and a deploy must not clobber the token.
+   * @default '/faspay/sendme/access-token'
+   */
+  readonly tokenParameterName?: string;
+  /**
+   * Customer managed KMS key for the SecureString; the function and `grantRead` grantees may use it
+   * only through SSM (kms:ViaService).
+   * @default - the AWS managed key alias/aws/ssm
+   */
+  readonly tokenParameterKey?: kms.IKey;
+  /**
+   * When the refresher runs. Each run is cheap when the token is fresh (one GetParameter).
+   * @default ScheduleExpression.rate(Duration.minutes(15))
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+  /**
+   * How long before the token's expiry it is replaced (the document's refreshAt). Must exceed the
+   * schedule interval.
+   * @default Duration.hours(2)
+   */
+  readonly refreshBeforeExpiry?: Duration;
+  /**
+   * Path placed in the signature's StringToSign.
+   * @default '/account/api/tokens'
+   */
+  readonly signedPath?: string;
+  /**
+   * IANA time zone of the faspay-timestamp header.
+   * @default 'Asia/Jakarta'
+   */
+  readonly timeZone?: string;
+  /**
+   * Timeout of one token request. The function timeout is derived from it and maxAttempts.
+   * @default Duration.seconds(8)
+   */
+  readonly httpTimeout?: Duration;
+  /**
+   * Token requests per invocation; transient failures are retried with backoff.
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Reserved concurrency of the function (1 makes it a singleton; needs unreserved account quota).
+   * @default - no reservation; the handler is idempotent
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Email address subscribed to the alarm topic (the recipient must confirm the subscription).
+   * @default - no subscription; subscribe to the `alarmTopic` yourself
+   */
+  readonly alarmEmail?: string;
+  /**
+   * The staleness alarm fires when the stored token has less than this left.
+   * @default Duration.hours(1)
+   */
+  readonly stalenessThreshold?: Duration;
+  /**
+   * Window of the staleness alarm; no report from the function within it also fires the alarm.
+   * @default - twice the schedule interval, at least 30 minutes; 1 hour for cron expressions
+   */
+  readonly stalenessPeriod?: Duration;
+}

@@ -2,6 +2,7 @@ import { PutSecretValueCommand, DeleteSecretCommand, SecretsManagerClient } from
 import type { Fault } from '../../../simulator/index.js';
 import { SECRET_NAME } from '../../support/refresher-harness.js';
 import { AWS_FAULTS, type AwsFault, type AwsOperation } from './aws-fault-proxy.js';
+import { RETRY_MESSAGE, whenLogged, type Output } from './invocations.js';
 import { SHORT_HTTP_TIMEOUT_MS, type World } from './world.js';
 
 /** What a fault does to one invocation. */
@@ -22,8 +23,11 @@ export interface FaultScenario {
   readonly kind: FaultKind;
   /** Extra handler environment (Faspay URL, timeout). */
   env?(world: World): Record<string, string>;
-  /** Arms the fault for its next `times` occurrences (Infinity: until the world is reset). */
-  arm(world: World, times: number): Promise<void>;
+  /**
+   * Arms the fault for its next `times` occurrences (Infinity: until the world is reset). `output`
+   * is the capture of the run about to start, for faults that clear on what the refresher logs.
+   */
+  arm(world: World, times: number, output: Output): Promise<void>;
   /** Requests that reached the faulty dependency so far; undefined when none can be counted there. */
   requests(world: World): number | undefined;
   /** Requests one invocation makes while the fault lasts. */
@@ -87,9 +91,13 @@ export const FASPAY_SCENARIOS: readonly FaultScenario[] = [
     code: 'FASPAY_NETWORK',
     kind: 'transient',
     env: (world) => ({ FASPAY_BASE_URL: world.gate.url }),
-    // The gate refuses until opened; the matrix opens it once the refresher has logged enough retries.
-    async arm(world) {
+    // The gate refuses until opened: a cleared fault opens it once the refresher has logged `times`
+    // retries, during the backoff pause before the next attempt.
+    async arm(world, times, output) {
       await world.gate.close();
+      if (times !== Number.POSITIVE_INFINITY) {
+        void whenLogged(output, RETRY_MESSAGE, times).then(() => world.gate.open(), () => undefined);
+      }
     },
     requests: () => undefined,
     attempts: FASPAY_ATTEMPTS,

@@ -1,10 +1,18 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { InfraConfigError } from './errors.js';
 import { addRefresherStack } from './stack.js';
 
 // Entry point of `cdk synth` / `cdk deploy` (cdk.json: "npx tsx infra/app.ts").
 const app = new App();
-addRefresherStack(app);
+try {
+  addRefresherStack(app);
+} catch (error) {
+  // A configuration mistake is the user's to fix: show the message (it names the key and the fix), not a stack trace.
+  if (!(error instanceof InfraConfigError)) throw error;
+  console.error(`\nConfiguration error: ${error.message}\n`);
+  process.exit(1);
+}
 // cdk-nag 3 runs as a CDK policy-validation plugin (it replaced the v2 Aspect): any unacknowledged
 // AwsSolutions finding fails the synth, and the report lands in cdk.out.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -83,16 +83,18 @@ async function summarize(response: Response): Promise<BalanceInquirySummary> {
   } catch {
     // Not JSON (an HTML error page, say): summarized by its HTTP status alone.
   }
-  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 200) : undefined);
-  const faspayStatus = text('status');
-  const responseCode = text('response_code');
+  // Only SendMe's short status fields are kept; the balance amount stays out of results and logs.
+  const field = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 200) : undefined);
+  const fields = {
+    faspayStatus: field('status'),
+    responseCode: field('response_code'),
+    responseDesc: field('response_desc'),
+    currency: field('currency'),
+  };
   return {
-    ok: response.ok && faspayStatus === '2' && responseCode === '00',
+    ok: response.ok && fields.faspayStatus === '2' && fields.responseCode === '00',
     httpStatus: response.status,
-    ...(faspayStatus === undefined ? {} : { faspayStatus }),
-    ...(responseCode === undefined ? {} : { responseCode }),
-    ...(text('response_desc') === undefined ? {} : { responseDesc: text('response_desc') }),
-    ...(text('currency') === undefined ? {} : { currency: text('currency') }),
+    ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
     balanceReceived: body.balance !== undefined,
   };
 }

@@ -67,11 +67,4 @@ export function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-export async function rejectionOf(promise: Promise<unknown>): Promise<{ code: string; message: string; name: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string; name: string };
-  }
-  throw new Error('expected a rejection');
-}
+export { rejectionOf } from '../support/refresher-harness.js';

@@ -24,7 +24,6 @@ export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 export const SERVICE_NAME = 'faspay-token-refresher';
 export const METRICS_NAMESPACE = 'FaspaySendMe';
 
-
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
  * least-privilege IAM, a dead-letter queue for undeliverable schedule events, and alarms on
@@ -61,7 +60,7 @@ export class FaspayTokenRefresher extends Construct {
     });
     this.tokenParameterKey = props.tokenParameterKey;
     const createdSecret = props.credentialsSecret === undefined ? this.createPlaceholderSecret() : undefined;
-    this.credentialsSecret = props.credentialsSecret ?? createdSecret!;
+    this.credentialsSecret = props.credentialsSecret ?? (createdSecret as secretsmanager.Secret);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: settings.logRetention });
     this.function = this.createFunction(settings);

@@ -40,8 +40,9 @@ export type SignedFaspayFetch = (method: HttpMethod, path: string, init?: Signed
  * answers Unauthorized (HTTP 401 or a JSON body with `"status": "9"`), calls `provider.invalidate()`
  * and tries exactly once more with a re-read token: the token may have been replaced early by a
  * forced refresh. Unauthorized means the request was refused before it was processed, which is what
- * makes one retry safe even for a POST. Resolves to the answer (JSON bodies already read, so the
- * returned Response can be read as usual); rejects only with coded errors (timeout, network, token).
+ * makes one retry safe even for a POST. Redirects are not followed. Resolves to the answer (JSON
+ * bodies already read, so the returned Response can be read as usual); rejects only with coded
+ * errors (timeout, network, token).
  *
  * @example
  * const sendme = createSignedFaspayFetch(provider, { baseUrl: process.env.FASPAY_BASE_URL! });
@@ -66,7 +67,8 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
       const headers = await provider.headersFor(method, signedPath);
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'error' });
+        // Never followed: the signed headers must not go to another host. A 3xx is handed back as the answer.
+        const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'manual' });
         return await classify(response);
       } catch (error) {
         // Not kept as cause: fetch errors can carry the request, and the request carries the signature.

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { createMemoryTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
@@ -141,10 +143,27 @@ describe('Function: createSignedFaspayFetch', () => {
 
     const verify = createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 5, now: () => new Date() });
     expect(requests[0]!.url).toBe('https://sendme.example.com/prefix/account/api/inquiry_status/0011%2022/trx%2F1?page=2');
-    expect(requests[0]!.init).toMatchObject({ method: 'GET', redirect: 'error', body: undefined });
+    expect(requests[0]!.init).toMatchObject({ method: 'GET', redirect: 'manual', body: undefined });
     expect(verify.verifyServiceCall(requests[0]!.init.headers as Record<string, string>, 'GET', '/account/api/inquiry_status').ok).toBe(true);
     expect(requests[1]!.init).toMatchObject({ method: 'POST', body: '{"amount":"10000"}' });
     expect(verify.verifyServiceCall(requests[1]!.init.headers as Record<string, string>, 'POST', '/account/api/transfer').ok).toBe(true);
+  });
+
+  it('hands back a redirect without following it (the signed headers never go to another host)', async () => {
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(request.url ?? '');
+      response.writeHead(302, { Location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/elsewhere` }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const response = await createSignedFaspayFetch(provider, { baseUrl: `http://127.0.0.1:${port}` })('GET', BALANCE);
+      expect(response.status).toBe(302);
+      expect(hits).toEqual([BALANCE]);
+    } finally {
+      server.close();
+    }
   });
 
   it('rejects with FASPAY_TIMEOUT when an attempt takes longer than timeoutMs', async () => {

@@ -13,7 +13,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { pathToFileURL } from 'node:url';
 import { createFaspayTokenProvider, DEFAULT_MAX_JITTER_SECONDS } from '../functions/consumer/index.js';
-import { serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
+import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
 
 const PARAMETER = '/faspay/sendme/access-token';
@@ -54,7 +54,10 @@ function documentIssuedAt(issuedAtMs: number, serial: number): TokenDocument {
   };
 }
 
-/** The token parameter and its writer: on time (at refreshAt) or on the stack's default schedule. */
+/**
+ * The token parameter and its writer: exactly at refreshAt, or the deployed refresher on the stack's
+ * default 15-minute schedule (which replaces a token at the last run before its refreshAt).
+ */
 function createWorld(refresher: Refresher) {
   // On a schedule the first token was issued a second into a run, so later refreshAt fall just after a run.
   let document = documentIssuedAt(refresher === 'on time' ? START_MS : START_MS - SCHEDULE_MS + 1000, 1);
@@ -71,7 +74,11 @@ function createWorld(refresher: Refresher) {
         if (nowMs >= document.refreshAt.getTime()) publish(document.refreshAt.getTime());
         return;
       }
-      for (; nextRunMs <= nowMs; nextRunMs += SCHEDULE_MS) if (nextRunMs >= document.refreshAt.getTime()) publish(nextRunMs + 1000);
+      for (; nextRunMs <= nowMs; nextRunMs += SCHEDULE_MS) {
+        // The deployed refresher's own decision, with the stack's look-ahead of one schedule interval.
+        const state = { kind: 'valid', document, version: published } as const;
+        if (decideRefresh(state, new Date(nextRunMs), { force: false, lookaheadMs: SCHEDULE_MS }).refresh) publish(nextRunMs + 1000);
+      }
     },
     stored: () => stored,
     published: () => published,
@@ -213,7 +220,7 @@ export function formatConsumerBench(result: ConsumerBenchResult): string {
 
 /** The bar: at most 2 SSM reads per token lifetime per container when the refresher is on time. */
 export function meetsReadBudget(result: ConsumerBenchResult): boolean {
-  return result.reads.filter((figure) => figure.variant.startsWith('this provider') && figure.refresher === 'on time').every((figure) => figure.readsPerTokenLifetime <= 2);
+  return result.reads.filter((figure) => figure.variant.startsWith('this provider')).every((figure) => figure.readsPerTokenLifetime <= 2);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

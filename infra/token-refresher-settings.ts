@@ -44,6 +44,8 @@ export interface RefresherSettings {
   readonly tokenParameterName: string;
   readonly schedule: scheduler.ScheduleExpression;
   readonly refreshBeforeExpirySeconds: number;
+  /** The schedule's interval (0 for cron schedules, whose interval is not derived). */
+  readonly refreshLookaheadSeconds: number;
   readonly signedPath: string;
   readonly timeZone: string;
   readonly httpTimeoutMs: number;
@@ -111,6 +113,7 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
     tokenParameterName: checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName),
     schedule,
     refreshBeforeExpirySeconds,
+    refreshLookaheadSeconds: intervalSeconds ?? 0,
     signedPath: checkSignedPath('signedPath', props.signedPath ?? REFRESHER_DEFAULTS.signedPath),
     timeZone: checkTimeZone('timeZone', props.timeZone ?? REFRESHER_DEFAULTS.timeZone),
     httpTimeoutMs: httpTimeoutSeconds * 1000,

@@ -172,6 +172,8 @@ export class FaspayTokenRefresher extends Construct {
         FASPAY_CREDENTIALS_SECRET_ID: secret.secretFullArn ?? secret.secretName,
         TOKEN_PARAMETER_NAME: settings.tokenParameterName,
         REFRESH_BEFORE_EXPIRY_SECONDS: String(settings.refreshBeforeExpirySeconds),
+        // The last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one.
+        REFRESH_LOOKAHEAD_SECONDS: String(settings.refreshLookaheadSeconds),
         FASPAY_SIGNED_PATH: settings.signedPath,
         FASPAY_TIMEZONE: settings.timeZone,
         FASPAY_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),

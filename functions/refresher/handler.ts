@@ -32,14 +32,16 @@ export async function handler(event: unknown, context?: Context): Promise<Refres
   }
   if (context !== undefined) container.logger.addContext(context);
   let request;
+  let budget;
   try {
     request = parseRefreshEvent(event);
+    budget = budgetOf(context);
   } catch (error) {
     const coded = asCodedError(error, 'reading the event');
     container.logger.error('event rejected', { outcome: 'failed', ...errorFields(coded) });
     throw coded;
   }
-  const result = await container.refresher.refresh(request, budgetOf(context));
+  const result = await container.refresher.refresh(request, budget);
   reportOutcome(container.logger, container.metrics, request, result);
   if (!result.ok) throw result.error;
   return result.summary;
@@ -53,5 +55,9 @@ function budgetOf(context: Context | undefined): RefreshBudget {
   if (typeof context.getRemainingTimeInMillis !== 'function') {
     throw new EventError('the Lambda context has no getRemainingTimeInMillis(): pass the context Lambda gives, or none');
   }
-  return { remainingTimeMs: () => context.getRemainingTimeInMillis() };
+  // A budget that is not a number would turn into NaN timeouts deep in the HTTP client.
+  if (!Number.isFinite(context.getRemainingTimeInMillis())) {
+    throw new EventError('the Lambda context\'s getRemainingTimeInMillis() did not return a number of milliseconds');
+  }
+  return { remainingTimeMs: () => Math.max(0, Number(context.getRemainingTimeInMillis()) || 0) };
 }

@@ -19,6 +19,8 @@ import { TimeBudgetError } from './errors.js';
 
 export interface RefreshPolicy {
   readonly refreshBeforeExpirySeconds: number;
+  /** A run this close to `refreshAt` refreshes (see RefreshDecisionOptions.lookaheadMs). @default 0 */
+  readonly refreshLookaheadSeconds?: number;
   readonly httpTimeoutMs: number;
   readonly maxAttempts: number;
   readonly backoff?: BackoffPolicy;
@@ -124,7 +126,10 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         current?.kind === 'valid' ? remainingLifetimeSeconds(current.document, deps.clock()) : 0;
       try {
         state = toState(await deps.store.read());
-        const decision = decideRefresh(state, deps.clock(), request);
+        const decision = decideRefresh(state, deps.clock(), {
+          force: request.force,
+          lookaheadMs: (deps.policy.refreshLookaheadSeconds ?? 0) * 1000,
+        });
         if (!decision.refresh) {
           return { ok: true, summary: summaryOf(false, 'fresh', state), tokenRemainingSeconds: remainingOf(state), attempts: 0 };
         }

@@ -3,6 +3,7 @@ export {
   decideRefresh,
   shouldPublish,
   type RefreshDecision,
+  type RefreshDecisionOptions,
   type RefreshReason,
   type StoredTokenState,
 } from './refresh-decision.js';

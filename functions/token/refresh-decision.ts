@@ -12,11 +12,22 @@ export type RefreshDecision =
   | { readonly refresh: false; readonly reason: 'fresh' }
   | { readonly refresh: true; readonly reason: RefreshReason };
 
+export interface RefreshDecisionOptions {
+  readonly force: boolean;
+  /**
+   * How far ahead of `refreshAt` a run counts as due: the schedule's interval. The last scheduled
+   * run before `refreshAt` then replaces the token, so `refreshAt` is a promise ("replaced by then")
+   * that consumers can cache against, instead of the start of a window of up to one interval in
+   * which they would re-read and still find the old token. @default 0
+   */
+  readonly lookaheadMs?: number;
+}
+
 /**
  * Whether to request a new token now. Scheduled runs refresh only when due, so a duplicate delivery
  * of the same event (which asynchronous invocation allows) finds the token fresh and does nothing.
  */
-export function decideRefresh(state: StoredTokenState, now: Date, options: { force: boolean }): RefreshDecision {
+export function decideRefresh(state: StoredTokenState, now: Date, options: RefreshDecisionOptions): RefreshDecision {
   if (options.force) return { refresh: true, reason: 'forced' };
   switch (state.kind) {
     case 'missing':
@@ -25,7 +36,7 @@ export function decideRefresh(state: StoredTokenState, now: Date, options: { for
       return { refresh: true, reason: 'invalid' };
     case 'valid':
       if (now >= state.document.expiresAt) return { refresh: true, reason: 'expired' };
-      if (now >= state.document.refreshAt) return { refresh: true, reason: 'due' };
+      if (now.getTime() + (options.lookaheadMs ?? 0) >= state.document.refreshAt.getTime()) return { refresh: true, reason: 'due' };
       return { refresh: false, reason: 'fresh' };
   }
 }

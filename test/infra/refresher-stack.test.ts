@@ -38,6 +38,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
         FASPAY_CREDENTIALS_SECRET_ID: { Ref: expect.stringMatching(/^RefresherCredentialsSecret/) },
         TOKEN_PARAMETER_NAME: '/faspay/sendme/access-token',
         REFRESH_BEFORE_EXPIRY_SECONDS: '7200',
+        REFRESH_LOOKAHEAD_SECONDS: '900',
         FASPAY_SIGNED_PATH: '/account/api/tokens',
         FASPAY_TIMEZONE: 'Asia/Jakarta',
         FASPAY_HTTP_TIMEOUT_MS: '8000',

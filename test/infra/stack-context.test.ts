@@ -74,6 +74,15 @@ describe('FaspayTokenRefresherStack context options', () => {
   });
 
   it.each([
+    ['rate(5 minutes)', '300'],
+    ['rate(1 hour)', '3600'],
+    ['cron(0/10 * * * ? *)', '0'],
+  ])('schedule %s makes runs refresh %s s ahead of refreshAt', (schedule, lookahead) => {
+    const { template } = synthStack({ schedule });
+    expect(env(template).REFRESH_LOOKAHEAD_SECONDS).toBe(lookahead);
+  });
+
+  it.each([
     ['90m', '5400'],
     ['1h30m', '5400'],
     ['10800', '10800'],

@@ -14,6 +14,7 @@ describe('parseRefresherConfig', () => {
       credentialsSecretId: 'faspay/sendme/credentials',
       tokenParameterName: '/faspay/sendme/access-token',
       refreshBeforeExpirySeconds: 7200,
+      refreshLookaheadSeconds: 0,
       signedPath: '/account/api/tokens',
       timeZone: 'Asia/Jakarta',
       httpTimeoutMs: 8000,
@@ -27,6 +28,7 @@ describe('parseRefresherConfig', () => {
     const config = parseRefresherConfig({
       ...REQUIRED,
       REFRESH_BEFORE_EXPIRY_SECONDS: '3600',
+      REFRESH_LOOKAHEAD_SECONDS: '900',
       FASPAY_SIGNED_PATH: '/account/api/transfer',
       FASPAY_TIMEZONE: 'Asia/Makassar',
       TOKEN_PARAMETER_KMS_KEY_ID: 'arn:aws:kms:ap-southeast-3:123456789012:key/abc',
@@ -35,6 +37,7 @@ describe('parseRefresherConfig', () => {
     });
     expect(config).toMatchObject({
       refreshBeforeExpirySeconds: 3600,
+      refreshLookaheadSeconds: 900,
       signedPath: '/account/api/transfer',
       timeZone: 'Asia/Makassar',
       kmsKeyId: 'arn:aws:kms:ap-southeast-3:123456789012:key/abc',
@@ -53,6 +56,7 @@ describe('parseRefresherConfig', () => {
     [{ TOKEN_PARAMETER_NAME: '/aws/token' }, /must not start with "aws" or "ssm"/],
     [{ TOKEN_PARAMETER_NAME: '/faspay/token value' }, /may contain only letters/],
     [{ REFRESH_BEFORE_EXPIRY_SECONDS: '2h' }, /REFRESH_BEFORE_EXPIRY_SECONDS must be a whole number from 0 to 86400, got "2h"/],
+    [{ REFRESH_LOOKAHEAD_SECONDS: '-1' }, /REFRESH_LOOKAHEAD_SECONDS must be a whole number from 0 to 86400/],
     [{ FASPAY_HTTP_TIMEOUT_MS: '50' }, /FASPAY_HTTP_TIMEOUT_MS must be a whole number from 100/],
     [{ FASPAY_MAX_ATTEMPTS: '0' }, /FASPAY_MAX_ATTEMPTS must be a whole number from 1 to 10/],
     [{ FASPAY_TIMEZONE: 'WIB' }, /^FASPAY_TIMEZONE: unknown time zone "WIB"/],

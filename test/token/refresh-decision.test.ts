@@ -21,6 +21,12 @@ describe('decideRefresh', () => {
     expect(decideRefresh({ kind: 'invalid', problem: 'x' }, ISSUED, { force: false })).toEqual({ refresh: true, reason: 'invalid' });
   });
 
+  it('counts a run within the look-ahead of refreshAt as due (the last scheduled run before it)', () => {
+    const lookaheadMs = 15 * 60 * 1000;
+    expect(decideRefresh(stored, at('2024-01-15T07:44:59Z'), { force: false, lookaheadMs })).toEqual({ refresh: false, reason: 'fresh' });
+    expect(decideRefresh(stored, at('2024-01-15T07:45:00Z'), { force: false, lookaheadMs })).toEqual({ refresh: true, reason: 'due' });
+  });
+
   it('refreshes a fresh token when forced', () => {
     expect(decideRefresh(stored, ISSUED, { force: true })).toEqual({ refresh: true, reason: 'forced' });
   });

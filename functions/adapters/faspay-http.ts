@@ -38,15 +38,31 @@ export function createFaspayTokenClient(options: FaspayTokenClientOptions): Fasp
       let status: number;
       let body: string;
       try {
-        const response = await doFetch(url, { method: 'GET', headers: { ...headers }, signal, redirect: 'error' });
+        // Redirects are never followed (the signed headers would go to another host), but they are
+        // read as answers: a redirect means a wrong base URL, which no retry can fix.
+        const response = await doFetch(url, { method: 'GET', headers: { ...headers }, signal, redirect: 'manual' });
         status = response.status;
-        body = await readBoundedText(response, MAX_FASPAY_ANSWER_BYTES);
+        body = isRedirect(status) ? await discardBody(response) : await readBoundedText(response, MAX_FASPAY_ANSWER_BYTES);
       } catch (error) {
         throw transportError(error, signal, timeoutMs);
+      }
+      if (isRedirect(status)) {
+        throw new FaspayError('FASPAY_HTTP_ERROR', `Faspay answered a redirect (HTTP ${status}), which is not followed: check the Faspay base URL`, {
+          httpStatus: status,
+        });
       }
       return parseTokenResponse({ status, body });
     },
   };
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status <= 399;
+}
+
+async function discardBody(response: Response): Promise<string> {
+  await response.body?.cancel().catch(() => undefined);
+  return '';
 }
 
 /**

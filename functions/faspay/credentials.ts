@@ -24,6 +24,10 @@ export const CREDENTIAL_KEYS = [
   'iv',
 ] as const satisfies readonly (keyof FaspayCredentials)[];
 
+/** Keys sent verbatim in a header: a newline or a non-ASCII character would fail every request. */
+const SENT_AS_HEADER: ReadonlySet<string> = new Set(['faspay_key']);
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
 /**
  * Parses a secret's text (JSON) into credentials. Extra keys such as `virtual_account` are ignored.
  * Errors name the keys at fault and how they are wrong, never a value.
@@ -50,22 +54,26 @@ export function parseFaspayCredentials(value: unknown, source = 'the credentials
   const missing: string[] = [];
   const notString: string[] = [];
   const empty: string[] = [];
+  const notHeaderSafe: string[] = [];
   for (const key of CREDENTIAL_KEYS) {
     const field = record[key];
     if (field === undefined || field === null) missing.push(key);
     else if (typeof field !== 'string') notString.push(key);
     else if (field.trim() === '') empty.push(key);
+    else if (SENT_AS_HEADER.has(key) && !HEADER_SAFE.test(field)) notHeaderSafe.push(key);
   }
   const problems = [
     missing.length > 0 ? `missing: ${missing.join(', ')}` : '',
     notString.length > 0 ? `not a string: ${notString.join(', ')}` : '',
     empty.length > 0 ? `empty: ${empty.join(', ')}` : '',
+    notHeaderSafe.length > 0 ? `not printable ASCII without spaces (sent as an HTTP header): ${notHeaderSafe.join(', ')}` : '',
   ].filter((problem) => problem !== '');
   if (problems.length > 0) {
     throw new CredentialsInvalidError(`${source} has invalid keys (${problems.join('; ')})`, [
       ...missing,
       ...notString,
       ...empty,
+      ...notHeaderSafe,
     ]);
   }
   const credentials = {} as Record<(typeof CREDENTIAL_KEYS)[number], string>;

@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { captureOutput, findLeaks } from '../support/output-capture.js';
-import { lambdaContext, loadHandler, readParameter } from '../support/refresher-harness.js';
-import { createEvidence, FORCED_EVENT, SCHEDULED_EVENT, type Output } from './support/invocations.js';
-import { resetWorld, secretsOf, seedDueDocument, startWorld, worldEnv, type World } from './support/world.js';
+import { lambdaContext, readParameter } from '../support/refresher-harness.js';
+import { FORCED_EVENT, SCHEDULED_EVENT } from './support/invocations.js';
+import { useWorld } from './support/lifecycle.js';
+import { seedDueDocument } from './support/world.js';
 
 /**
  * SSM has no conditional write, so two runs can overlap (the schedule and an operator's forced
@@ -20,35 +20,12 @@ const SLOW_MS = 2000;
  */
 const RESIDUAL_WINDOW_MS = 1000;
 
-let world: World;
-let output: Output;
-let evidence: ReturnType<typeof createEvidence>;
-
-beforeAll(async () => {
-  world = await startWorld({ slowMs: SLOW_MS });
-});
-
-afterAll(async () => {
-  await world?.stop();
-});
-
-beforeEach(async () => {
-  await resetWorld(world);
-  evidence = createEvidence();
-});
-
-afterEach(() => {
-  output?.stop();
-  vi.unstubAllEnvs();
-  expect(findLeaks(`${output?.text() ?? ''}\n${evidence.text()}`, secretsOf(world))).toEqual([]);
-});
+const ctx = useWorld({ slowMs: SLOW_MS });
 
 /** Two cold starts: two containers that share nothing but SSM, Secrets Manager and Faspay. */
 async function twoContainers() {
-  const first = await loadHandler(worldEnv(world, { FASPAY_HTTP_TIMEOUT_MS: String(SLOW_MS + 2000) }));
-  const second = await loadHandler(worldEnv(world, { FASPAY_HTTP_TIMEOUT_MS: String(SLOW_MS + 2000) }));
-  output = captureOutput();
-  return [first, second] as const;
+  const env = { FASPAY_HTTP_TIMEOUT_MS: String(SLOW_MS + 2000) };
+  return [await ctx.coldStart(env), await ctx.coldStart(env)] as const;
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -63,44 +40,44 @@ async function nextSecond(): Promise<void> {
 describe('two refreshes racing', () => {
   it('keeps the newer token when a forced refresh overtakes a slow scheduled one', async () => {
     // GIVEN a due token, and a scheduled run whose token answer is slow
-    const seeded = await seedDueDocument(world);
+    const seeded = await seedDueDocument(ctx.world);
     const [scheduledContainer, forcedContainer] = await twoContainers();
-    world.simulator.failNext('slow');
-    const requestsBefore = world.simulator.tokenRequests();
+    ctx.world.simulator.failNext('slow');
+    const requestsBefore = ctx.world.simulator.tokenRequests();
 
     // WHEN an operator forces a refresh (a second later) while the scheduled run waits for Faspay
-    const scheduled = evidence.invoke(scheduledContainer, SCHEDULED_EVENT, lambdaContext());
-    await until(() => world.simulator.tokenRequests() > requestsBefore);
+    const scheduled = ctx.evidence.invoke(scheduledContainer, SCHEDULED_EVENT, lambdaContext());
+    await until(() => ctx.world.simulator.tokenRequests() > requestsBefore);
     await nextSecond();
-    const forced = await evidence.invoke(forcedContainer, FORCED_EVENT, lambdaContext());
+    const forced = await ctx.evidence.invoke(forcedContainer, FORCED_EVENT, lambdaContext());
     const late = await scheduled;
 
     // THEN the forced token (requested later, so it lives longer) is stored once, and the scheduled
     // run, finding it on its re-read, keeps it instead of publishing its older token
     expect(forced).toMatchObject({ ok: true, result: { refreshed: true, reason: 'forced', parameterVersion: seeded.version + 1 } });
     expect(late).toMatchObject({ ok: true, result: { refreshed: false, reason: 'superseded', parameterVersion: seeded.version + 1 } });
-    const stored = await readParameter(world.moto);
+    const stored = await readParameter(ctx.world.moto);
     expect(stored!.version).toBe(seeded.version + 1);
     const document = parseTokenDocument(stored!.value);
     // The slow answer's token is issued last (after the delay); the forced one just before it.
-    const [forcedToken, slowToken] = world.issuedTokens.slice(-2);
+    const [forcedToken, slowToken] = ctx.world.issuedTokens.slice(-2);
     expect(document.accessToken).toBe(forcedToken);
     expect(document.accessToken).not.toBe(slowToken);
     expect(forced.ok && forced.result.expiresAt).toBe(document.expiresAt.toISOString());
   });
 
   it('leaves one valid document with the newest expiry when a scheduled and a forced run start together', async () => {
-    const seeded = await seedDueDocument(world);
+    const seeded = await seedDueDocument(ctx.world);
     const [a, b] = await twoContainers();
 
-    const outcomes = await Promise.all([evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), evidence.invoke(b, FORCED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all([ctx.evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b, FORCED_EVENT, lambdaContext())]);
 
     const summaries = outcomes.map((outcome) => (outcome.ok ? outcome.result : expect.fail('a racing run failed')));
-    const stored = await readParameter(world.moto);
+    const stored = await readParameter(ctx.world.moto);
     const document = parseTokenDocument(stored!.value);
     const newest = Math.max(...summaries.map((summary) => Date.parse(String(summary.expiresAt))));
     expect(newest - document.expiresAt.getTime()).toBeLessThanOrEqual(RESIDUAL_WINDOW_MS);
-    expect(world.issuedTokens).toContain(document.accessToken);
+    expect(ctx.world.issuedTokens).toContain(document.accessToken);
     expect(stored!.version - seeded.version).toBeGreaterThanOrEqual(1);
     expect(stored!.version - seeded.version).toBeLessThanOrEqual(2);
   });
@@ -109,36 +86,36 @@ describe('two refreshes racing', () => {
 describe('a duplicated scheduled delivery', () => {
   it('requests no second token when the duplicate arrives after the first run', async () => {
     // GIVEN a due token and one scheduled event delivered twice, to two containers
-    const seeded = await seedDueDocument(world);
+    const seeded = await seedDueDocument(ctx.world);
     const [first, duplicate] = await twoContainers();
-    const requestsBefore = world.simulator.tokenRequests();
-    const secretReadsBefore = world.aws.calls('SecretsManager.GetSecretValue');
+    const requestsBefore = ctx.world.simulator.tokenRequests();
+    const secretReadsBefore = ctx.world.aws.calls('SecretsManager.GetSecretValue');
 
-    const original = await evidence.invoke(first, SCHEDULED_EVENT, lambdaContext());
-    const again = await evidence.invoke(duplicate, SCHEDULED_EVENT, lambdaContext());
+    const original = await ctx.evidence.invoke(first, SCHEDULED_EVENT, lambdaContext());
+    const again = await ctx.evidence.invoke(duplicate, SCHEDULED_EVENT, lambdaContext());
 
     expect(original).toMatchObject({ ok: true, result: { refreshed: true, reason: 'due', parameterVersion: seeded.version + 1 } });
     expect(again).toMatchObject({ ok: true, result: { refreshed: false, reason: 'fresh', parameterVersion: seeded.version + 1 } });
-    expect(world.simulator.tokenRequests() - requestsBefore).toBe(1);
-    expect(world.aws.calls('SecretsManager.GetSecretValue') - secretReadsBefore).toBe(1);
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    expect(ctx.world.aws.calls('SecretsManager.GetSecretValue') - secretReadsBefore).toBe(1);
   });
 
   it('may request two tokens when both copies arrive at once, but stores a valid newest token', async () => {
     // Without a lock (SSM has no conditional write) overlapping copies both see the token as due;
     // the re-read keeps the outcome correct and bounds the waste to one extra token request.
-    const seeded = await seedDueDocument(world);
+    const seeded = await seedDueDocument(ctx.world);
     const [a, b] = await twoContainers();
-    const requestsBefore = world.simulator.tokenRequests();
+    const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcomes = await Promise.all([evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), evidence.invoke(b, SCHEDULED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all([ctx.evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b, SCHEDULED_EVENT, lambdaContext())]);
 
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-    const requests = world.simulator.tokenRequests() - requestsBefore;
+    const requests = ctx.world.simulator.tokenRequests() - requestsBefore;
     expect(requests).toBeGreaterThanOrEqual(1);
     expect(requests).toBeLessThanOrEqual(2);
-    const stored = await readParameter(world.moto);
+    const stored = await readParameter(ctx.world.moto);
     const document = parseTokenDocument(stored!.value);
-    expect(world.issuedTokens.slice(-requests)).toContain(document.accessToken);
+    expect(ctx.world.issuedTokens.slice(-requests)).toContain(document.accessToken);
     const newest = Math.max(...outcomes.map((outcome) => (outcome.ok ? Date.parse(String(outcome.result.expiresAt)) : 0)));
     expect(newest - document.expiresAt.getTime()).toBeLessThanOrEqual(RESIDUAL_WINDOW_MS);
     expect(stored!.version - seeded.version).toBeGreaterThanOrEqual(1);

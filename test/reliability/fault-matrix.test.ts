@@ -1,16 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { captureOutput, findLeaks } from '../support/output-capture.js';
-import { lambdaContext, loadHandler, readParameter } from '../support/refresher-harness.js';
-import {
-  createEvidence,
-  loggedRetryDelays,
-  RETRY_MESSAGE,
-  SCHEDULED_EVENT,
-  type Output,
-} from './support/invocations.js';
-import { ALL_FAULT_SCENARIOS, type FaultScenario } from './support/scenarios.js';
-import { resetWorld, secretsOf, seedDueDocument, startWorld, storeRaw, worldEnv, type World } from './support/world.js';
+import { lambdaContext, readParameter } from '../support/refresher-harness.js';
+import { loggedRetryDelays, RETRY_MESSAGE, SCHEDULED_EVENT } from './support/invocations.js';
+import { useWorld } from './support/lifecycle.js';
+import { ALL_FAULT_SCENARIOS } from './support/scenarios.js';
+import { seedDueDocument, storeRaw } from './support/world.js';
 
 /**
  * The refresher's promise under faults, checked one fault at a time against the real handler, real
@@ -24,62 +18,31 @@ import { resetWorld, secretsOf, seedDueDocument, startWorld, storeRaw, worldEnv,
 const JITTER = 0.2;
 const EXPECTED_REFRESHER_DELAYS = [100, 200];
 
-let world: World;
-let output: Output;
-let evidence: ReturnType<typeof createEvidence>;
-
-beforeAll(async () => {
-  world = await startWorld();
-});
-
-afterAll(async () => {
-  await world?.stop();
-});
-
-beforeEach(async () => {
-  await resetWorld(world);
-  vi.spyOn(Math, 'random').mockReturnValue(JITTER);
-  evidence = createEvidence();
-});
-
-afterEach(() => {
-  output?.stop();
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  const leaks = findLeaks(`${output?.text() ?? ''}\n${evidence.text()}`, secretsOf(world));
-  expect(leaks).toEqual([]);
-});
-
-/** Loads the handler (a cold start with the scenario's environment), then captures all output. */
-async function coldStart(scenario: FaultScenario) {
-  const handler = await loadHandler(worldEnv(world, scenario.env?.(world)));
-  output = captureOutput();
-  return handler;
-}
+const ctx = useWorld({ jitter: JITTER });
 
 describe.each(ALL_FAULT_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('fault: %s', (_name, scenario) => {
   it(`rejects with ${scenario.code}, tries ${scenario.attempts} time(s) and leaves the stored token untouched`, async () => {
     // GIVEN a token that is due for refresh, and the fault for as long as it lasts
-    const before = await seedDueDocument(world);
-    const handler = await coldStart(scenario);
-    await scenario.arm(world, Number.POSITIVE_INFINITY, output);
-    const requestsBefore = scenario.requests(world);
+    const before = await seedDueDocument(ctx.world);
+    const handler = await ctx.coldStart(scenario.env?.(ctx.world));
+    await scenario.arm(ctx.world, Number.POSITIVE_INFINITY, ctx.output);
+    const requestsBefore = scenario.requests(ctx.world);
 
     // WHEN the schedule fires
-    const outcome = await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
+    const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
 
     // THEN
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.code).toBe(scenario.code);
     expect(outcome.error.retryable).toBe(scenario.kind === 'transient');
-    expect(await readParameter(world.moto)).toEqual(before);
-    const requests = scenario.requests(world);
+    expect(await readParameter(ctx.world.moto)).toEqual(before);
+    const requests = scenario.requests(ctx.world);
     if (requests !== undefined) expect(requests - requestsBefore!).toBe(scenario.attempts);
-    const retryLines = output.jsonLines().filter((line) => line.message === RETRY_MESSAGE).length;
+    const retryLines = ctx.output.jsonLines().filter((line) => line.message === RETRY_MESSAGE).length;
     const faspayRetries = scenario.name.startsWith('Faspay') ? scenario.attempts - 1 : 0;
     expect(retryLines).toBe(faspayRetries);
-    expect(output.jsonLines().find((line) => line.message === 'token refresh failed')).toMatchObject({
+    expect(ctx.output.jsonLines().find((line) => line.message === 'token refresh failed')).toMatchObject({
       level: 'ERROR',
       errorCode: scenario.code,
       // A failed first read happens before any decision, so there is no reason to report.
@@ -90,21 +53,21 @@ describe.each(ALL_FAULT_SCENARIOS.map((scenario) => [scenario.name, scenario] as
   if (scenario.kind === 'transient') {
     it('retries with backoff and publishes a new token once the fault clears', async () => {
       // GIVEN the fault for all but the last attempt
-      const before = await seedDueDocument(world);
-      const handler = await coldStart(scenario);
-      await scenario.arm(world, scenario.attempts - 1, output);
-      const requestsBefore = scenario.requests(world);
+      const before = await seedDueDocument(ctx.world);
+      const handler = await ctx.coldStart(scenario.env?.(ctx.world));
+      await scenario.arm(ctx.world, scenario.attempts - 1, ctx.output);
+      const requestsBefore = scenario.requests(ctx.world);
 
       // WHEN the schedule fires
-      const outcome = await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
+      const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
 
       // THEN
       expect(outcome).toMatchObject({ ok: true, result: { refreshed: true, reason: 'due', parameterVersion: before.version + 1 } });
-      const after = await readParameter(world.moto);
-      expect(parseTokenDocument(after!.value).accessToken).toBe(world.issuedTokens.at(-1));
-      const requests = scenario.requests(world);
+      const after = await readParameter(ctx.world.moto);
+      expect(parseTokenDocument(after!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
+      const requests = scenario.requests(ctx.world);
       if (requests !== undefined) expect(requests - requestsBefore!).toBeGreaterThanOrEqual(scenario.attempts);
-      if (scenario.name.startsWith('Faspay')) expect(loggedRetryDelays(output)).toEqual(EXPECTED_REFRESHER_DELAYS);
+      if (scenario.name.startsWith('Faspay')) expect(loggedRetryDelays(ctx.output)).toEqual(EXPECTED_REFRESHER_DELAYS);
     });
   }
 });
@@ -122,55 +85,51 @@ describe('fault: the stored document is corrupt', () => {
 
   it.each(corrupt)('treats %s as invalid and replaces it with a fresh token on the next scheduled run', async (_what, makeValue) => {
     // GIVEN a corrupt value that even carries a real-looking token
-    const seeded = await seedDueDocument(world);
+    const seeded = await seedDueDocument(ctx.world);
     const seedToken = parseTokenDocument(seeded.value).accessToken;
-    await storeRaw(world, makeValue(seedToken));
-    const handler = await loadHandler(worldEnv(world));
-    output = captureOutput();
-    const requestsBefore = world.simulator.tokenRequests();
+    await storeRaw(ctx.world, makeValue(seedToken));
+    const handler = await ctx.coldStart();
+    const requestsBefore = ctx.world.simulator.tokenRequests();
 
     // WHEN the schedule fires
-    const outcome = await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
+    const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
 
     // THEN the run refreshed because the document was invalid, and what is stored now is valid
     expect(outcome).toMatchObject({ ok: true, result: { refreshed: true, reason: 'invalid', parameterVersion: seeded.version + 2 } });
-    const stored = await readParameter(world.moto);
+    const stored = await readParameter(ctx.world.moto);
     const document = parseTokenDocument(stored!.value);
-    expect(document.accessToken).toBe(world.issuedTokens.at(-1));
+    expect(document.accessToken).toBe(ctx.world.issuedTokens.at(-1));
     expect(document.expiresAt.getTime()).toBeGreaterThan(Date.now() + 9 * hour);
-    expect(world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
   });
 });
 
 describe('fault: the invocation is running out of time', () => {
   it('refuses to start a token request when less than the minimum attempt time is left', async () => {
-    const before = await seedDueDocument(world);
-    const handler = await loadHandler(worldEnv(world));
-    output = captureOutput();
-    const requestsBefore = world.simulator.tokenRequests();
+    const before = await seedDueDocument(ctx.world);
+    const handler = await ctx.coldStart();
+    const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcome = await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext(3500));
+    const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext(3500));
 
     expect(outcome).toMatchObject({ ok: false, error: { code: 'TIME_BUDGET_EXHAUSTED', retryable: true } });
-    expect(world.simulator.tokenRequests()).toBe(requestsBefore);
-    expect(await readParameter(world.moto)).toEqual(before);
+    expect(ctx.world.simulator.tokenRequests()).toBe(requestsBefore);
+    expect(await readParameter(ctx.world.moto)).toEqual(before);
   });
 
   it('does not start another attempt when the time left after the backoff would not cover one', async () => {
-    // GIVEN 5 s left at the first attempt and 3.9 s after it failed: 3.9 s - 3 s kept for SSM - 0.1 s backoff < 1 s
-    const before = await seedDueDocument(world);
-    const handler = await loadHandler(worldEnv(world));
-    output = captureOutput();
-    world.simulator.setFault('http-500');
-    const remaining = [5000, 3900];
-    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => (remaining.length > 1 ? remaining.shift()! : remaining[0]!) };
-    const requestsBefore = world.simulator.tokenRequests();
+    // GIVEN 5 s left until the first request, 3.9 s after it: 3.9 s - 3 s kept for SSM - 0.1 s backoff < 1 s
+    const before = await seedDueDocument(ctx.world);
+    const handler = await ctx.coldStart();
+    ctx.world.simulator.setFault('http-500');
+    const requestsBefore = ctx.world.simulator.tokenRequests();
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => (ctx.world.simulator.tokenRequests() > requestsBefore ? 3900 : 5000) };
 
-    const outcome = await evidence.invoke(handler, SCHEDULED_EVENT, context);
+    const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, context);
 
     expect(outcome).toMatchObject({ ok: false, error: { code: 'FASPAY_HTTP_ERROR', retryable: true } });
-    expect(world.simulator.tokenRequests() - requestsBefore).toBe(1);
-    expect(loggedRetryDelays(output)).toEqual([]);
-    expect(await readParameter(world.moto)).toEqual(before);
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    expect(loggedRetryDelays(ctx.output)).toEqual([]);
+    expect(await readParameter(ctx.world.moto)).toEqual(before);
   });
 });

@@ -1,0 +1,45 @@
+import type { SimulationReport } from './engine.js';
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+/** The report as a Markdown table, with the verdict first. */
+export function formatReport(report: SimulationReport): string {
+  const { options: o, tokens: t, faspay: f, refresher: r, consumers: c } = report;
+  const kinds = Object.entries(f.failuresByKind)
+    .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  const failedReads = Object.entries(c.failedReads).map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
+  const rows: [string, string][] = [
+    ['tokens issued; per day after the first (mean; worst day)', `${t.issued}; ${fixed(t.issuedPerDay)}; ${t.worstDay}`],
+    ['minimum per day (24 h / token lifetime)', fixed(t.minimumPerDay)],
+    ['**tokens issued per day per minimum**', `**${fixed(t.perMinimum, 3)}** (limit 1.3)`],
+    ['token age when replaced, hours (min / mean / max)', `${fixed(t.replacedAtAgeHours.min)} / ${fixed(t.replacedAtAgeHours.mean)} / ${fixed(t.replacedAtAgeHours.max)}`],
+    ['token requests; failed', `${f.requests}; ${f.failedRequests}`],
+    ['failed requests per day (mean; worst day)', `${fixed(f.failedPerDay)}; ${f.worstDayFailed}`],
+    ['failures by kind', kinds || 'none'],
+    ['tokens lost in transit (counted as failed requests)', String(t.lostInTransit)],
+    ['Faspay outages; longest (min)', `${f.outages}; ${fixed(f.longestOutageMinutes, 0)}`],
+    ['refresher runs: refreshed / skipped (fresh) / failed', `${r.refreshed} / ${r.skipped} / ${r.failed}`],
+    ['consumer reads; document reads (SSM)', `${c.reads}; ${c.storeReads}`],
+    ['consumer reads that failed', failedReads],
+    ['least lifetime left on a token handed out (min)', fixed(c.minRemainingMinutes, 1)],
+    ['**longest time a consumer held a token with < 1 h left (min)**', `**${fixed(c.longestUnderAnHourMinutes, 1)}**`],
+    ['**expired tokens handed out**', `**${c.expiredHandedOut}**`],
+  ];
+  const verdict =
+    report.problems.length === 0
+      ? 'PASS: at most 1.3 tokens per day per minimum, no expired token handed out, every consumer read served'
+      : `FAIL: ${report.problems.join('; ')}`;
+  return [
+    `Simulated ${o.days} days (seed ${o.seed}): schedule every ${o.scheduleMinutes} min, refresh ${o.refreshBeforeExpirySeconds / 3600} h before a ` +
+      `${o.tokenLifetimeSeconds / 3600} h expiry, Faspay failing ${fixed(o.failureRate * 100, 0)}% of requests plus ${o.outagesPerDay} outage(s) a day ` +
+      `of ${o.minOutageMinutes}–${o.maxOutageMinutes} min, ${o.consumers} consumers reading every ${o.consumerReadSeconds} s.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+    '',
+    verdict,
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { awsErrorName } from '../functions/adapters/errors.js';
+import type { CodedError } from '../functions/shared/coded-error.js';
+import { AwsCallError, CliSetupError } from './errors.js';
+
+/** Stack name `cdk deploy` uses with the project's app (infra/app.ts). */
+export const DEFAULT_STACK_NAME = 'FaspaySendMeTokenRefresher';
+
+/** SDK client settings: only the region when given; the SDK resolves the rest (credential chain, AWS_ENDPOINT_URL). */
+export function awsClientConfig(region: string | undefined): { region?: string } {
+  return region === undefined ? {} : { region };
+}
+
+interface ResolvableClient {
+  readonly config: { readonly region: () => Promise<string>; readonly credentials: () => Promise<unknown> };
+}
+
+const NO_CREDENTIALS_ADVICE =
+  'set AWS_PROFILE (after `aws sso login` or `aws configure`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ' +
+  'for an emulator also set AWS_ENDPOINT_URL (dummy keys are fine there)';
+
+/**
+ * Resolves the region and credentials before the first call, so that "nothing configured" is
+ * reported as what to set rather than as a failed request.
+ */
+export async function ensureAwsReady(client: ResolvableClient): Promise<void> {
+  try {
+    await client.config.region();
+  } catch {
+    throw new CliSetupError('AWS_REGION_MISSING', 'no AWS region is configured: pass --region, or set AWS_REGION (or a region in your AWS profile)');
+  }
+  try {
+    await client.config.credentials();
+  } catch {
+    throw new CliSetupError('AWS_CREDENTIALS_MISSING', `no AWS credentials were found: ${NO_CREDENTIALS_ADVICE}`);
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Turns what an SDK call threw into an error that says what failed and what to check; never the SDK error itself. */
+export function awsFailure(what: string, error: unknown, env: Readonly<Record<string, string | undefined>>): CodedError {
+  const name = awsErrorName(error);
+  const networkCode = (error as { code?: unknown } | undefined)?.code;
+  if (typeof networkCode === 'string' && NETWORK_CODES.has(networkCode)) {
+    const endpoint = env.AWS_ENDPOINT_URL === undefined ? 'the AWS endpoint' : `AWS_ENDPOINT_URL (${env.AWS_ENDPOINT_URL})`;
+    return new AwsCallError(`${what}: cannot reach ${endpoint} (${networkCode}); check the network or the endpoint`, networkCode);
+  }
+  if (name === 'CredentialsProviderError') {
+    return new CliSetupError('AWS_CREDENTIALS_MISSING', `${what}: no AWS credentials were found: ${NO_CREDENTIALS_ADVICE}`);
+  }
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) {
+    return new AwsCallError(`${what}: access denied (${name}); check the identity you are using (aws sts get-caller-identity)`, name);
+  }
+  if (/UnrecognizedClient|InvalidClientTokenId|ExpiredToken|InvalidSignature|SignatureDoesNotMatch/.test(name)) {
+    return new AwsCallError(`${what}: AWS rejected your credentials (${name}); refresh them (aws sso login) or check the profile`, name);
+  }
+  return new AwsCallError(`${what}: ${name}`, name);
+}
+
+/** The outputs of a deployed stack, by output key. */
+export async function readStackOutputs(
+  client: CloudFormationClient,
+  stackName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string>> {
+  let answer;
+  try {
+    answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+  } catch (error) {
+    // CloudFormation says ValidationError "Stack with id X does not exist" for a missing stack.
+    if (awsErrorName(error) === 'ValidationError' && /does not exist/.test(error instanceof Error ? error.message : '')) {
+      throw new CliSetupError(
+        'STACK_NOT_FOUND',
+        `no stack named "${stackName}" in this account and region: pass --stack NAME (and --region), or name the resource directly`,
+      );
+    }
+    throw awsFailure(`cannot read the outputs of stack "${stackName}"`, error, env);
+  }
+  const outputs: Record<string, string> = {};
+  for (const output of answer.Stacks?.[0]?.Outputs ?? []) {
+    if (output.OutputKey !== undefined && output.OutputValue !== undefined) outputs[output.OutputKey] = output.OutputValue;
+  }
+  return outputs;
+}
+
+export function requireOutput(outputs: Record<string, string>, key: string, stackName: string, alternative: string): string {
+  const value = outputs[key];
+  if (value === undefined) {
+    throw new CliSetupError('STACK_OUTPUT_MISSING', `stack "${stackName}" has no output "${key}": is it this project's stack? Or pass ${alternative}`);
+  }
+  return value;
+}
+
+export function cloudFormationClient(region: string | undefined): CloudFormationClient {
+  return new CloudFormationClient(awsClientConfig(region));
+}

@@ -1,0 +1,202 @@
+import { CONFIG_DEFAULTS } from '../../functions/refresher/config.js';
+import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
+import { isCodedError } from '../../functions/shared/coded-error.js';
+import { flagOrEnv, parseCommandArgs, parseDuration } from '../args.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { TokenDocument } from '../../functions/token/index.js';
+import { line, tokenFacts } from '../format.js';
+import type { CliIo } from '../io.js';
+import { checkConsumer, createLocalConsumer } from '../local/consumer-check.js';
+import { createLocalRefresher, type CycleOutcome } from '../local/cycle.js';
+import { createReporter, type Reporter } from '../local/reporter.js';
+import { prepareRig, type LocalPlan } from '../local/rig.js';
+import { reportCheckFailure, watchSchedule, type WatchParts } from '../local/watch.js';
+
+const HELP = `Usage: local [options]      (what \`npm start\` runs)
+
+One full refresh cycle on this machine, each step printed as it happens: the Faspay SendMe
+simulator on 127.0.0.1, demo credentials and an in-memory store in place of Secrets Manager and
+SSM (no AWS account, no network), the refresher's use case, then a consumer reading the token and
+making a signed service call (balance inquiry). Tokens and credentials are never printed: only
+SHA-256 fingerprints (first 12 hex), lengths and times.
+
+Options:
+  --force                 refresh even when the stored token is fresh
+  --watch                 keep running the schedule: a check every few seconds with a countdown;
+                          the simulator's tokens then live 60s and are refreshed 20s before expiry.
+                          Ctrl-C stops (exit 0)
+  --faspay-url URL        talk to this Faspay instead of starting the simulator, e.g.
+                          https://sendme-sandbox.faspay.co.id (needs --credentials or --aws)
+  --credentials FILE      the Faspay credentials as JSON (the secret's keys: faspay_key,
+                          faspay_secret, app_key, app_secret, client_key, client_secret, iv)
+  --aws                   use the real Secrets Manager and SSM (default credential chain, or an
+                          emulator through AWS_ENDPOINT_URL); writes the parameter
+  --secret-id ID          with --aws: the credentials secret (default $FASPAY_CREDENTIALS_SECRET_ID)
+  --parameter-name NAME   with --aws: the token parameter (default $TOKEN_PARAMETER_NAME)
+  --region REGION         with --aws: AWS region (default: the SDK's, e.g. $AWS_REGION)
+  --token-lifetime D      simulator only: expired_in of its tokens (default 10h; 60s with --watch)
+  --refresh-before D      refresh this long before expiry (default 2h; 20s with --watch)
+  --check-every D         with --watch: time between checks (default 5s; 60s with --aws)
+  --json                  one JSON object per step and line ({"event": ...})
+  -h, --help              this help
+
+Durations: 90, 90s, 15m, 1h30m.
+
+Examples:
+  npm start
+  npm start -- --watch
+  npm start -- --faspay-url https://sendme-sandbox.faspay.co.id --credentials ./faspay-sandbox.json
+  AWS_ENDPOINT_URL=http://localhost:5000 npm start -- --aws --secret-id faspay/sendme/credentials \\
+    --parameter-name /faspay/sendme/access-token
+`;
+
+const OPTIONS = {
+  force: { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
+  'faspay-url': { type: 'string' },
+  credentials: { type: 'string' },
+  aws: { type: 'boolean', default: false },
+  'secret-id': { type: 'string' },
+  'parameter-name': { type: 'string' },
+  region: { type: 'string' },
+  'token-lifetime': { type: 'string' },
+  'refresh-before': { type: 'string' },
+  'check-every': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type LocalArgs = ReturnType<typeof parseLocalArgs>;
+
+function parseLocalArgs(argv: readonly string[]) {
+  return parseCommandArgs('local', argv, OPTIONS);
+}
+
+export const localCommand: Command = {
+  name: 'local',
+  summary: 'run a full refresh cycle locally: simulator, in-memory store, consumer call (npm start)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseLocalArgs(argv);
+    if (args.help) {
+      io.stdout.write(HELP);
+      return EXIT_CODES.ok;
+    }
+    const plan = planOf(args, io);
+    const refreshBeforeSeconds = durationOr(args['refresh-before'], '--refresh-before', args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds);
+    const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5);
+    if (checkEverySeconds < 1) throw new UsageError('--check-every must be at least 1 second');
+
+    const reporter = createReporter(io, args.json);
+    const startedMs = Date.now();
+    reporter.note(`Faspay SendMe token refresher: local run${args.watch ? ' (watching)' : ''}`);
+    const rig = await prepareRig(plan, io, reporter);
+    try {
+      const refresher = createLocalRefresher(rig, io, reporter, {
+        policy: { refreshBeforeExpirySeconds: refreshBeforeSeconds, httpTimeoutMs: CONFIG_DEFAULTS.httpTimeoutMs, maxAttempts: CONFIG_DEFAULTS.maxAttempts },
+        liveSkips: args.watch,
+      });
+      const parts = { refresher, consumer: createLocalConsumer(rig, io), realFaspay: rig.simulator === undefined };
+      if (!args.watch) {
+        const outcome = await firstCycle(parts, args.force, plan, io, reporter);
+        const durationMs = Date.now() - startedMs;
+        reporter.step('done', { ok: true, summary: outcome.summary, durationMs }, `ok: refresh cycle complete in ${durationMs} ms\n`);
+        return EXIT_CODES.ok;
+      }
+      // Taken before the first cycle, so that Ctrl-C during it also ends cleanly.
+      const stop = io.stopSignal();
+      let current: TokenDocument | undefined;
+      try {
+        current = (await firstCycle(parts, args.force, plan, io, reporter)).stored;
+      } catch (error) {
+        reportCheckFailure(reporter, error);
+      }
+      const stats = await watchSchedule(parts, io, reporter, { checkEverySeconds, stop, ...(current === undefined ? {} : { current }) });
+      reporter.step('stopped', { ...stats }, `stopped: ${stats.checks} checks, ${stats.refreshes} refreshes, ${stats.failures} failures\n`);
+      return EXIT_CODES.ok;
+    } finally {
+      await rig.close();
+    }
+  },
+};
+
+/** The refresh cycle, then the consumer's read and signed call. */
+async function firstCycle(parts: WatchParts, force: boolean, plan: LocalPlan, io: CliIo, reporter: Reporter): Promise<CycleOutcome> {
+  const outcome = await parts.refresher.runCycle(force);
+  // With --aws and the simulator, a token stored by an earlier run was issued by another simulator
+  // process, so a service call with it could only be refused: say so instead.
+  if (!outcome.summary.refreshed && !parts.realFaspay && plan.aws !== undefined) {
+    reporter.step(
+      'service-call-skipped',
+      { reason: 'the stored token came from an earlier simulator run' },
+      line('service call', 'skipped: the stored token came from an earlier simulator run (add --force to exercise it)'),
+    );
+    return outcome;
+  }
+  await checkConsumer(parts.consumer, io, reporter, {
+    ...(outcome.stored === undefined ? {} : { storedFingerprint: tokenFacts(outcome.stored.accessToken).fingerprint }),
+    realFaspay: parts.realFaspay,
+  });
+  return outcome;
+}
+
+function durationOr(text: string | undefined, flag: string, fallback: number): number {
+  return text === undefined ? fallback : parseDuration(flag, text);
+}
+
+/** Turns the flags into a plan, refusing the combinations that cannot work, with the fix. */
+function planOf(args: LocalArgs, io: CliIo): LocalPlan {
+  const faspayUrl = args['faspay-url'] === undefined ? undefined : parseFaspayUrlFlag(args['faspay-url']);
+  if (!args.aws) {
+    for (const flag of ['secret-id', 'parameter-name', 'region'] as const) {
+      if (args[flag] !== undefined) throw new UsageError(`--${flag} works only with --aws`);
+    }
+  }
+  if (args.aws && args.credentials !== undefined) {
+    throw new UsageError('--credentials and --aws are exclusive: with --aws the credentials come from the secret (--secret-id)');
+  }
+  if (faspayUrl !== undefined && args['token-lifetime'] !== undefined) {
+    throw new UsageError('--token-lifetime sets the simulator\'s tokens: it cannot be used with --faspay-url (Faspay decides the lifetime)');
+  }
+  if (faspayUrl !== undefined && !args.aws && args.credentials === undefined) {
+    throw new UsageError('--faspay-url needs --credentials FILE (or --aws): the demo credentials work only with the simulator');
+  }
+  if (!args.watch && args['check-every'] !== undefined) throw new UsageError('--check-every works only with --watch');
+  const tokenLifetimeSeconds = durationOr(args['token-lifetime'], '--token-lifetime', args.watch ? 60 : 36_000);
+  if (tokenLifetimeSeconds < 2) throw new UsageError('--token-lifetime must be at least 2 seconds');
+
+  let aws: LocalPlan['aws'];
+  if (args.aws) {
+    const secretId = flagOrEnv(args['secret-id'], io.env, 'FASPAY_CREDENTIALS_SECRET_ID');
+    const parameterName = flagOrEnv(args['parameter-name'], io.env, 'TOKEN_PARAMETER_NAME');
+    const missing = [
+      secretId === undefined ? '--secret-id ID (or FASPAY_CREDENTIALS_SECRET_ID)' : '',
+      parameterName === undefined ? '--parameter-name NAME (or TOKEN_PARAMETER_NAME)' : '',
+    ].filter((text) => text !== '');
+    if (missing.length > 0) throw new UsageError(`--aws needs ${missing.join(' and ')}`);
+    if (faspayUrl === undefined && flagOrEnv(undefined, io.env, 'AWS_ENDPOINT_URL') === undefined) {
+      throw new UsageError(
+        '--aws without --faspay-url would store a simulator token in a real SSM parameter, where consumers cannot use it: ' +
+          'add --faspay-url https://sendme-sandbox.faspay.co.id, or point AWS_ENDPOINT_URL at an emulator',
+      );
+    }
+    aws = { secretId: secretId!, parameterName: parameterName!, ...(args.region === undefined ? {} : { region: args.region }) };
+  }
+  return {
+    ...(faspayUrl === undefined ? {} : { faspayUrl }),
+    ...(args.credentials === undefined ? {} : { credentialsFile: args.credentials }),
+    ...(aws === undefined ? {} : { aws }),
+    tokenLifetimeSeconds,
+  };
+}
+
+function parseFaspayUrlFlag(text: string): URL {
+  try {
+    return parseFaspayBaseUrl(text, '--faspay-url');
+  } catch (error) {
+    throw new UsageError(isCodedError(error) ? error.message : `--faspay-url is not a URL: "${text}"`);
+  }
+}
+

@@ -1,0 +1,145 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { awsErrorName } from '../../functions/adapters/errors.js';
+import type { RefreshSummary } from '../../functions/refresher/refresh.js';
+import { parseCommandArgs } from '../args.js';
+import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
+import { writeJson, type Command } from '../command.js';
+import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { line, relative } from '../format.js';
+import type { CliIo } from '../io.js';
+
+const HELP = `Usage: refresh [options]
+
+Invokes the deployed refresher function once (Lambda Invoke, RequestResponse) and prints its
+summary. Without --force the function refreshes only when the token is due, as the schedule does.
+
+Options:
+  --force            refresh now even if the stored token is fresh (after rotating credentials,
+                     or when consumers report Unauthorized)
+  --function NAME    the function name or ARN (default: the stack's FunctionName output)
+  --stack NAME       the stack to read the function name from (default ${DEFAULT_STACK_NAME})
+  --region REGION    AWS region (default: the SDK's, e.g. $AWS_REGION)
+  --json             one JSON object on stdout
+  -h, --help         this help
+
+Exit codes: 0 done, 4 Faspay refused or failed, 3 configuration (credentials secret, settings,
+unknown stack/function, no AWS credentials), 5 AWS or the function itself failed.
+
+Examples:
+  npm run refresh -- --force
+  npm run refresh -- --function my-refresher --region ap-southeast-3 --json
+`;
+
+const OPTIONS = {
+  force: { type: 'boolean', default: false },
+  function: { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const refreshCommand: Command = {
+  name: 'refresh',
+  summary: 'invoke the deployed refresher now (--force to replace a fresh token)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs('refresh', argv, OPTIONS);
+    if (args.help) {
+      io.stdout.write(HELP);
+      return EXIT_CODES.ok;
+    }
+    const lambda = new LambdaClient(awsClientConfig(args.region));
+    try {
+      await ensureAwsReady(lambda);
+      const target = await resolveFunction(args, io);
+      if (!args.json) io.stdout.write(line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`));
+      const summary = await invokeRefresher(lambda, target.name, args.force, io);
+      if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
+      else io.stdout.write(summaryText(summary, args.force, io.clock()));
+      return EXIT_CODES.ok;
+    } finally {
+      lambda.destroy();
+    }
+  },
+};
+
+async function resolveFunction(args: { function?: string; stack?: string; region?: string }, io: CliIo) {
+  if (args.function !== undefined) return { name: args.function, stack: undefined };
+  const stackName = args.stack ?? DEFAULT_STACK_NAME;
+  const cloudFormation = cloudFormationClient(args.region);
+  try {
+    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
+    return { name: requireOutput(outputs, 'FunctionName', stackName, '--function NAME'), stack: stackName };
+  } finally {
+    cloudFormation.destroy();
+  }
+}
+
+/** Invokes the function synchronously; its summary, or the error it failed with. */
+export async function invokeRefresher(lambda: LambdaClient, functionName: string, force: boolean, io: CliIo): Promise<RefreshSummary> {
+  let answer;
+  try {
+    answer = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify({ force })) }),
+    );
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name === 'ResourceNotFoundException') {
+      throw new CliSetupError('FUNCTION_NOT_FOUND', `no function "${functionName}" in this account and region: check --function, --stack and --region`);
+    }
+    if (name === 'TooManyRequestsException') {
+      throw new AwsCallError(
+        `the function "${functionName}" is busy (probably a scheduled run with reserved concurrency 1): try again in a minute`,
+        name,
+      );
+    }
+    throw awsFailure(`cannot invoke "${functionName}"`, error, io.env);
+  }
+  const payload = parsePayload(answer.Payload);
+  if (answer.FunctionError !== undefined) {
+    const { errorType, errorMessage } = errorOf(payload, answer.FunctionError);
+    throw new RefresherFunctionError(functionName, errorType, errorMessage);
+  }
+  if (!isSummary(payload)) {
+    throw new AwsCallError(`the function "${functionName}" answered something that is not a refresh summary: is it the refresher?`, 'UnexpectedPayload');
+  }
+  return payload;
+}
+
+function parsePayload(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined || bytes.byteLength === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lambda's error payload: `{"errorType": "...", "errorMessage": "...", "trace": [...]}` (trace not shown). */
+function errorOf(payload: unknown, functionError: string): { errorType: string; errorMessage: string } {
+  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const errorType = typeof record.errorType === 'string' ? record.errorType : functionError;
+  const errorMessage = typeof record.errorMessage === 'string' ? record.errorMessage.slice(0, 1000) : 'no error message';
+  return { errorType, errorMessage };
+}
+
+function isSummary(value: unknown): value is RefreshSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.refreshed === 'boolean' && typeof record.reason === 'string';
+}
+
+function summaryText(summary: RefreshSummary, force: boolean, now: Date): string {
+  const outcome = summary.refreshed
+    ? `refreshed (reason: ${summary.reason})`
+    : summary.reason === 'fresh'
+      ? 'not refreshed: the stored token is fresh (add --force to replace it anyway)'
+      : `not refreshed (${summary.reason}: a concurrent run stored a longer-lived token)`;
+  const out = [line('request', JSON.stringify({ force })), line('result', outcome)];
+  if (summary.parameterVersion !== undefined) out.push(line('version', String(summary.parameterVersion)));
+  if (summary.refreshAt !== undefined) out.push(line('refresh at', `${summary.refreshAt} (${relative(new Date(summary.refreshAt), now)})`));
+  if (summary.expiresAt !== undefined) out.push(line('expires', `${summary.expiresAt} (${relative(new Date(summary.expiresAt), now)})`));
+  return out.join('');
+}

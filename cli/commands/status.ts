@@ -1,0 +1,197 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsErrorName } from '../../functions/adapters/errors.js';
+import { isCodedError } from '../../functions/shared/coded-error.js';
+import { parseParameterName } from '../../functions/refresher/config.js';
+import { parseDuration, parseCommandArgs } from '../args.js';
+import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
+import { writeJson, type Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
+import { isoSeconds, line, relative, formatSpan, tokenFacts } from '../format.js';
+import type { CliIo } from '../io.js';
+import { assessToken, type TokenAssessment } from '../token-health.js';
+
+export const DEFAULT_PARAMETER_NAME = '/faspay/sendme/access-token';
+
+const HELP = `Usage: status [options]
+
+Reads the stored token parameter (GetParameter, with decryption) and tells whether it is healthy,
+without showing the token: its fingerprint (first 12 hex of SHA-256), length and times.
+
+Options:
+  --parameter-name NAME  the token parameter (default: the stack's TokenParameterName output with
+                         --stack, else $TOKEN_PARAMETER_NAME, else ${DEFAULT_PARAMETER_NAME})
+  --stack NAME           read the parameter name from this stack's outputs (the project's stack is
+                         ${DEFAULT_STACK_NAME})
+  --region REGION        AWS region (default: the SDK's, e.g. $AWS_REGION)
+  --tolerance DURATION   how far past its refresh time the token may be before it counts as stale
+                         (default 15m; e.g. 30m, 1h, 900)
+  --json                 one JSON object on stdout
+  -h, --help             this help
+
+Exit codes: 0 healthy (or due within the tolerance), 6 stale, 7 expired, 8 missing, 9 invalid,
+3 configuration (no credentials/region, unknown stack), 5 AWS call failed.
+
+Example:
+  npm run status -- --tolerance 30m
+`;
+
+const OPTIONS = {
+  'parameter-name': { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  tolerance: { type: 'string', default: '15m' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+interface StoredParameter {
+  readonly value: string;
+  readonly version?: number;
+  readonly lastModified?: Date;
+  readonly type?: string;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show whether the stored token is healthy (fingerprint, times, version)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs('status', argv, OPTIONS);
+    if (args.help) {
+      io.stdout.write(HELP);
+      return EXIT_CODES.ok;
+    }
+    const toleranceSeconds = parseDuration('--tolerance', args.tolerance);
+    const ssm = new SSMClient(awsClientConfig(args.region));
+    try {
+      await ensureAwsReady(ssm);
+      const target = await resolveParameterName(args, io);
+      const stored = await readParameter(ssm, target.name, io);
+      const now = io.clock();
+      const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
+      const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
+      if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
+      else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
+      return exitCode;
+    } finally {
+      ssm.destroy();
+    }
+  },
+};
+
+type NameSource = 'flag' | 'stack' | 'env' | 'default';
+
+async function resolveParameterName(
+  args: { 'parameter-name'?: string; stack?: string; region?: string },
+  io: CliIo,
+): Promise<{ name: string; source: NameSource }> {
+  const checked = (name: string, source: NameSource) => {
+    try {
+      return { name: parseParameterName(name, source === 'flag' ? '--parameter-name' : 'the parameter name'), source };
+    } catch (error) {
+      if (source === 'flag' && isCodedError(error)) throw new UsageError(error.message);
+      throw error;
+    }
+  };
+  if (args['parameter-name'] !== undefined) return checked(args['parameter-name'], 'flag');
+  if (args.stack !== undefined) {
+    const cloudFormation = cloudFormationClient(args.region);
+    try {
+      const outputs = await readStackOutputs(cloudFormation, args.stack, io.env);
+      return checked(requireOutput(outputs, 'TokenParameterName', args.stack, '--parameter-name NAME'), 'stack');
+    } finally {
+      cloudFormation.destroy();
+    }
+  }
+  const fromEnv = io.env.TOKEN_PARAMETER_NAME?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, 'env');
+  return checked(DEFAULT_PARAMETER_NAME, 'default');
+}
+
+/** The parameter with its metadata, or undefined when it does not exist. */
+export async function readParameter(ssm: SSMClient, name: string, io: CliIo): Promise<StoredParameter | undefined> {
+  try {
+    const { Parameter: parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    if (parameter?.Value === undefined) return undefined;
+    return { value: parameter.Value, version: parameter.Version, lastModified: parameter.LastModifiedDate, type: parameter.Type };
+  } catch (error) {
+    if (awsErrorName(error) === 'ParameterNotFound') return undefined;
+    throw awsFailure(`cannot read the token parameter "${name}"`, error, io.env);
+  }
+}
+
+function statusJson(
+  target: { name: string; source: NameSource },
+  stored: StoredParameter | undefined,
+  assessment: TokenAssessment,
+  now: Date,
+  toleranceSeconds: number,
+  exitCode: number,
+) {
+  const document = 'document' in assessment ? assessment.document : undefined;
+  return {
+    ok: assessment.error === undefined,
+    health: assessment.health,
+    checkedAt: isoSeconds(now),
+    toleranceSeconds,
+    parameter: {
+      name: target.name,
+      nameSource: target.source,
+      exists: stored !== undefined,
+      ...(stored?.type === undefined ? {} : { type: stored.type }),
+      ...(stored?.version === undefined ? {} : { version: stored.version }),
+      ...(stored?.lastModified === undefined ? {} : { lastModified: isoSeconds(stored.lastModified) }),
+    },
+    ...(document === undefined || !('remainingSeconds' in assessment)
+      ? {}
+      : {
+          token: {
+            ...tokenFacts(document.accessToken),
+            issuedAt: isoSeconds(document.issuedAt),
+            refreshAt: isoSeconds(document.refreshAt),
+            expiresAt: isoSeconds(document.expiresAt),
+            remainingSeconds: assessment.remainingSeconds,
+            overdueSeconds: assessment.overdueSeconds,
+          },
+        }),
+    ...(assessment.error === undefined ? {} : { error: { code: assessment.error.code, message: assessment.error.message } }),
+    exitCode,
+  };
+}
+
+const VERDICT: Record<TokenAssessment['health'], string> = {
+  healthy: 'HEALTHY',
+  due: 'HEALTHY (refresh due: the next scheduled run replaces it)',
+  stale: 'STALE',
+  expired: 'EXPIRED',
+  missing: 'MISSING',
+  invalid: 'INVALID',
+};
+
+function statusText(
+  target: { name: string; source: NameSource },
+  stored: StoredParameter | undefined,
+  assessment: TokenAssessment,
+  now: Date,
+  toleranceSeconds: number,
+): string {
+  const out: string[] = [];
+  out.push(line('parameter', `${target.name}${target.source === 'default' ? ' (default name)' : ''}`));
+  if (stored !== undefined) {
+    const modified = stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;
+    out.push(line('', `version ${stored.version ?? '?'}${modified}${stored.type === undefined ? '' : `, ${stored.type}`}`));
+  }
+  if ('document' in assessment) {
+    const { document } = assessment;
+    const facts = tokenFacts(document.accessToken);
+    out.push(line('token', `sha256 ${facts.fingerprint}… (${facts.length} chars)`));
+    out.push(line('issued', `${isoSeconds(document.issuedAt)} (${relative(document.issuedAt, now)})`));
+    out.push(line('refresh at', `${isoSeconds(document.refreshAt)} (${relative(document.refreshAt, now)})`));
+    out.push(line('expires', `${isoSeconds(document.expiresAt)} (${relative(document.expiresAt, now)})`));
+    out.push(line('remaining', formatSpan(assessment.remainingSeconds)));
+  }
+  out.push(line('status', `${VERDICT[assessment.health]}${assessment.health === 'due' || assessment.health === 'stale' ? `, tolerance ${formatSpan(toleranceSeconds)}` : ''}`));
+  if (assessment.error !== undefined) out.push(line('', assessment.error.message));
+  return out.join('');
+}

@@ -1,0 +1,154 @@
+import type { TokenStore } from '../../functions/adapters/parameter-store.js';
+import type { FaspayTokenClient } from '../../functions/adapters/faspay-http.js';
+import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
+import { faspayUrl, formatFaspayTimestamp, TOKEN_PATH } from '../../functions/faspay/index.js';
+import { createRefresher, type RefreshPolicy, type RefreshSummary, type RetryNotice } from '../../functions/refresher/refresh.js';
+import { decideRefresh, parseTokenDocument, type RefreshDecision, type StoredTokenState, type TokenDocument } from '../../functions/token/index.js';
+import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
+import type { CliIo } from '../io.js';
+import type { Reporter } from './reporter.js';
+import type { LocalRig } from './rig.js';
+
+/** What one cycle leaves behind: the summary, and the stored token's facts when one is stored. */
+export interface CycleOutcome {
+  readonly summary: RefreshSummary;
+  readonly decision: RefreshDecision;
+  readonly stored?: TokenDocument;
+}
+
+export interface LocalRefresher {
+  /** One run of the use case, reporting each step as it happens; rejects with the run's coded error. */
+  runCycle(force: boolean): Promise<CycleOutcome>;
+}
+
+/** Time a local cycle may take, retries included (the Lambda gets its own timeout instead). */
+const CYCLE_BUDGET_MS = 60_000;
+
+/**
+ * The refresher's use case (createRefresher) over the rig's adapters, each wrapped so that the
+ * run can be watched: the decision when the store is read, the token request, retries, the write.
+ */
+export function createLocalRefresher(
+  rig: LocalRig,
+  io: CliIo,
+  reporter: Reporter,
+  options: { readonly policy: RefreshPolicy; /** Show "skip" decisions on the live line (the watch countdown on a terminal). */ readonly liveSkips: boolean },
+): LocalRefresher {
+  let cycle: { force: boolean; decided?: RefreshDecision; stored?: TokenDocument } = { force: false };
+
+  const store: TokenStore = {
+    async read() {
+      const record = await rig.store.read();
+      if (cycle.decided === undefined) {
+        const state = stateOf(record);
+        cycle.decided = decideRefresh(state, io.clock(), { force: cycle.force });
+        reportDecision(reporter, state, cycle.decided, io.clock(), options.liveSkips);
+      }
+      return record;
+    },
+    async write(value) {
+      const written = await rig.store.write(value);
+      const document = parseTokenDocument(value);
+      cycle.stored = document;
+      reportStored(reporter, document, written.version, io.clock());
+      return written;
+    },
+  };
+
+  const client = createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl });
+  const tokenUrl = faspayUrl(rig.faspayBaseUrl, TOKEN_PATH).href;
+  const faspay: FaspayTokenClient = {
+    async requestToken(signer, requestedAt, timeoutMs) {
+      const timestamp = formatFaspayTimestamp(requestedAt);
+      reporter.step('token-request', { url: tokenUrl, timestamp }, line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`));
+      const grant = await client.requestToken(signer, requestedAt, timeoutMs);
+      reporter.step(
+        'token-granted',
+        { expiresInSeconds: grant.expiresInSeconds },
+        line('token granted', `expired_in ${grant.expiresInSeconds} s (${formatSpan(grant.expiresInSeconds)})`),
+      );
+      return grant;
+    },
+  };
+
+  const refresher = createRefresher({
+    credentials: rig.credentialsSource,
+    store,
+    faspay,
+    clock: io.clock,
+    policy: options.policy,
+    sleep: (ms) => io.sleep(ms),
+    onRetry: (notice) => reportRetry(reporter, notice),
+  });
+
+  return {
+    async runCycle(force) {
+      cycle = { force };
+      const deadline = Date.now() + CYCLE_BUDGET_MS;
+      const result = await refresher.refresh({ force }, { remainingTimeMs: () => deadline - Date.now() });
+      if (!result.ok) throw result.error;
+      const { summary } = result;
+      if (summary.reason === 'superseded') {
+        reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a longer-lived token meanwhile; it was kept'));
+      }
+      return {
+        summary,
+        decision: cycle.decided ?? { refresh: true, reason: 'forced' },
+        ...(cycle.stored === undefined ? {} : { stored: cycle.stored }),
+      };
+    },
+  };
+}
+
+function stateOf(record: { value: string; version: number } | undefined): StoredTokenState {
+  if (record === undefined) return { kind: 'missing' };
+  try {
+    return { kind: 'valid', document: parseTokenDocument(record.value), version: record.version };
+  } catch (error) {
+    return { kind: 'invalid', problem: error instanceof Error ? error.message : 'unreadable' };
+  }
+}
+
+const WHY: Record<RefreshDecision['reason'], string> = {
+  forced: 'forced (--force)',
+  missing: 'missing: nothing stored yet',
+  invalid: 'invalid: the stored value is not a usable token document',
+  expired: 'expired: the stored token is past its expiry',
+  due: 'due: the stored token is past its refresh time',
+  fresh: 'fresh',
+};
+
+function reportDecision(reporter: Reporter, state: StoredTokenState, decision: RefreshDecision, now: Date, liveSkips: boolean): void {
+  const stored = state.kind === 'valid' ? { version: state.version, refreshAt: isoSeconds(state.document.refreshAt), expiresAt: isoSeconds(state.document.expiresAt) } : {};
+  const text = decision.refresh
+    ? `refresh (${WHY[decision.reason]})`
+    : `skip (${WHY.fresh}: version ${state.kind === 'valid' ? state.version : '?'} is good until its refresh time${
+        state.kind === 'valid' ? `, ${relative(state.document.refreshAt, now)}` : ''
+      })`;
+  if (liveSkips && !decision.refresh && reporter.interactive) reporter.live(`${isoSeconds(now)} decision: ${text}`);
+  else reporter.step('decision', { refresh: decision.refresh, reason: decision.reason, stored: state.kind, ...stored }, line('decision', text));
+}
+
+function reportStored(reporter: Reporter, document: TokenDocument, version: number, now: Date): void {
+  const token = tokenFacts(document.accessToken);
+  reporter.step(
+    'stored',
+    {
+      version,
+      token,
+      issuedAt: isoSeconds(document.issuedAt),
+      refreshAt: isoSeconds(document.refreshAt),
+      expiresAt: isoSeconds(document.expiresAt),
+    },
+    line('stored', `version ${version}, token sha256 ${token.fingerprint}… (${token.length} chars)`) +
+      line('', `expires ${isoSeconds(document.expiresAt)} (${relative(document.expiresAt, now)}), refresh at ${isoSeconds(document.refreshAt)} (${relative(document.refreshAt, now)})`),
+  );
+}
+
+function reportRetry(reporter: Reporter, notice: RetryNotice): void {
+  reporter.step(
+    'retry',
+    { attempt: notice.attempt, delayMs: notice.delayMs, code: notice.error.code, message: notice.error.message },
+    line('retry', `attempt ${notice.attempt} failed (${notice.error.code}: ${notice.error.message}); trying again in ${(notice.delayMs / 1000).toFixed(1)} s`),
+  );
+}

@@ -1,0 +1,132 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createMemoryTokenStore, createSsmTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
+import { createSecretsManagerCredentialsSource, staticCredentialsSource, type CredentialsSource } from '../../functions/adapters/secrets.js';
+import type { FaspayCredentials } from '../../functions/faspay/index.js';
+import { parseTokenDocument } from '../../functions/token/index.js';
+import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { awsClientConfig, ensureAwsReady } from '../aws.js';
+import { readParameter } from '../commands/status.js';
+import { readCredentialsFile } from '../credentials-file.js';
+import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
+import type { CliIo } from '../io.js';
+import type { Reporter } from './reporter.js';
+
+/** Where each side of the local run comes from, as decided from the flags. */
+export interface LocalPlan {
+  /** A real Faspay (or an already running simulator); undefined: start the simulator here. */
+  readonly faspayUrl?: URL;
+  readonly credentialsFile?: string;
+  /** Secrets Manager + SSM instead of demo/file credentials and the in-memory store. */
+  readonly aws?: { readonly secretId: string; readonly parameterName: string; readonly region?: string };
+  readonly tokenLifetimeSeconds: number;
+}
+
+/** The running pieces a refresh cycle needs. */
+export interface LocalRig {
+  readonly faspayBaseUrl: URL;
+  readonly simulator?: RunningSimulator;
+  /** Loaded once here to sign the consumer's service calls (the refresher loads them itself). */
+  readonly credentials: FaspayCredentials;
+  readonly credentialsSource: CredentialsSource;
+  readonly store: TokenStore;
+  readonly parameterName: string;
+  close(): Promise<void>;
+}
+
+/** Name the in-memory store pretends to be, so the consumer is configured as it would be on AWS. */
+export const LOCAL_PARAMETER_NAME = '/faspay/sendme/access-token';
+
+export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter): Promise<LocalRig> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    // With --aws the simulator needs the secret's credentials, so AWS comes first; otherwise the
+    // simulator is reported first, as the first thing a newcomer should see working.
+    const side = plan.aws === undefined ? await localSide(plan, io) : await awsSide(plan.aws, io, reporter, closers);
+    let simulator: RunningSimulator | undefined;
+    let faspayBaseUrl = plan.faspayUrl;
+    if (faspayBaseUrl === undefined) {
+      simulator = await startSimulator({ credentials: side.credentials, tokenLifetimeSeconds: plan.tokenLifetimeSeconds, now: io.clock });
+      closers.push(() => simulator?.close());
+      faspayBaseUrl = new URL(simulator.url);
+      reporter.step(
+        'simulator',
+        { url: simulator.url, tokenLifetimeSeconds: plan.tokenLifetimeSeconds },
+        line('simulator', `up on ${simulator.url} (Faspay SendMe stand-in; tokens live ${formatSpan(plan.tokenLifetimeSeconds)})`),
+      );
+    } else {
+      reporter.step('faspay', { url: faspayBaseUrl.href }, line('faspay', `${faspayBaseUrl.origin}${faspayBaseUrl.pathname.replace(/\/$/, '')} (no simulator)`));
+    }
+    side.report?.(reporter);
+    return { ...side, faspayBaseUrl, ...(simulator === undefined ? {} : { simulator }), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+type Side = Pick<LocalRig, 'credentials' | 'credentialsSource' | 'store' | 'parameterName'> & {
+  /** Reports this side's steps after the simulator's (when not already reported as they happened). */
+  readonly report?: (reporter: Reporter) => void;
+};
+
+async function localSide(plan: LocalPlan, io: CliIo): Promise<Side> {
+  const credentials = plan.credentialsFile === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(plan.credentialsFile, io.cwd);
+  const source = plan.credentialsFile === undefined ? 'demo' : 'file';
+  const fingerprint = credentialsFingerprint(credentials);
+  return {
+    credentials,
+    credentialsSource: staticCredentialsSource(credentials),
+    store: createMemoryTokenStore(io.clock),
+    parameterName: LOCAL_PARAMETER_NAME,
+    report(reporter) {
+      reporter.step(
+        'credentials',
+        { source, ...(plan.credentialsFile === undefined ? {} : { file: plan.credentialsFile }), fingerprint },
+        line('credentials', `${source === 'demo' ? 'demo set (made-up values)' : `from ${plan.credentialsFile}`}, sha256 ${fingerprint}… (values never shown)`),
+      );
+      reporter.step('store', { kind: 'memory' }, line('store', 'in memory (stands in for Secrets Manager and SSM; nothing leaves this process)'));
+    },
+  };
+}
+
+async function awsSide(
+  aws: NonNullable<LocalPlan['aws']>,
+  io: CliIo,
+  reporter: Reporter,
+  closers: (() => Promise<void> | void)[],
+): Promise<Side> {
+  const ssm = new SSMClient(awsClientConfig(aws.region));
+  const secrets = new SecretsManagerClient(awsClientConfig(aws.region));
+  closers.push(() => ssm.destroy(), () => secrets.destroy());
+  await ensureAwsReady(ssm);
+  // One read first: an unreachable endpoint or a denied read is reported before anything is requested.
+  const existing = await readParameter(ssm, aws.parameterName, io);
+  const version = existing === undefined ? undefined : existing.version;
+  reporter.step(
+    'store',
+    { kind: 'ssm', parameterName: aws.parameterName, exists: existing !== undefined, ...(version === undefined ? {} : { version }), endpoint: io.env.AWS_ENDPOINT_URL ?? 'aws' },
+    line('store', `SSM parameter ${aws.parameterName} (${existing === undefined ? 'not created yet' : `version ${version}${describeExisting(existing.value)}`})`) +
+      (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
+  );
+  const credentialsSource = createSecretsManagerCredentialsSource(secrets, aws.secretId);
+  const credentials = await credentialsSource.load();
+  const fingerprint = credentialsFingerprint(credentials);
+  reporter.step(
+    'credentials',
+    { source: 'secret', secretId: aws.secretId, fingerprint },
+    line('credentials', `from secret ${aws.secretId}, sha256 ${fingerprint}… (values never shown)`),
+  );
+  return { credentials, credentialsSource, store: createSsmTokenStore(ssm, { parameterName: aws.parameterName }), parameterName: aws.parameterName };
+}
+
+function describeExisting(value: string): string {
+  try {
+    return `, expires ${isoSeconds(parseTokenDocument(value).expiresAt)}`;
+  } catch {
+    return ', not a valid token document';
+  }
+}

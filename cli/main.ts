@@ -1,0 +1,91 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isCodedError } from '../functions/shared/coded-error.js';
+import type { Command } from './command.js';
+import { localCommand } from './commands/local.js';
+import { refreshCommand } from './commands/refresh.js';
+import { simulatorCommand } from './commands/simulator.js';
+import { statusCommand } from './commands/status.js';
+import { UsageError } from './errors.js';
+import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+
+const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, simulatorCommand];
+
+const HELP = `Usage: npm run cli -- <command> [options]     (or: npx tsx cli/main.ts <command> ...)
+
+Operator tool of the Faspay SendMe token refresher. Never prints a token or a credential: only
+SHA-256 fingerprints (first 12 hex), lengths and times.
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(11)}${command.summary}`).join('\n')}
+
+Every command takes --help and --json. Shortcuts: npm start (local), npm run refresh,
+npm run status, npm run simulator.
+
+Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4 Faspay failed,
+5 AWS failed, 6 token stale, 7 token expired, 8 token missing, 9 token invalid.
+`;
+
+/** Hints for the failures people meet most, keyed by error code. */
+const HINTS: Readonly<Record<string, string>> = {
+  FASPAY_UNAUTHORIZED: 'Faspay refused the credentials or the signature: check every key of the credential set, and that Faspay allows your IP',
+  FASPAY_NETWORK: 'check the Faspay URL and that this machine can reach it',
+  FASPAY_TIMEOUT: 'Faspay did not answer in time: check the URL and the network, then try again',
+  CREDENTIALS_INVALID: 'the credential set must be JSON with the string keys faspay_key, faspay_secret, app_key, app_secret, client_key, client_secret, iv',
+};
+
+/**
+ * Runs one command line and resolves to its exit code. Errors become one line on stderr (or one
+ * JSON object on stdout with --json) and an exit code derived from the error's stable code.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(HELP);
+      return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
+    }
+    const command = COMMANDS.find((candidate) => candidate.name === name);
+    if (command === undefined) {
+      throw new UsageError(`unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`);
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    return reportFailure(error, io, json);
+  }
+}
+
+function reportFailure(error: unknown, io: CliIo, json: boolean): number {
+  const exitCode = exitCodeFor(error);
+  // Only coded errors are shown in full: their messages are built to be safe. Anything else could
+  // carry a request or a value, so only its class name is shown.
+  const code = isCodedError(error) ? error.code : 'INTERNAL_ERROR';
+  const message = isCodedError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : typeof error} (a bug: please report it)`;
+  const hint = HINTS[code];
+  if (json) {
+    const details = isCodedError(error) ? error.details : {};
+    io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }), details }, exitCode })}\n`);
+  } else {
+    io.stderr.write(`error (${code}, exit ${exitCode}): ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`);
+  }
+  return exitCode;
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // Idle keep-alive sockets of SDK clients must not hold a finished command open.
+  setTimeout(() => process.exit(code), 2000).unref();
+}

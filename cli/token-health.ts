@@ -1,0 +1,66 @@
+import { parseTokenDocument, remainingLifetimeSeconds, type TokenDocument } from '../functions/token/index.js';
+import { TokenHealthError } from './errors.js';
+import { formatSpan, isoSeconds } from './format.js';
+
+export type TokenHealth = 'healthy' | 'due' | 'stale' | 'expired' | 'missing' | 'invalid';
+
+export type TokenAssessment =
+  | { readonly health: 'missing'; readonly error: TokenHealthError }
+  | { readonly health: 'invalid'; readonly error: TokenHealthError }
+  | {
+      readonly health: 'healthy' | 'due' | 'stale' | 'expired';
+      readonly document: TokenDocument;
+      readonly remainingSeconds: number;
+      /** How long ago refreshAt passed (0 when it has not). */
+      readonly overdueSeconds: number;
+      readonly error?: TokenHealthError;
+    };
+
+const FORCE_HINT = 'force a refresh with `npm run refresh -- --force` and read its error';
+
+/**
+ * Judges a stored value the way an on-call engineer would: missing, invalid or expired are broken;
+ * past `refreshAt` is normal for up to one schedule period (`due`) and a problem beyond the
+ * tolerance (`stale`: the refresher is failing while the token still works).
+ */
+export function assessToken(value: string | undefined, now: Date, toleranceSeconds: number, parameterName: string): TokenAssessment {
+  if (value === undefined) {
+    return {
+      health: 'missing',
+      error: new TokenHealthError('TOKEN_MISSING', `no token is stored in "${parameterName}": the refresher has not succeeded yet; ${FORCE_HINT}`),
+    };
+  }
+  let document: TokenDocument;
+  try {
+    document = parseTokenDocument(value);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : 'unreadable';
+    return {
+      health: 'invalid',
+      error: new TokenHealthError('TOKEN_INVALID', `the value of "${parameterName}" is not a usable token document (${problem}); ${FORCE_HINT}`),
+    };
+  }
+  const remainingSeconds = remainingLifetimeSeconds(document, now);
+  const overdueSeconds = Math.max(0, Math.floor((now.getTime() - document.refreshAt.getTime()) / 1000));
+  const facts = { document, remainingSeconds, overdueSeconds };
+  if (now >= document.expiresAt) {
+    const ago = formatSpan((now.getTime() - document.expiresAt.getTime()) / 1000);
+    return {
+      health: 'expired',
+      ...facts,
+      error: new TokenHealthError('TOKEN_EXPIRED', `the token expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`),
+    };
+  }
+  if (overdueSeconds > toleranceSeconds) {
+    return {
+      health: 'stale',
+      ...facts,
+      error: new TokenHealthError(
+        'TOKEN_STALE',
+        `the token is ${formatSpan(overdueSeconds)} past its refresh time (tolerance ${formatSpan(toleranceSeconds)}) and expires in ` +
+          `${formatSpan(remainingSeconds)}: the refresher is not replacing it; ${FORCE_HINT}`,
+      ),
+    };
+  }
+  return { health: overdueSeconds > 0 ? 'due' : 'healthy', ...facts };
+}

@@ -3,8 +3,11 @@ import { awsErrorName } from '../functions/adapters/errors.js';
 import type { CodedError } from '../functions/shared/coded-error.js';
 import { AwsCallError, CliSetupError } from './errors.js';
 
-/** Stack name `cdk deploy` uses with the project's app (infra/app.ts). */
-export const DEFAULT_STACK_NAME = 'FaspaySendMeTokenRefresher';
+/**
+ * Stack name `cdk deploy` uses unless `-c stackName=...` is given (infra/stack-config.ts; a test
+ * keeps the two equal without loading aws-cdk-lib into the CLI).
+ */
+export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 
 /** SDK client settings: only the region when given; the SDK resolves the rest (credential chain, AWS_ENDPOINT_URL). */
 export function awsClientConfig(region: string | undefined): { region?: string } {

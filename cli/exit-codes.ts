@@ -42,6 +42,8 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TOKEN_MISSING: EXIT_CODES.tokenMissing,
   TOKEN_INVALID: EXIT_CODES.tokenInvalid,
   TOKEN_DOCUMENT_INVALID: EXIT_CODES.tokenInvalid,
+  // The consumer provider's name for "nothing stored".
+  PARAMETER_NOT_FOUND: EXIT_CODES.tokenMissing,
 };
 
 /** What the deployed function reports as `errorType` (the class name of what its handler threw). */

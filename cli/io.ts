@@ -37,10 +37,16 @@ export function processIo(): CliIo {
       if (controller !== undefined) return controller.signal;
       const created = new AbortController();
       controller = created;
+      let firstAtMs = 0;
       const stop = (signal: NodeJS.Signals) => {
-        // A second Ctrl-C means "now": the usual 128 + signal number.
-        if (created.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-        created.abort(signal);
+        if (!created.signal.aborted) {
+          firstAtMs = Date.now();
+          created.abort(signal);
+          return;
+        }
+        // A second Ctrl-C means "now" (the usual 128 + signal number). One within a second is the
+        // same Ctrl-C delivered twice: to the process group and again relayed by a wrapper (tsx, npm).
+        if (Date.now() - firstAtMs >= 1000) process.exit(signal === 'SIGINT' ? 130 : 143);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { symlinkSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/**
+ * Runs a real child process in its own process group (as a terminal does), optionally sending
+ * `signal` to the whole group once stdout shows `when`; fails the test if it outlives `limitMs`.
+ */
+function runChild(command: string, args: string[], options: { signal?: NodeJS.Signals; when?: string; limitMs: number; cwd?: string }): Promise<Finished> {
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    const limit = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} still running after ${options.limitMs} ms:\n${stdout}\n${stderr}`));
+    }, options.limitMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.signal !== undefined && !signalled && stdout.includes(options.when ?? '')) {
+        signalled = true;
+        process.kill(-child.pid!, options.signal);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => {
+      clearTimeout(limit);
+      resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('the CLI as a real process', () => {
+  it('`npm start` shows a complete cycle and exits 0 on its own', async () => {
+    const run = await runChild('npm', ['start'], { limitMs: 60_000 });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('simulator      up on http://127.0.0.1:');
+    expect(run.stdout).toContain('signature and token accepted');
+    expect(run.stdout).toMatch(/ok: refresh cycle complete in \d+ ms/);
+  }, 70_000);
+
+  it('`local --watch` stops cleanly on Ctrl-C (SIGINT to the process group) with exit 0', async () => {
+    const run = await runChild(TSX, ['cli/main.ts', 'local', '--watch'], { signal: 'SIGINT', when: 'watching', limitMs: 60_000 });
+
+    expect(run).toMatchObject({ code: 0, signal: null });
+    expect(run.stdout).toMatch(/stopped: \d+ checks, \d+ refreshes, 0 failures\n$/);
+  }, 70_000);
+
+  it('`simulator` stops cleanly on SIGTERM with exit 0', async () => {
+    const run = await runChild(TSX, ['cli/main.ts', 'simulator', '--port', '0'], { signal: 'SIGTERM', when: 'requests:', limitMs: 60_000 });
+
+    expect(run).toMatchObject({ code: 0, signal: null });
+    expect(run.stdout).toMatch(/simulator stopped\n$/);
+  }, 70_000);
+
+  it('exit codes reach the shell: a usage error is 2', async () => {
+    const run = await runChild(TSX, ['cli/main.ts', 'status', '--tolerance', 'soon'], { limitMs: 60_000 });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--tolerance must be a duration');
+  }, 70_000);
+
+  it('the `faspay-token` bin shim works through a symlink from any directory (as after npm link)', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'cli-bin-'));
+    symlinkSync(join(ROOT, 'cli/bin.mjs'), join(directory, 'faspay-token'));
+
+    const run = await runChild(join(directory, 'faspay-token'), ['local', '--json'], { cwd: directory, limitMs: 60_000 });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^\{"event":"done","ok":true/);
+  }, 70_000);
+});

@@ -3,6 +3,12 @@ import { UsageError } from './errors.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
+/** Options every command takes (`--help` is answered by the dispatcher before parsing). */
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /**
  * `util.parseArgs` in strict mode, with its errors turned into usage errors that name the flag and
  * point at the subcommand's help.

@@ -12,7 +12,8 @@ import { processIo, type CliIo } from './io.js';
 
 const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, simulatorCommand];
 
-const HELP = `Usage: npm run cli -- <command> [options]     (or: npx tsx cli/main.ts <command> ...)
+const HELP = `Usage: npm run cli -- <command> [options]
+       (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)
 
 Operator tool of the Faspay SendMe token refresher. Never prints a token or a credential: only
 SHA-256 fingerprints (first 12 hex), lengths and times.
@@ -50,6 +51,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (command === undefined) {
       throw new UsageError(`unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`);
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.help);
+      return EXIT_CODES.ok;
     }
     return await command.run(rest, io);
   } catch (error) {

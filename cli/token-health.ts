@@ -48,7 +48,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
     return {
       health: 'expired',
       ...facts,
-      error: new TokenHealthError('TOKEN_EXPIRED', `the token expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`),
+      error: new TokenHealthError('TOKEN_EXPIRED', `the token in "${parameterName}" expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`),
     };
   }
   if (overdueSeconds > toleranceSeconds) {
@@ -57,7 +57,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
       ...facts,
       error: new TokenHealthError(
         'TOKEN_STALE',
-        `the token is ${formatSpan(overdueSeconds)} past its refresh time (tolerance ${formatSpan(toleranceSeconds)}) and expires in ` +
+        `the token in "${parameterName}" is ${formatSpan(overdueSeconds)} past its refresh time (tolerance ${formatSpan(toleranceSeconds)}) and expires in ` +
           `${formatSpan(remainingSeconds)}: the refresher is not replacing it; ${FORCE_HINT}`,
       ),
     };

@@ -1,7 +1,7 @@
 import { CONFIG_DEFAULTS } from '../../functions/refresher/config.js';
 import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
-import { flagOrEnv, parseCommandArgs, parseDuration } from '../args.js';
+import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDuration } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -64,8 +64,7 @@ const OPTIONS = {
   'token-lifetime': { type: 'string' },
   'refresh-before': { type: 'string' },
   'check-every': { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...COMMON_OPTIONS,
 } as const;
 
 type LocalArgs = ReturnType<typeof parseLocalArgs>;
@@ -80,10 +79,6 @@ export const localCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseLocalArgs(argv);
-    if (args.help) {
-      io.stdout.write(HELP);
-      return EXIT_CODES.ok;
-    }
     const plan = planOf(args, io);
     const refreshBeforeSeconds = durationOr(args['refresh-before'], '--refresh-before', args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds);
     const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5);

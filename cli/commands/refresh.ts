@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
-import { parseCommandArgs } from '../args.js';
+import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
 import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
 import { writeJson, type Command } from '../command.js';
 import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
@@ -36,8 +36,7 @@ const OPTIONS = {
   function: { type: 'string' },
   stack: { type: 'string' },
   region: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...COMMON_OPTIONS,
 } as const;
 
 export const refreshCommand: Command = {
@@ -46,10 +45,6 @@ export const refreshCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('refresh', argv, OPTIONS);
-    if (args.help) {
-      io.stdout.write(HELP);
-      return EXIT_CODES.ok;
-    }
     const lambda = new LambdaClient(awsClientConfig(args.region));
     try {
       await ensureAwsReady(lambda);

@@ -1,5 +1,5 @@
 import { DEMO_CREDENTIALS, FAULT_HELP, FAULTS, isFault, startSimulator, type Fault, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { parseCommandArgs, parseDuration, parseInteger } from '../args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseDuration, parseInteger } from '../args.js';
 import type { Command } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
@@ -33,8 +33,7 @@ const OPTIONS = {
   'token-lifetime': { type: 'string', default: '10h' },
   fault: { type: 'string', multiple: true, default: [] as string[] },
   credentials: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...COMMON_OPTIONS,
 } as const;
 
 export const simulatorCommand: Command = {
@@ -43,10 +42,6 @@ export const simulatorCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('simulator', argv, OPTIONS);
-    if (args.help) {
-      io.stdout.write(HELP);
-      return EXIT_CODES.ok;
-    }
     const port = parseInteger('--port', args.port, 0, 65535);
     const tokenLifetimeSeconds = parseDuration('--token-lifetime', args['token-lifetime']);
     if (tokenLifetimeSeconds < 1) throw new UsageError('--token-lifetime must be at least 1 second');

@@ -2,7 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { parseParameterName } from '../../functions/refresher/config.js';
-import { parseDuration, parseCommandArgs } from '../args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseDuration } from '../args.js';
 import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
 import { writeJson, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -41,8 +41,7 @@ const OPTIONS = {
   stack: { type: 'string' },
   region: { type: 'string' },
   tolerance: { type: 'string', default: '15m' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...COMMON_OPTIONS,
 } as const;
 
 interface StoredParameter {
@@ -58,10 +57,6 @@ export const statusCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('status', argv, OPTIONS);
-    if (args.help) {
-      io.stdout.write(HELP);
-      return EXIT_CODES.ok;
-    }
     const toleranceSeconds = parseDuration('--tolerance', args.tolerance);
     const ssm = new SSMClient(awsClientConfig(args.region));
     try {

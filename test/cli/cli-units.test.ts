@@ -132,7 +132,7 @@ describe('Contract with the rest of the project', () => {
   });
 
   it('the README section documents every exit code', () => {
-    const operate = readFileSync(new URL('../../docs/readme/operate.md', import.meta.url), 'utf8');
+    const operate = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const code of Object.values(EXIT_CODES)) expect(operate).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
   });
 });

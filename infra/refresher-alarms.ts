@@ -83,6 +83,18 @@ export class RefresherAlarms extends Construct {
 
   private createTopic(): sns.Topic {
     const stack = Stack.of(this);
+    // Only alarms of this account may make CloudWatch use the key or publish (confused deputy).
+    const alarmsOfThisAccount = {
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
     const key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the Faspay token refresher alarm topic',
       enableKeyRotation: true,
@@ -96,6 +108,7 @@ export class RefresherAlarms extends Construct {
         principals: [CLOUDWATCH],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: alarmsOfThisAccount,
       }),
     );
     const topic = new sns.Topic(this, 'Topic', {
@@ -110,16 +123,7 @@ export class RefresherAlarms extends Construct {
         principals: [CLOUDWATCH],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: {
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: alarmsOfThisAccount,
       }),
     );
     return topic;

@@ -242,6 +242,10 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
             Match.objectLike({
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: {
+                ArnLike: { 'aws:SourceArn': Match.anyValue() },
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              },
             }),
           ]),
         },
@@ -254,7 +258,10 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
               Effect: 'Allow',
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: 'sns:Publish',
-              Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+              Condition: {
+                ArnLike: { 'aws:SourceArn': Match.anyValue() },
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              },
             }),
           ]),
         },

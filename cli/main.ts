@@ -2,15 +2,17 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isCodedError } from '../functions/shared/coded-error.js';
 import type { Command } from './command.js';
+import { credentialsCommand } from './commands/credentials.js';
 import { localCommand } from './commands/local.js';
 import { refreshCommand } from './commands/refresh.js';
 import { simulatorCommand } from './commands/simulator.js';
 import { statusCommand } from './commands/status.js';
 import { UsageError } from './errors.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+import { hintFor } from './hints.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, simulatorCommand];
+const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, credentialsCommand, simulatorCommand];
 
 const HELP = `Usage: npm run cli -- <command> [options]
        (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)
@@ -19,7 +21,7 @@ Operator tool of the Faspay SendMe token refresher. Never prints a token or a cr
 SHA-256 fingerprints (first 12 hex), lengths and times.
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(11)}${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(13)}${command.summary}`).join('\n')}
 
 Every command takes --help and --json. Shortcuts: npm start (local), npm run refresh,
 npm run status, npm run simulator.
@@ -27,14 +29,6 @@ npm run status, npm run simulator.
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4 Faspay failed,
 5 AWS failed, 6 token stale, 7 token expired, 8 token missing, 9 token invalid.
 `;
-
-/** Hints for the failures people meet most, keyed by error code. */
-const HINTS: Readonly<Record<string, string>> = {
-  FASPAY_UNAUTHORIZED: 'Faspay refused the credentials or the signature: check every key of the credential set, and that Faspay allows your IP',
-  FASPAY_NETWORK: 'check the Faspay URL and that this machine can reach it',
-  FASPAY_TIMEOUT: 'Faspay did not answer in time: check the URL and the network, then try again',
-  CREDENTIALS_INVALID: 'the credential set must be JSON with the string keys faspay_key, faspay_secret, app_key, app_secret, client_key, client_secret, iv',
-};
 
 /**
  * Runs one command line and resolves to its exit code. Errors become one line on stderr (or one
@@ -68,7 +62,7 @@ function reportFailure(error: unknown, io: CliIo, json: boolean): number {
   // carry a request or a value, so only its class name is shown.
   const code = isCodedError(error) ? error.code : 'INTERNAL_ERROR';
   const message = isCodedError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : typeof error} (a bug: please report it)`;
-  const hint = HINTS[code];
+  const hint = hintFor(error);
   if (json) {
     const details = isCodedError(error) ? error.details : {};
     io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }), details }, exitCode })}\n`);

@@ -103,21 +103,35 @@ export async function invokeRefresher(lambda: LambdaClient, functionName: string
   return payload;
 }
 
+/** The answer's JSON, or its text when it is not JSON (moto, for one, answers with plain text). */
 function parsePayload(bytes: Uint8Array | undefined): unknown {
   if (bytes === undefined || bytes.byteLength === 0) return undefined;
+  const text = Buffer.from(bytes).toString('utf8');
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    return text;
   }
 }
 
-/** Lambda's error payload: `{"errorType": "...", "errorMessage": "...", "trace": [...]}` (trace not shown). */
+/** Longest error text shown from an answer: enough for the cause, short enough for one line. */
+const MAX_SHOWN_ERROR_CHARS = 300;
+
+/**
+ * Lambda's error payload: `{"errorType": "...", "errorMessage": "...", "trace": [...]}` (trace not
+ * shown), or plain text from an emulator. Shown as one line, control characters removed.
+ */
 function errorOf(payload: unknown, functionError: string): { errorType: string; errorMessage: string } {
+  if (typeof payload === 'string') return { errorType: functionError, errorMessage: oneLine(payload) };
   const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const errorType = typeof record.errorType === 'string' ? record.errorType : functionError;
-  const errorMessage = typeof record.errorMessage === 'string' ? record.errorMessage.slice(0, 1000) : 'no error message';
+  const errorType = typeof record.errorType === 'string' ? oneLine(record.errorType) : functionError;
+  const errorMessage = typeof record.errorMessage === 'string' ? oneLine(record.errorMessage) : 'the answer carries no error message (read the function\'s logs)';
   return { errorType, errorMessage };
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > MAX_SHOWN_ERROR_CHARS ? `${flat.slice(0, MAX_SHOWN_ERROR_CHARS)}…` : flat || 'an empty error message';
 }
 
 function isSummary(value: unknown): value is RefreshSummary {

@@ -156,7 +156,7 @@ describe('Function: main (dispatch)', () => {
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(run.json()).toEqual({
       ok: false,
-      error: { code: 'USAGE_INVALID', message: 'unknown command "deploy": choose one of local, refresh, status, simulator (see --help)', details: {} },
+      error: { code: 'USAGE_INVALID', message: 'unknown command "deploy": choose one of local, refresh, status, credentials, simulator (see --help)', details: {} },
       exitCode: 2,
     });
   });

@@ -105,6 +105,54 @@ describe('Command: refresh', () => {
     expect(run.stderr).not.toContain('/var/task');
   });
 
+  it('an emulator that cannot run the code (moto: a plain-text payload) is shown as such, with the way to a first token', async () => {
+    // GIVEN moto's answer to an invoke when it has no Docker: FunctionError "Handled" and plain text
+    const text = "error running docker: Error while fetching server API version: ('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))";
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Handled', Payload: new Uint8Array(Buffer.from(text)) as InvokeCommandOutput['Payload'] });
+
+    // WHEN
+    const run = await runCli(['refresh', '--force'], { clock });
+
+    // THEN the cause is shown, on one line, and the hint names the command that works against moto
+    expect(run.code).toBe(EXIT_CODES.aws);
+    expect(run.stderr).toContain('failed with Handled: error running docker: Error while fetching server API version');
+    expect(run.stderr).toMatch(/\nhint: .*cannot run the function's code.*npm start -- --aws --faspay-url URL --secret-id ID --parameter-name NAME/);
+  });
+
+  it('a failure without a message says where to look, and a long one is cut to one short line', async () => {
+    lambda
+      .on(InvokeCommand)
+      .resolvesOnce({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'Runtime.ExitError' }) })
+      .resolvesOnce({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'FaspayError', errorMessage: `line one\nline two ${'x'.repeat(1000)}` }),
+    });
+
+    const silent = await runCli(['refresh'], { clock });
+    const long = await runCli(['refresh'], { clock });
+
+    expect(silent.stderr).toContain("failed with Runtime.ExitError: the answer carries no error message (read the function's logs)");
+    expect(silent.stderr).toContain('hint: the function crashed before answering');
+    const firstLine = long.stderr.split('\n')[0]!;
+    expect(firstLine).toContain('FaspayError: line one line two xxx');
+    expect(firstLine.length).toBeLessThan(500);
+    expect(long.stderr).toContain('hint: Faspay refused or failed: check the credential set with npm start -- --faspay-url URL --credentials FILE');
+  });
+
+  it('a function whose secret was never filled points at the credentials command', async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'CredentialsInvalidError', errorMessage: 'the credentials secret "x" has invalid keys (empty: iv)' }),
+    });
+
+    const run = await runCli(['refresh', '--force'], { clock });
+
+    expect(run.code).toBe(EXIT_CODES.configuration);
+    expect(run.stderr).toContain('hint: the secret is missing keys or still holds the placeholders of a first deploy: fill it with npm run cli -- credentials');
+  });
+
   it('--json shows the function error with its type', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'FaspayError', errorMessage: 'Faspay timed out' }) });
 

@@ -1,0 +1,135 @@
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsErrorName } from '../../functions/adapters/errors.js';
+import type { FaspayCredentials } from '../../functions/faspay/index.js';
+import { DEMO_CREDENTIALS } from '../../simulator/index.js';
+import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs } from '../args.js';
+import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
+import { writeJson, type Command } from '../command.js';
+import { readCredentialsFile } from '../credentials-file.js';
+import { UsageError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { credentialsFingerprint, line } from '../format.js';
+import type { CliIo } from '../io.js';
+
+const HELP = `Usage: credentials (--credentials FILE | --demo) [--secret-id ID | --stack NAME] [options]
+
+Stores a Faspay credential set in the Secrets Manager secret the refresher reads. The file is
+checked first (the seven keys, values never shown); with --secret-id the secret is created when it
+does not exist yet, otherwise a new version is put. Prints the set's fingerprint (first 12 hex of
+SHA-256), never a value. Works the same on real AWS and on an emulator (AWS_ENDPOINT_URL), with no
+AWS CLI needed.
+
+Options:
+  --credentials FILE  the credential set as JSON, the secret's format: faspay_key, faspay_secret,
+                      app_key, app_secret, client_key, client_secret, iv (keep the file outside
+                      the repository, readable only by you, and delete it afterwards)
+  --demo              the simulator's demo set (public, made-up values): only against an emulator
+  --secret-id ID      the secret's name or ARN (default $FASPAY_CREDENTIALS_SECRET_ID; created if missing)
+  --stack NAME        the stack whose CredentialsSecretArn output names the secret
+                      (default ${DEFAULT_STACK_NAME}, when no --secret-id is given)
+  --region REGION     AWS region (default: the SDK's, e.g. $AWS_REGION)
+  --json              one JSON object on stdout
+  -h, --help          this help
+
+Exit codes: 0 stored, 2 usage, 3 the file is unreadable or wrong (named keys), unknown stack or no
+AWS credentials/region, 5 AWS refused or failed.
+
+Examples:
+  npm run cli -- credentials --stack ${DEFAULT_STACK_NAME} --credentials ~/faspay-sandbox.json
+  npm run cli -- credentials --secret-id faspay/sendme/credentials --demo     # moto walkthrough
+`;
+
+const OPTIONS = {
+  credentials: { type: 'string' },
+  demo: { type: 'boolean', default: false },
+  'secret-id': { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  ...COMMON_OPTIONS,
+} as const;
+
+type CredentialsArgs = ReturnType<typeof parseCredentialsArgs>;
+
+function parseCredentialsArgs(argv: readonly string[]) {
+  return parseCommandArgs('credentials', argv, OPTIONS);
+}
+
+export const credentialsCommand: Command = {
+  name: 'credentials',
+  summary: 'store a Faspay credential set in the credentials secret (from a file, or the demo set)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCredentialsArgs(argv);
+    checkCombination(args, io);
+    // The file is read before any AWS call: a wrong file must never reach the secret.
+    const credentials: FaspayCredentials = args.demo ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials!, io.cwd);
+    const secrets = new SecretsManagerClient(awsClientConfig(args.region));
+    try {
+      await ensureAwsReady(secrets);
+      const target = await resolveSecret(args, io);
+      const outcome = await storeCredentials(secrets, target, JSON.stringify(credentials), io);
+      const fingerprint = credentialsFingerprint(credentials);
+      if (args.json) {
+        writeJson(io, { ok: true, secretId: target.secretId, outcome, fingerprint, source: args.demo ? 'demo' : 'file' });
+      } else {
+        io.stdout.write(
+          line('secret', `${target.secretId}${target.stack === undefined ? '' : ` (output CredentialsSecretArn of stack ${target.stack})`}`) +
+            line('stored', `${outcome === 'created' ? 'created the secret' : 'new version put'}, credentials sha256 ${fingerprint}… (values never shown)`) +
+            line('next', 'the next refresh uses them; to replace the token now: npm run refresh -- --force'),
+        );
+      }
+      return EXIT_CODES.ok;
+    } finally {
+      secrets.destroy();
+    }
+  },
+};
+
+function checkCombination(args: CredentialsArgs, io: CliIo): void {
+  if (args.demo === (args.credentials !== undefined)) {
+    throw new UsageError('pass exactly one of --credentials FILE and --demo (see: credentials --help)');
+  }
+  if (args['secret-id'] !== undefined && args.stack !== undefined) {
+    throw new UsageError('--secret-id and --stack are exclusive: name the secret, or the stack whose output names it');
+  }
+  if (args.demo && flagOrEnv(undefined, io.env, 'AWS_ENDPOINT_URL') === undefined) {
+    throw new UsageError('--demo stores made-up credentials that only the simulator accepts: use it against an emulator (AWS_ENDPOINT_URL), or pass --credentials FILE');
+  }
+}
+
+interface SecretTarget {
+  readonly secretId: string;
+  /** Set when the secret came from a stack output: such a secret exists, so it is never created. */
+  readonly stack?: string;
+}
+
+async function resolveSecret(args: CredentialsArgs, io: CliIo): Promise<SecretTarget> {
+  const secretId = flagOrEnv(args['secret-id'], io.env, 'FASPAY_CREDENTIALS_SECRET_ID');
+  if (secretId !== undefined && args.stack === undefined) return { secretId };
+  const stackName = args.stack ?? DEFAULT_STACK_NAME;
+  const cloudFormation = cloudFormationClient(args.region);
+  try {
+    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
+    return { secretId: requireOutput(outputs, 'CredentialsSecretArn', stackName, '--secret-id ID'), stack: stackName };
+  } finally {
+    cloudFormation.destroy();
+  }
+}
+
+async function storeCredentials(secrets: SecretsManagerClient, target: SecretTarget, value: string, io: CliIo): Promise<'created' | 'updated'> {
+  try {
+    await secrets.send(new PutSecretValueCommand({ SecretId: target.secretId, SecretString: value }));
+    return 'updated';
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceNotFoundException') throw awsFailure(`cannot store the credentials in "${target.secretId}"`, error, io.env);
+    if (target.stack !== undefined || target.secretId.startsWith('arn:')) {
+      throw awsFailure(`the secret "${target.secretId}" does not exist (check --region)`, error, io.env);
+    }
+  }
+  try {
+    await secrets.send(new CreateSecretCommand({ Name: target.secretId, SecretString: value }));
+    return 'created';
+  } catch (error) {
+    throw awsFailure(`cannot create the secret "${target.secretId}"`, error, io.env);
+  }
+}

@@ -6,6 +6,13 @@
 /** Default spread of the cache's expiry after `refreshAt`, so a fleet does not re-read in the same second. */
 export const DEFAULT_MAX_JITTER_SECONDS = 30;
 
+/**
+ * Shortest pause between two re-reads forced by Unauthorized answers. Short enough that a token the
+ * refresher replaced after a rejection report is picked up within seconds, long enough that a token
+ * SendMe keeps refusing costs a few reads a minute instead of one per failing request.
+ */
+export const MIN_REREAD_AFTER_UNAUTHORIZED_MS = 10_000;
+
 /** Shortest pause between two look-ups of a document that is already past its `refreshAt`. */
 export const MIN_RECHECK_MS = 30_000;
 

@@ -1,9 +1,10 @@
 /**
  * The consumer's public surface: read the token the refresher publishes and sign SendMe service
  * calls with it. Importing this module loads the SSM client and the protocol module only; Secrets
- * Manager is loaded on first use, and only when `credentialsSecretId` is used.
+ * Manager is loaded on first use, and only when `credentialsSecretId` is used; EventBridge only when
+ * a rejected token is first reported.
  */
-export { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
+export { DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 export { TokenProviderError, type FaspayTokenProviderErrorCode } from './errors.js';
 export type { ConsumerToken, FaspayTokenProviderOptions, TokenSource } from './options.js';
 export {
@@ -13,6 +14,8 @@ export {
   type SignedFaspayFetchOptions,
   type SignedRequestInit,
 } from './signed-fetch.js';
-export { createFaspayTokenProvider, type FaspayTokenProvider } from './token-provider.js';
+export { createFaspayTokenProvider, type FaspayTokenProvider, type SignedCall } from './token-provider.js';
+export { REPORT_WAIT_MS, type TokenRejectedHook } from './rejection-reporting.js';
+export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../shared/rejection-report.js';
 export type { FaspayCredentials, FaspayHeaders, HttpMethod } from '../faspay/index.js';
 export { isCodedError, type CodedError } from '../shared/coded-error.js';

@@ -47,6 +47,8 @@ export interface ConsumerToken {
   readonly issuedAt: Date;
   readonly expiresAt: Date;
   readonly refreshAt: Date;
+  /** SSM version of the stored document this token came from: what a rejection report names. */
+  readonly parameterVersion: number;
 }
 
 export interface ResolvedOptions {

@@ -2,6 +2,7 @@ import { readBoundedText } from '../adapters/bounded-body.js';
 import { transportError } from '../adapters/faspay-http.js';
 import { faspayUrl, parseFaspayBaseUrl, parseSignedPath, type HttpMethod } from '../faspay/index.js';
 import { TokenProviderError } from './errors.js';
+import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider } from './token-provider.js';
 
 /** @default of `timeoutMs`: one attempt, headers and JSON body included. */
@@ -19,6 +20,16 @@ export interface SignedFaspayFetchOptions {
   readonly fetch?: typeof fetch;
   /** Per attempt. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Told when SendMe still answers Unauthorized after the re-read-and-retry and the retry used the
+   * same parameter version: the stored token itself is refused (revoked by an outside reissue, say),
+   * and only the refresher can replace it. Called once per rejected version per signed fetch (build
+   * it once per container), awaited for up to 2 s; a failure is logged by code and never changes the
+   * answer handed back.
+   * @default - when FASPAY_TOKEN_REJECTION_BUS is set (the construct's `grantReportRejection` sets
+   * it), a rejection report through EventBridge to the refresher; otherwise nothing is reported
+   */
+  readonly onTokenRejected?: TokenRejectedHook;
 }
 
 export interface SignedRequestInit {
@@ -36,10 +47,11 @@ export interface SignedRequestInit {
 export type SignedFaspayFetch = (method: HttpMethod, path: string, init?: SignedRequestInit) => Promise<Response>;
 
 /**
- * A fetch for SendMe service calls: signs each attempt with `provider.headersFor` and, when SendMe
+ * A fetch for SendMe service calls: signs each attempt with `provider.signCall` and, when SendMe
  * answers Unauthorized (HTTP 401 or a JSON body with `"status": "9"`), calls `provider.invalidate()`
  * and tries exactly once more with a re-read token: the token may have been replaced early by a
- * forced refresh. Unauthorized means the request was refused before it was processed, which is what
+ * forced refresh. When the retry is refused with the same stored version, the token itself is bad
+ * and `onTokenRejected` reports it, so that the refresher replaces it. Unauthorized means the request was refused before it was processed, which is what
  * makes one retry safe even for a POST. Redirects are not followed. Resolves to the answer (JSON
  * bodies already read, so the returned Response can be read as usual); rejects only with coded
  * errors (timeout, network, token).
@@ -55,6 +67,8 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     throw new TokenProviderError('CONFIG_INVALID', `timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`);
   }
   const doFetch = options.fetch ?? globalThis.fetch;
+  const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName);
+  const report = hook === undefined ? undefined : createRejectionReporter(hook, provider.parameterName);
 
   return async (method, path, init = {}) => {
     const signedPath = parseSignedPath(path, 'the service path');
@@ -63,13 +77,13 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     if (body !== undefined && method === 'GET') {
       throw new TokenProviderError('CONFIG_INVALID', 'a GET request cannot carry a body: pass query or pathValues instead');
     }
-    const attempt = async (): Promise<Answer> => {
-      const headers = await provider.headersFor(method, signedPath);
+    const attempt = async (): Promise<Answer & { readonly parameterVersion: number }> => {
+      const { headers, parameterVersion } = await provider.signCall(method, signedPath);
       const signal = AbortSignal.timeout(timeoutMs);
       try {
         // Never followed: the signed headers must not go to another host. A 3xx is handed back as the answer.
         const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'manual' });
-        return await classify(response);
+        return { ...(await classify(response)), parameterVersion };
       } catch (error) {
         // Not kept as cause: fetch errors can carry the request, and the request carries the signature.
         throw transportError(error, signal, timeoutMs);
@@ -77,8 +91,12 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     };
     const first = await attempt();
     if (!first.unauthorized) return first.response;
-    provider.invalidate();
-    return (await attempt()).response;
+    provider.invalidate({ parameterVersion: first.parameterVersion });
+    const second = await attempt();
+    // Another version refused too would be a different story (credentials, say): only a version
+    // refused twice is reported, and the refresher replaces it only while it is still the stored one.
+    if (second.unauthorized && second.parameterVersion === first.parameterVersion) await report?.(second.parameterVersion);
+    return second.response;
   };
 }
 

@@ -2,24 +2,42 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSsmTokenStore } from '../adapters/parameter-store.js';
 import { formatFaspayTimestamp, parseSignedPath, type FaspayHeaders, type HttpMethod } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
+import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import { parseTokenDocument, type TokenDocument } from '../token/index.js';
-import { cacheDeadlineMs, jitterMs } from './cache-policy.js';
+import { cacheDeadlineMs, jitterMs, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 import { createSignerSource } from './credentials.js';
 import { asProviderError, TokenProviderError } from './errors.js';
 import { resolveOptions, type ConsumerToken, type FaspayTokenProviderOptions, type TokenSource } from './options.js';
 import { createSingleFlight } from './single-flight.js';
 
 export interface FaspayTokenProvider {
+  /** The SSM parameter the token is read from. */
+  readonly parameterName: string;
   /** The current token: from memory until its `refreshAt` (plus jitter), never at or after its `expiresAt`. */
   getToken(): Promise<ConsumerToken>;
   /** The `faspay-*` headers and `Content-Type` for one SendMe service call, with a fresh timestamp. */
   headersFor(method: HttpMethod, path: string): Promise<FaspayHeaders>;
-  /** Forgets the cached token (and credentials read from a secret): call it after SendMe answers Unauthorized. */
-  invalidate(): void;
+  /** `headersFor`, plus the parameter version of the token the headers were signed with. */
+  signCall(method: HttpMethod, path: string): Promise<SignedCall>;
+  /**
+   * Forgets the cached token (and credentials read from a secret): call it after SendMe answers
+   * Unauthorized. At most once per `MIN_REREAD_AFTER_UNAUTHORIZED_MS` (10 s) per provider, so a
+   * token SendMe keeps refusing costs one SSM read and one secret read per 10 s, not one per
+   * failing request. Given the version that was refused, it does nothing when the cache already
+   * holds another version (a concurrent call re-read it).
+   */
+  invalidate(rejected?: TokenRejectedReport): void;
+}
+
+export interface SignedCall {
+  readonly headers: FaspayHeaders;
+  /** SSM version of the document whose token signed the call: what a rejection report names. */
+  readonly parameterVersion: number;
 }
 
 interface CachedToken {
   readonly accessToken: string;
+  readonly version: number;
   readonly issuedAtMs: number;
   readonly refreshAtMs: number;
   readonly expiresAtMs: number;
@@ -53,6 +71,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
 
   let cached: CachedToken | undefined;
   let generation = 0;
+  let lastInvalidationMs = Number.NEGATIVE_INFINITY;
   const flight = createSingleFlight(() => reread(generation));
 
   async function reread(startedIn: number): Promise<CachedToken> {
@@ -97,6 +116,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     const times = { refreshAtMs: document.refreshAt.getTime(), expiresAtMs: document.expiresAt.getTime() };
     return {
       accessToken: document.accessToken,
+      version: record.version,
       issuedAtMs: document.issuedAt.getTime(),
       ...times,
       deadlineMs: cacheDeadlineMs(times, nowMs, nextJitterMs()),
@@ -122,7 +142,18 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     return flight.run();
   }
 
+  async function signCall(method: HttpMethod, path: string): Promise<SignedCall> {
+    if (!METHODS.has(method)) {
+      throw new TokenProviderError('CONFIG_INVALID', `method must be one of ${[...METHODS].join(', ')}, got "${String(method)}"`);
+    }
+    const signedPath = parseSignedPath(path, 'the service path');
+    const [entry, signer] = await Promise.all([current(), signers.signer()]);
+    const headers = signer.serviceCallHeaders(method, signedPath, formatFaspayTimestamp(clock(), settings.timeZone), entry.accessToken);
+    return { headers, parameterVersion: entry.version };
+  }
+
   return {
+    parameterName,
     async getToken() {
       const entry = await current();
       // New Date objects on every call: a caller mutating one must not move the cache's schedule.
@@ -131,17 +162,21 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
         issuedAt: new Date(entry.issuedAtMs),
         expiresAt: new Date(entry.expiresAtMs),
         refreshAt: new Date(entry.refreshAtMs),
+        parameterVersion: entry.version,
       };
     },
     async headersFor(method, path) {
-      if (!METHODS.has(method)) {
-        throw new TokenProviderError('CONFIG_INVALID', `method must be one of ${[...METHODS].join(', ')}, got "${String(method)}"`);
-      }
-      const signedPath = parseSignedPath(path, 'the service path');
-      const [entry, signer] = await Promise.all([current(), signers.signer()]);
-      return signer.serviceCallHeaders(method, signedPath, formatFaspayTimestamp(clock(), settings.timeZone), entry.accessToken);
+      return (await signCall(method, path)).headers;
     },
-    invalidate() {
+    signCall,
+    invalidate(rejected) {
+      // A concurrent call already replaced the refused token: nothing to forget.
+      if (rejected !== undefined && cached !== undefined && cached.version !== rejected.parameterVersion) return;
+      const nowMs = clock().getTime();
+      // A token SendMe keeps refusing (revoked, not yet replaced) must not turn every failing
+      // request into an SSM read and a secret read: one re-read per interval finds the new token.
+      if (nowMs - lastInvalidationMs < MIN_REREAD_AFTER_UNAUTHORIZED_MS) return;
+      lastInvalidationMs = nowMs;
       generation++;
       cached = undefined;
       flight.detach();

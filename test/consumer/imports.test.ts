@@ -39,18 +39,27 @@ beforeAll(async () => {
 });
 
 describe('Module: functions/consumer/index.ts', () => {
-  it('does not statically load Secrets Manager, the refresher or CDK', () => {
+  it('does not statically load Secrets Manager, EventBridge, the refresher or CDK', () => {
     const graph = staticGraph(ENTRY);
 
-    expect([...graph.packages].filter((name) => /client-secrets-manager|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
-    expect([...graph.files].filter((file) => /functions\/(refresher|adapters\/secrets)|infra\/|cli\//.test(file))).toEqual([]);
+    expect([...graph.packages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
+    expect([...graph.files].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file))).toEqual([]);
     // The graph is real: the SSM client and the shared protocol module are in it.
     expect(graph.packages).toContain('@aws-sdk/client-ssm');
     expect(graph.files).toContain('functions/faspay/headers.ts');
   });
 
-  it('reaches Secrets Manager only through dynamic import()', () => {
+  it('reaches Secrets Manager and EventBridge only through dynamic import()', () => {
     const graph = staticGraph(ENTRY);
-    expect([...graph.dynamic].sort()).toEqual(['@aws-sdk/client-secrets-manager', 'functions/adapters/secrets.ts']);
+    expect([...graph.dynamic].sort()).toEqual([
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-secrets-manager',
+      'functions/adapters/rejection-reports.ts',
+      'functions/adapters/secrets.ts',
+    ]);
+  });
+
+  it('keeps the rejection-report contract free of dependencies, so that sender, construct and refresher can share it', () => {
+    expect(metafile.inputs['functions/shared/rejection-report.ts']?.imports).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('token provider against SSM in moto', () => {
 
     expect(getParameterRequests).toBe(1);
     expect(new Set([...concurrent.map((token) => token.accessToken), ...sequential])).toEqual(new Set([document.accessToken]));
-    expect(concurrent[0]).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt });
+    expect(concurrent[0]).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt, parameterVersion: 1 });
   });
 
   it('re-reads exactly once after refreshAt and serves the refreshed token', async () => {

@@ -44,7 +44,7 @@ describe('Function: createFaspayTokenProvider, caching', () => {
 
     // Assess
     expect(ssm.reads()).toBe(1);
-    expect(first).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt });
+    expect(first).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt, parameterVersion: 1 });
     expect(last.accessToken).toBe(document.accessToken);
     expect(ssm.mock).toHaveReceivedCommandWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
   });

@@ -1,0 +1,241 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
+import {
+  createFaspayTokenProvider,
+  createSignedFaspayFetch,
+  MIN_REREAD_AFTER_UNAUTHORIZED_MS,
+  REJECTION_REPORT_BUS_ENV,
+  type FaspayTokenProvider,
+  type TokenRejectedReport,
+} from '../../functions/consumer/index.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
+import { createVerifier, DEMO_CREDENTIALS } from '../../simulator/index.js';
+import { findLeaks } from '../support/output-capture.js';
+import { fakeClock, PARAMETER, rejectionOf, tokenDocument } from './fixtures.js';
+
+const BALANCE = '/account/api/balance_inquiry';
+const BASE_URL = 'https://sendme.example.com';
+
+let clock: ReturnType<typeof fakeClock>;
+let memory: ReturnType<typeof createMemoryTokenStore>;
+let reads: number;
+let credentialReads: number;
+let provider: FaspayTokenProvider;
+/** Tokens SendMe accepts; the others are answered 401. */
+let accepted: Set<string>;
+
+beforeEach(async () => {
+  clock = fakeClock();
+  memory = createMemoryTokenStore(clock.now);
+  reads = 0;
+  credentialReads = 0;
+  accepted = new Set();
+  provider = createFaspayTokenProvider({
+    parameterName: PARAMETER,
+    tokenSource: { read: () => (reads++, memory.read()) },
+    credentials: async () => (credentialReads++, DEMO_CREDENTIALS),
+    clock: clock.now,
+  });
+  await publish();
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+/** The refresher stores a new token (accepted by SendMe unless told otherwise). */
+async function publish(options: { accepted?: boolean } = {}): Promise<TokenDocument> {
+  const document = tokenDocument(clock.nowMs());
+  await memory.write(serializeTokenDocument(document));
+  if (options.accepted !== false) accepted.add(document.accessToken);
+  return document;
+}
+
+/** SendMe: 200 for a call signed with an accepted token, 401 otherwise (the simulator's verifier reads the token out of the signature). */
+function sendmeFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const verifier = createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 300, now: clock.now });
+  const verdict = verifier.verifyServiceCall(init?.headers as Record<string, string>, init?.method ?? 'GET', new URL(String(url)).pathname);
+  const ok = verdict.ok && accepted.has(verdict.fields.accessToken);
+  const body = ok ? { status: '2', response_code: '00' } : { status: '9', message: 'Unauthorized' };
+  return Promise.resolve(new Response(JSON.stringify(body), { status: ok ? 200 : 401, headers: { 'Content-Type': 'application/json' } }));
+}
+
+function sendme(onTokenRejected?: (report: TokenRejectedReport) => void | Promise<void>) {
+  return createSignedFaspayFetch(provider, { baseUrl: BASE_URL, fetch: sendmeFetch, ...(onTokenRejected === undefined ? {} : { onTokenRejected }) });
+}
+
+describe('Function: createFaspayTokenProvider, versions', () => {
+  it('returns the parameter version of the document it read, and signs calls with it', async () => {
+    await publish();
+    const token = await provider.getToken();
+    const call = await provider.signCall('GET', BALANCE);
+    expect(token.parameterVersion).toBe(2);
+    expect(call.parameterVersion).toBe(2);
+    expect(Object.keys(call.headers)).toContain('faspay-signature');
+  });
+});
+
+describe('Function: createSignedFaspayFetch, onTokenRejected', () => {
+  it('reports a token refused after the re-read returned the same version, once per version', async () => {
+    // Prepare: the stored token (version 1) is revoked by an outside reissue
+    accepted.clear();
+    const reports: TokenRejectedReport[] = [];
+    const call = sendme((report) => void reports.push(report));
+
+    // Act: many failing calls over a minute
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      statuses.push((await call('GET', BALANCE)).status);
+      clock.advance(2000);
+    }
+
+    // Assess
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect(reports).toEqual([{ parameterVersion: 1 }]);
+  });
+
+  it('reports the next version too when that one is refused as well', async () => {
+    accepted.clear();
+    const reports: number[] = [];
+    const call = sendme(({ parameterVersion }) => void reports.push(parameterVersion));
+    await call('GET', BALANCE);
+    await publish({ accepted: false });
+    clock.advance(MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+
+    await call('GET', BALANCE);
+    await call('GET', BALANCE);
+
+    expect(reports).toEqual([1, 2]);
+  });
+
+  it('does not report when the re-read found a new token that SendMe accepts', async () => {
+    const onTokenRejected = vi.fn();
+    const call = sendme(onTokenRejected);
+    await provider.getToken();
+    accepted.clear();
+    await publish();
+
+    const response = await call('GET', BALANCE);
+
+    expect(response.status).toBe(200);
+    expect(onTokenRejected).not.toHaveBeenCalled();
+  });
+
+  it('re-reads after Unauthorized at most once per interval: no SSM read and no secret read per failing call', async () => {
+    // Prepare: version 1 revoked; the refresher replaces it a little later
+    accepted.clear();
+    const call = sendme(() => undefined);
+    await call('GET', BALANCE);
+    expect([reads, credentialReads]).toEqual([2, 2]);
+
+    // Act: 50 failing calls within the interval, then the replacement, then the interval passes
+    for (let i = 0; i < 50; i++) await call('GET', BALANCE);
+    const readsWhileRefused = [reads, credentialReads];
+    await publish();
+    clock.advance(MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+    const healed = await call('GET', BALANCE);
+    const after = await call('GET', BALANCE);
+
+    // Assess
+    expect(readsWhileRefused).toEqual([2, 2]);
+    expect([healed.status, after.status]).toEqual([200, 200]);
+    expect([reads, credentialReads]).toEqual([3, 3]);
+  });
+
+  it('shares one re-read among concurrent failing calls and retries them with the new token', async () => {
+    await provider.getToken();
+    accepted.clear();
+    await publish();
+    const call = sendme(() => undefined);
+
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => call('GET', BALANCE)))).map((response) => response.status);
+
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect(reads).toBe(2);
+  });
+
+  it('hands back the answer when the hook throws, and logs only a code and class name', async () => {
+    accepted.clear();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const token = (await provider.getToken()).accessToken;
+    const call = sendme(() => {
+      throw new Error(`boom ${token}`);
+    });
+
+    const response = await call('GET', BALANCE);
+
+    expect(response.status).toBe(401);
+    expect(warn).toHaveBeenCalledTimes(1);
+    const line = JSON.parse(String(warn.mock.calls[0]![0])) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'WARN', parameterName: PARAMETER, parameterVersion: 1, errorName: 'Error' });
+    expect(findLeaks(String(warn.mock.calls[0]![0]), [token, ...Object.values(DEMO_CREDENTIALS)])).toEqual([]);
+  });
+
+  it('does not wait more than REPORT_WAIT_MS for a hook that hangs', async () => {
+    accepted.clear();
+    const call = sendme(() => new Promise<void>(() => undefined));
+    const started = Date.now();
+    const response = await call('GET', BALANCE);
+    expect(response.status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(4000);
+  }, 10_000);
+});
+
+describe('Function: createSignedFaspayFetch, the default report through EventBridge', () => {
+  let eventBridge: ReturnType<typeof mockClient<EventBridgeClient>>;
+
+  beforeEach(() => {
+    eventBridge = mockClient(EventBridgeClient);
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  });
+
+  afterEach(() => {
+    eventBridge.restore();
+  });
+
+  it(`sends one PutEvents with the contract's source, detail-type and detail when ${REJECTION_REPORT_BUS_ENV} is set`, async () => {
+    vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
+    accepted.clear();
+    const call = sendme();
+
+    await call('GET', BALANCE);
+    await call('GET', BALANCE);
+
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [{ EventBusName: 'default', Source: REJECTION_REPORT_SOURCE, DetailType: REJECTION_REPORT_DETAIL_TYPE, Detail: JSON.stringify({ parameterName: PARAMETER, parameterVersion: 1 }) }],
+    });
+  });
+
+  it('sends nothing without the variable', async () => {
+    accepted.clear();
+    await sendme()('GET', BALANCE);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  it.each([
+    ['a refused entry', () => eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] }), 'AccessDeniedException'],
+    ['a failed call', () => eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })), 'ThrottlingException'],
+  ])('logs %s with its code and still hands back the answer', async (_case, arrange, awsErrorName) => {
+    vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
+    arrange();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    accepted.clear();
+
+    const response = await sendme()('GET', BALANCE);
+
+    expect(response.status).toBe(401);
+    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({ errorCode: 'REJECTION_REPORT_FAILED', awsErrorName, parameterVersion: 1 });
+  });
+
+  it('refuses a malformed bus name at construction, naming the variable', async () => {
+    vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'no spaces allowed');
+    const error = await rejectionOf(Promise.resolve().then(() => sendme()));
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: `environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN` });
+  });
+});

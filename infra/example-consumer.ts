@@ -1,9 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functionEntry, nodejsFunctionDefaults } from './bundling.js';
+import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
 
 export interface ExampleConsumerProps {
@@ -20,7 +20,7 @@ export interface ExampleConsumerProps {
  * `refresher.grantRead(fn)` plus the parameter name and the secret id in its environment.
  */
 export class ExampleConsumer extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ExampleConsumerProps) {
     super(scope, id);
@@ -31,8 +31,10 @@ export class ExampleConsumer extends Construct {
     });
     logGroup.grantWrite(role);
     const secret = props.refresher.credentialsSecret;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...nodejsFunctionDefaults(functionEntry('consumer/example-handler.ts')),
+    this.function = new lambda.Function(this, 'Function', {
+      ...LAMBDA_RUNTIME,
+      // Prebuilt like the refresher (dist/assets/example-consumer), by the same build and settings.
+      code: lambdaAssetCode('example-consumer'),
       memorySize: 256,
       timeout: Duration.seconds(30),
       role,

@@ -3,7 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -12,7 +11,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CREDENTIAL_KEYS } from '../functions/faspay/index.js';
-import { functionEntry, nodejsFunctionDefaults } from './bundling.js';
+import { renderRefresherEnvironment } from '../functions/refresher/config.js';
+import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
 import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
@@ -34,7 +34,8 @@ export const METRICS_NAMESPACE = 'FaspaySendMe';
  * through `grantRead` rather than an `ssm.IParameter`.
  */
 export class FaspayTokenRefresher extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  /** The refresher function; its code is the asset prebuilt in this package (dist/assets/refresher). */
+  public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
   public readonly parameterName: string;
   public readonly parameterArn: string;
@@ -51,11 +52,11 @@ export class FaspayTokenRefresher extends Construct {
     super(scope, id);
     const settings = resolveSettings(props);
     const stack = Stack.of(this);
-    this.parameterName = settings.tokenParameterName;
+    this.parameterName = settings.function.tokenParameterName;
     this.parameterArn = stack.formatArn({
       service: 'ssm',
       resource: 'parameter',
-      resourceName: settings.tokenParameterName.replace(/^\//, ''),
+      resourceName: settings.function.tokenParameterName.replace(/^\//, ''),
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     this.tokenParameterKey = props.tokenParameterKey;
@@ -145,15 +146,16 @@ export class FaspayTokenRefresher extends Construct {
     });
   }
 
-  private createFunction(settings: RefresherSettings): nodejs.NodejsFunction {
+  private createFunction(settings: RefresherSettings): lambda.Function {
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
     });
     this.logGroup.grantWrite(role);
     const secret = this.credentialsSecret;
-    return new nodejs.NodejsFunction(this, 'Function', {
-      ...nodejsFunctionDefaults(functionEntry('refresher/handler.ts')),
+    return new lambda.Function(this, 'Function', {
+      ...LAMBDA_RUNTIME,
+      code: lambdaAssetCode('refresher'),
       memorySize: 256,
       timeout: settings.functionTimeout,
       role,
@@ -166,19 +168,15 @@ export class FaspayTokenRefresher extends Construct {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(15),
       environment: {
-        FASPAY_BASE_URL: settings.faspayBaseUrl,
-        // The full ARN when known; a secret imported by name is addressed by its name (a partial ARN
-        // is ambiguous for Secrets Manager).
-        FASPAY_CREDENTIALS_SECRET_ID: secret.secretFullArn ?? secret.secretName,
-        TOKEN_PARAMETER_NAME: settings.tokenParameterName,
-        REFRESH_BEFORE_EXPIRY_SECONDS: String(settings.refreshBeforeExpirySeconds),
-        // The last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one.
-        REFRESH_LOOKAHEAD_SECONDS: String(settings.refreshLookaheadSeconds),
-        FASPAY_SIGNED_PATH: settings.signedPath,
-        FASPAY_TIMEZONE: settings.timeZone,
-        FASPAY_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),
-        FASPAY_MAX_ATTEMPTS: String(settings.maxAttempts),
-        ...(this.tokenParameterKey === undefined ? {} : { TOKEN_PARAMETER_KMS_KEY_ID: this.tokenParameterKey.keyArn }),
+        ...renderRefresherEnvironment({
+          ...settings.function,
+          // The full ARN when known; a secret imported by name is addressed by its name (a partial ARN
+          // is ambiguous for Secrets Manager).
+          credentialsSecretId: secret.secretFullArn ?? secret.secretName,
+          // The last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one.
+          refreshLookaheadSeconds: settings.refreshLookaheadSeconds,
+          ...(this.tokenParameterKey === undefined ? {} : { kmsKeyId: this.tokenParameterKey.keyArn }),
+        }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
+import { ConfigError } from '../functions/shared/config-error.js';
+import { checkKmsKeyArn, checkSecretId, checkWholeNumber, isCronExpression, parseDurationSeconds, rateIntervalSeconds } from '../functions/shared/validators.js';
 import { InfraConfigError } from './errors.js';
 import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
 
@@ -53,10 +55,18 @@ const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS) as ContextKey[];
 export function readStackConfig(node: Node): StackConfig {
   rejectUnknownKeys(node);
   const text = (key: ContextKey): string | undefined => readText(node, key);
-  const credentialsSecretName = optional(text('credentialsSecretName'), (v) => parseSecretName(v));
-  const kmsKeyArn = optional(text('kmsKeyArn'), (v) => parseKmsKeyArn(v));
+  const credentialsSecretName = optional(text('credentialsSecretName'), (v) =>
+    withExample('credentialsSecretName', 'faspay/sendme/credentials', () => checkSecretId(label('credentialsSecretName'), v, { nameOnly: true })),
+  );
+  const kmsKeyArn = optional(text('kmsKeyArn'), (v) =>
+    withExample('kmsKeyArn', 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', () =>
+      checkKmsKeyArn(label('kmsKeyArn'), v),
+    ),
+  );
   const alarmEmail = text('alarmEmail');
-  const reservedConcurrency = optional(text('reservedConcurrency'), (v) => parseInteger('reservedConcurrency', v));
+  const reservedConcurrency = optional(text('reservedConcurrency'), (v) =>
+    withExample('reservedConcurrency', '1', () => checkWholeNumber(label('reservedConcurrency'), v, 1, 1000)),
+  );
   return {
     stackName: parseStackName(text('stackName') ?? CONTEXT_DEFAULTS.stackName),
     faspayBaseUrl: text('faspayBaseUrl') ?? CONTEXT_DEFAULTS.faspayBaseUrl,
@@ -75,27 +85,18 @@ export function readStackConfig(node: Node): StackConfig {
 
 /** `rate(15 minutes)`, `rate(1 hour)` or a six-field `cron(...)` expression (UTC). */
 export function parseSchedule(value: string): scheduler.ScheduleExpression {
-  const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(value);
-  if (rate !== null) {
-    const amount = Number(rate[1]);
-    if (amount < 1) throw contextError('schedule', value, 'a rate of at least 1', 'rate(15 minutes)');
-    const unit = rate[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day';
-    const duration = { minute: Duration.minutes, hour: Duration.hours, day: Duration.days }[unit](amount);
-    return scheduler.ScheduleExpression.rate(duration);
+  const intervalSeconds = rateIntervalSeconds(value);
+  if (intervalSeconds !== undefined) {
+    if (intervalSeconds < 1) throw contextError('schedule', value, 'a rate of at least 1', 'rate(15 minutes)');
+    return scheduler.ScheduleExpression.rate(Duration.seconds(intervalSeconds));
   }
-  if (/^cron\(\s*\S+(\s+\S+){5}\s*\)$/.test(value)) return scheduler.ScheduleExpression.expression(value.trim());
+  if (isCronExpression(value)) return scheduler.ScheduleExpression.expression(value.trim());
   throw contextError('schedule', value, 'rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)', 'rate(15 minutes)');
 }
 
 /** Whole seconds (`7200`), or hours/minutes/seconds (`2h`, `90m`, `1h30m`, `45s`). */
-export function parseDuration(key: string, value: string): Duration {
-  if (/^\d+$/.test(value)) return Duration.seconds(Number(value));
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
-  if (value === '' || match === null) {
-    throw contextError(key, value, 'seconds (7200) or a duration such as 2h, 90m, 1h30m', '2h');
-  }
-  const [hours, minutes, seconds] = [match[1], match[2], match[3]].map((part) => Number(part ?? 0)) as [number, number, number];
-  return Duration.seconds(hours * 3600 + minutes * 60 + seconds);
+export function parseDuration(key: ContextKey, value: string): Duration {
+  return Duration.seconds(withExample(key, '2h', () => parseDurationSeconds(label(key), value)));
 }
 
 export function parseBoolean(key: string, value: string): boolean {
@@ -104,29 +105,17 @@ export function parseBoolean(key: string, value: string): boolean {
   throw contextError(key, value, 'true or false', 'true');
 }
 
-function parseInteger(key: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw contextError(key, value, 'a whole number', '1');
-  return Number(value);
+/** The function's own rules (functions/shared/validators), named as context keys, with an example of a good value. */
+function withExample<T>(key: ContextKey, example: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new InfraConfigError(`${error.message} (for example: -c ${key}=${example})`, { cause: error });
+  }
 }
 
-function parseKmsKeyArn(value: string): string {
-  if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value)) {
-    throw contextError(
-      'kmsKeyArn',
-      value,
-      'the ARN of a KMS key (not an alias, not a key id: IAM policies need the key ARN)',
-      'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    );
-  }
-  return value;
-}
-
-function parseSecretName(value: string): string {
-  if (value.startsWith('arn:') || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value)) {
-    throw contextError('credentialsSecretName', value, 'the name (not the ARN) of an existing Secrets Manager secret', 'faspay/sendme/credentials');
-  }
-  return value;
-}
+const label = (key: ContextKey): string => `context "${key}"`;
 
 function parseStackName(value: string): string {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(value)) {

@@ -1,36 +1,33 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { DEFAULT_FASPAY_TIME_ZONE, FASPAY_SANDBOX_BASE_URL, TOKEN_PATH } from '../functions/faspay/index.js';
-import {
-  checkBaseUrl,
-  checkDuration,
-  checkEmail,
-  checkInteger,
-  checkParameterName,
-  checkSignedPath,
-  checkTimeZone,
-  rateIntervalSeconds,
-} from './checks.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS, type NumberSetting, type RefresherConfig, type Setting } from '../functions/refresher/config.js';
+import { DEFAULT_BACKOFF } from '../functions/shared/retry.js';
+import { rateIntervalSeconds } from '../functions/shared/validators.js';
+import { checkDuration, checkEmail, checkInteger, checkParameterName } from './checks.js';
 import { InfraConfigError } from './errors.js';
 import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
-/** The defaults of FaspayTokenRefresherProps, in one place (the stack and the README use the same). */
+/**
+ * The defaults of FaspayTokenRefresherProps. Those of function settings are the function's own
+ * (functions/refresher/config.ts); the rest exist only in the stack.
+ */
 export const REFRESHER_DEFAULTS = {
   faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,
-  tokenParameterName: '/faspay/sendme/access-token',
+  tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
   scheduleInterval: Duration.minutes(15),
-  refreshBeforeExpiry: Duration.hours(2),
-  signedPath: TOKEN_PATH,
-  timeZone: DEFAULT_FASPAY_TIME_ZONE,
-  httpTimeout: Duration.seconds(8),
-  maxAttempts: 3,
+  refreshBeforeExpiry: Duration.seconds(REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default),
+  signedPath: REFRESHER_SETTINGS.signedPath.default,
+  timeZone: REFRESHER_SETTINGS.timeZone.default,
+  httpTimeout: Duration.millis(REFRESHER_SETTINGS.httpTimeoutMs.default),
+  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
   logRetention: logs.RetentionDays.THREE_MONTHS,
   stalenessThreshold: Duration.hours(1),
 } as const;
 
 /** The longest pause the function makes between two token requests (its backoff cap). */
-const MAX_BACKOFF_SECONDS = 5;
+const MAX_BACKOFF_SECONDS = DEFAULT_BACKOFF.maxDelayMs / 1000;
 /** Time for the Secrets Manager and SSM calls, the cold start and the metrics flush. */
 const AWS_CALLS_SLACK_SECONDS = 15;
 const MIN_FUNCTION_TIMEOUT_SECONDS = 60;
@@ -38,18 +35,17 @@ const MIN_FUNCTION_TIMEOUT_SECONDS = 60;
 const STALENESS_PERIOD_FOR_CRON = Duration.hours(1);
 const MIN_STALENESS_PERIOD_SECONDS = 30 * 60;
 
+/** Settings of the function that the construct derives itself instead of reading a prop of the same name. */
+type DerivedFunctionSetting = 'credentialsSecretId' | 'kmsKeyId' | 'refreshLookaheadSeconds';
+/** The function's settings that come from props: the construct adds the secret, the key and the lookahead. */
+export type FunctionSettingsFromProps = Omit<RefresherConfig, DerivedFunctionSetting>;
+
 /** Every prop resolved to its default and checked. */
 export interface RefresherSettings {
-  readonly faspayBaseUrl: string;
-  readonly tokenParameterName: string;
+  readonly function: FunctionSettingsFromProps;
   readonly schedule: scheduler.ScheduleExpression;
-  readonly refreshBeforeExpirySeconds: number;
   /** The schedule's interval (0 for cron schedules, whose interval is not derived). */
   readonly refreshLookaheadSeconds: number;
-  readonly signedPath: string;
-  readonly timeZone: string;
-  readonly httpTimeoutMs: number;
-  readonly maxAttempts: number;
   readonly functionTimeout: Duration;
   readonly reservedConcurrency?: number;
   readonly logRetention: logs.RetentionDays;
@@ -57,6 +53,44 @@ export interface RefresherSettings {
   readonly stalenessThresholdSeconds: number;
   readonly stalenessPeriod: Duration;
 }
+
+const DERIVED: ReadonlySet<string> = new Set<DerivedFunctionSetting>(['credentialsSecretId', 'kmsKeyId', 'refreshLookaheadSeconds']);
+
+/**
+ * Each function setting is read from the prop of the same name, unit suffix dropped: a `...Seconds`
+ * or `...Ms` setting from a Duration prop (refreshBeforeExpirySeconds <- refreshBeforeExpiry), any
+ * other from a prop of its own type. The setting's declaration gives the default, the range and the
+ * parser, so a new function setting needs no code here.
+ */
+export function functionSettingsFromProps(props: FaspayTokenRefresherProps): FunctionSettingsFromProps {
+  const values: Record<string, unknown> = {};
+  const given = props as Readonly<Record<string, unknown>>;
+  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [string, Setting<unknown> & Partial<NumberSetting>][]) {
+    if (DERIVED.has(key)) continue;
+    const unit = /(Seconds|Ms)$/.exec(key)?.[1] as 'Seconds' | 'Ms' | undefined;
+    const prop = unit === undefined ? key : key.slice(0, -unit.length);
+    const scale = unit === 'Seconds' ? 1000 : 1;
+    const declared = 'default' in setting ? setting.default : undefined;
+    const fallback = PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);
+    const value = given[prop] ?? fallback;
+    if (value === undefined) throw new InfraConfigError(`${prop} is required`);
+    if (unit !== undefined) {
+      const checked = checkDuration(prop, value as Duration, Duration.millis(setting.min! * scale), Duration.millis(setting.max! * scale));
+      values[key] = unit === 'Seconds' ? checked : checked * 1000;
+    } else if (typeof value === 'number') {
+      values[key] = checkInteger(prop, value, setting.min!, setting.max!);
+    } else {
+      values[key] = setting.parse(String(value), prop);
+    }
+  }
+  return values as unknown as FunctionSettingsFromProps;
+}
+
+/** Defaults of props whose function setting is required (the function has no default; the construct does). */
+const PROP_DEFAULTS: Readonly<Record<string, unknown>> = {
+  faspayBaseUrl: REFRESHER_DEFAULTS.faspayBaseUrl,
+  tokenParameterName: REFRESHER_DEFAULTS.tokenParameterName,
+};
 
 export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSettings {
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(REFRESHER_DEFAULTS.scheduleInterval);
@@ -66,12 +100,9 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
       `schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`,
     );
   }
-  const refreshBeforeExpirySeconds = checkDuration(
-    'refreshBeforeExpiry',
-    props.refreshBeforeExpiry ?? REFRESHER_DEFAULTS.refreshBeforeExpiry,
-    Duration.minutes(1),
-    Duration.days(1),
-  );
+  checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName);
+  const fn = functionSettingsFromProps(props);
+  const { refreshBeforeExpirySeconds } = fn;
   if (intervalSeconds !== undefined && refreshBeforeExpirySeconds <= intervalSeconds) {
     throw new InfraConfigError(
       `refreshBeforeExpiry (${refreshBeforeExpirySeconds} s) must be longer than the schedule interval ` +
@@ -79,8 +110,8 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
         'raise refreshBeforeExpiry to at least twice the interval, or run the schedule more often',
     );
   }
-  const httpTimeoutSeconds = checkDuration('httpTimeout', props.httpTimeout ?? REFRESHER_DEFAULTS.httpTimeout, Duration.seconds(1), Duration.seconds(60));
-  const maxAttempts = checkInteger('maxAttempts', props.maxAttempts ?? REFRESHER_DEFAULTS.maxAttempts, 1, 10);
+  // checkDuration keeps Duration props to whole seconds, so the function timeout is too.
+  const httpTimeoutSeconds = fn.httpTimeoutMs / 1000;
   const stalenessThresholdSeconds = checkDuration(
     'stalenessThreshold',
     props.stalenessThreshold ?? REFRESHER_DEFAULTS.stalenessThreshold,
@@ -109,16 +140,10 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
     props.reservedConcurrency === undefined ? undefined : checkInteger('reservedConcurrency', props.reservedConcurrency, 1, 1000);
   const alarmEmail = props.alarmEmail === undefined ? undefined : checkEmail('alarmEmail', props.alarmEmail);
   return {
-    faspayBaseUrl: checkBaseUrl('faspayBaseUrl', props.faspayBaseUrl ?? REFRESHER_DEFAULTS.faspayBaseUrl),
-    tokenParameterName: checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName),
+    function: fn,
     schedule,
-    refreshBeforeExpirySeconds,
     refreshLookaheadSeconds: intervalSeconds ?? 0,
-    signedPath: checkSignedPath('signedPath', props.signedPath ?? REFRESHER_DEFAULTS.signedPath),
-    timeZone: checkTimeZone('timeZone', props.timeZone ?? REFRESHER_DEFAULTS.timeZone),
-    httpTimeoutMs: httpTimeoutSeconds * 1000,
-    maxAttempts,
-    functionTimeout: Duration.seconds(functionTimeoutSeconds(maxAttempts, httpTimeoutSeconds)),
+    functionTimeout: Duration.seconds(functionTimeoutSeconds(fn.maxAttempts, httpTimeoutSeconds)),
     ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
     logRetention: props.logRetention ?? REFRESHER_DEFAULTS.logRetention,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),

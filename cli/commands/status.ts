@@ -1,7 +1,8 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
-import { parseParameterName } from '../../functions/refresher/config.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { checkParameterName } from '../../functions/shared/validators.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseDuration } from '../args.js';
 import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
 import { writeJson, type Command } from '../command.js';
@@ -9,9 +10,8 @@ import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
 import { isoSeconds, line, relative, formatSpan, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
-import { assessToken, type TokenAssessment } from '../token-health.js';
+import { assessToken, parameterTypeWarning, type TokenAssessment } from '../token-health.js';
 
-export const DEFAULT_PARAMETER_NAME = '/faspay/sendme/access-token';
 
 const HELP = `Usage: status [options]
 
@@ -83,7 +83,7 @@ async function resolveParameterName(
 ): Promise<{ name: string; source: NameSource }> {
   const checked = (name: string, source: NameSource) => {
     try {
-      return { name: parseParameterName(name, source === 'flag' ? '--parameter-name' : 'the parameter name'), source };
+      return { name: checkParameterName(source === 'flag' ? '--parameter-name' : 'the parameter name', name), source };
     } catch (error) {
       if (source === 'flag' && isCodedError(error)) throw new UsageError(error.message);
       throw error;
@@ -151,6 +151,7 @@ function statusJson(
           },
         }),
     ...(assessment.error === undefined ? {} : { error: { code: assessment.error.code, message: assessment.error.message } }),
+    warnings: [parameterTypeWarning(stored?.type, target.name)].filter((warning) => warning !== undefined),
     exitCode,
   };
 }
@@ -188,5 +189,7 @@ function statusText(
   }
   out.push(line('status', `${VERDICT[assessment.health]}${assessment.health === 'due' || assessment.health === 'stale' ? `, tolerance ${formatSpan(toleranceSeconds)}` : ''}`));
   if (assessment.error !== undefined) out.push(line('', assessment.error.message));
+  const warning = parameterTypeWarning(stored?.type, target.name);
+  if (warning !== undefined) out.push(line('warning', warning));
   return out.join('');
 }

@@ -11,6 +11,7 @@ import { readCredentialsFile } from '../credentials-file.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
 import type { Reporter } from './reporter.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/refresher/config.js';
 
 /** Where each side of the local run comes from, as decided from the flags. */
 export interface LocalPlan {
@@ -35,7 +36,8 @@ export interface LocalRig {
 }
 
 /** Name the in-memory store pretends to be, so the consumer is configured as it would be on AWS. */
-export const LOCAL_PARAMETER_NAME = '/faspay/sendme/access-token';
+/** The local run keeps its token where the stack keeps it by default. */
+export const LOCAL_PARAMETER_NAME = DEFAULT_TOKEN_PARAMETER_NAME;
 
 export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter): Promise<LocalRig> {
   const closers: (() => Promise<void> | void)[] = [];

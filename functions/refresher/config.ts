@@ -1,6 +1,16 @@
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl, parseSignedPath, TOKEN_PATH } from '../faspay/index.js';
+import { ConfigError } from '../shared/config-error.js';
 import { isCodedError } from '../shared/coded-error.js';
-import { ConfigError } from './errors.js';
+import { checkKmsKeyId, checkParameterName, checkSecretId, checkWholeNumber } from '../shared/validators.js';
+
+/*
+ * Every setting of the refresher function, declared once: its environment variable, its default,
+ * its range and its parser. The function parses its environment with these declarations
+ * (parseRefresherConfig), the construct renders the environment from them
+ * (renderRefresherEnvironment) and checks its props with the same parsers, and the CLI and the
+ * stack reuse the defaults. A new setting is a field of RefresherConfig plus an entry in
+ * REFRESHER_SETTINGS; the construct prop and the docs table follow.
+ */
 
 /** The refresher's settings, parsed from its environment once per container. */
 export interface RefresherConfig {
@@ -16,107 +26,104 @@ export interface RefresherConfig {
   readonly kmsKeyId?: string;
   readonly httpTimeoutMs: number;
   readonly maxAttempts: number;
+  /** A rejection report replaces only a token issued at least this long ago (docs/self-healing.md). */
+  readonly rejectionCooldownSeconds: number;
 }
 
-export const CONFIG_DEFAULTS = {
-  refreshBeforeExpirySeconds: 7200,
-  refreshLookaheadSeconds: 0,
-  signedPath: TOKEN_PATH,
-  timeZone: DEFAULT_FASPAY_TIME_ZONE,
-  httpTimeoutMs: 8000,
-  maxAttempts: 3,
-} as const;
+/** Where the token is kept unless configured otherwise (the construct's, the CLI's and the examples' default). */
+export const DEFAULT_TOKEN_PARAMETER_NAME = '/faspay/sendme/access-token';
+
+interface SettingBase<T> {
+  /** The environment variable that carries the setting to the function. */
+  readonly env: string;
+  /** Parses the variable's text; `label` names the setting in the message (the variable, a prop, a flag). */
+  readonly parse: (text: string, label: string) => T;
+  readonly render: (value: T) => string;
+}
+
+/** A setting with a default, a required one, or an optional one without a default. */
+export type Setting<T> = SettingBase<T> & ({ readonly default: T } | { readonly required: true } | { readonly optional: true });
+
+/** A whole number setting; `min` and `max` are the range every layer enforces. */
+export interface NumberSetting extends SettingBase<number> {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+type Settings = { readonly [K in keyof RefresherConfig]-?: Setting<NonNullable<RefresherConfig[K]>> };
+
+function wholeNumber(env: string, defaultValue: number, min: number, max: number): NumberSetting {
+  return { env, default: defaultValue, min, max, parse: (text, label) => checkWholeNumber(label, text, min, max), render: String };
+}
+
+/** Faspay's own rules (functions/faspay) throw their own config error; here it names the setting. */
+function named<T>(parse: (text: string, label: string) => T): (text: string, label: string) => T {
+  return (text, label) => {
+    try {
+      return parse(text, label);
+    } catch (error) {
+      if (!isCodedError(error) || error.code !== 'CONFIG_INVALID' || error instanceof ConfigError) throw error;
+      throw new ConfigError(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`, { cause: error });
+    }
+  };
+}
+
+const text = (value: string): string => value;
+
+export const REFRESHER_SETTINGS = {
+  faspayBaseUrl: { env: 'FASPAY_BASE_URL', required: true, parse: named(parseFaspayBaseUrl), render: (url: URL) => url.href.replace(/\/+$/, '') },
+  credentialsSecretId: { env: 'FASPAY_CREDENTIALS_SECRET_ID', required: true, parse: (value, label) => checkSecretId(label, value), render: text },
+  tokenParameterName: { env: 'TOKEN_PARAMETER_NAME', required: true, parse: (value, label) => checkParameterName(label, value), render: text },
+  refreshBeforeExpirySeconds: wholeNumber('REFRESH_BEFORE_EXPIRY_SECONDS', 7200, 60, 86_400),
+  refreshLookaheadSeconds: wholeNumber('REFRESH_LOOKAHEAD_SECONDS', 0, 0, 86_400),
+  signedPath: { env: 'FASPAY_SIGNED_PATH', default: TOKEN_PATH, parse: named(parseSignedPath), render: text },
+  timeZone: {
+    env: 'FASPAY_TIMEZONE',
+    default: DEFAULT_FASPAY_TIME_ZONE,
+    parse: named((value) => (assertTimeZone(value), value)),
+    render: text,
+  },
+  kmsKeyId: { env: 'TOKEN_PARAMETER_KMS_KEY_ID', optional: true, parse: (value, label) => checkKmsKeyId(label, value), render: text },
+  httpTimeoutMs: wholeNumber('FASPAY_HTTP_TIMEOUT_MS', 8000, 100, 60_000),
+  maxAttempts: wholeNumber('FASPAY_MAX_ATTEMPTS', 3, 1, 10),
+  rejectionCooldownSeconds: wholeNumber('REJECTION_COOLDOWN_SECONDS', 60, 0, 3600),
+} as const satisfies Settings;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and checks every variable; the error names the variable at fault and the fix. */
 export function parseRefresherConfig(env: Env): RefresherConfig {
-  const faspayBaseUrl = wrap(() => parseFaspayBaseUrl(required(env, 'FASPAY_BASE_URL'), 'FASPAY_BASE_URL'));
-  const credentialsSecretId = parseSecretId(required(env, 'FASPAY_CREDENTIALS_SECRET_ID'));
-  const tokenParameterName = parseParameterName(required(env, 'TOKEN_PARAMETER_NAME'));
-  const timeZone = optional(env, 'FASPAY_TIMEZONE') ?? CONFIG_DEFAULTS.timeZone;
-  wrap(() => assertTimeZone(timeZone), 'FASPAY_TIMEZONE');
-  const signedPath = wrap(() => parseSignedPath(optional(env, 'FASPAY_SIGNED_PATH') ?? CONFIG_DEFAULTS.signedPath, 'FASPAY_SIGNED_PATH'));
-  const kmsKeyId = parseKmsKeyId(optional(env, 'TOKEN_PARAMETER_KMS_KEY_ID'));
-  return {
-    faspayBaseUrl,
-    credentialsSecretId,
-    tokenParameterName,
-    refreshBeforeExpirySeconds: integer(env, 'REFRESH_BEFORE_EXPIRY_SECONDS', CONFIG_DEFAULTS.refreshBeforeExpirySeconds, 0, 86_400),
-    refreshLookaheadSeconds: integer(env, 'REFRESH_LOOKAHEAD_SECONDS', CONFIG_DEFAULTS.refreshLookaheadSeconds, 0, 86_400),
-    signedPath,
-    timeZone,
-    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
-    httpTimeoutMs: integer(env, 'FASPAY_HTTP_TIMEOUT_MS', CONFIG_DEFAULTS.httpTimeoutMs, 100, 60_000),
-    maxAttempts: integer(env, 'FASPAY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 10),
-  };
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function required(env: Env, name: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ConfigError(`environment variable ${name} is required but not set`);
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const text = optional(env, name);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ConfigError(`environment variable ${name} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return Number(text);
-}
-
-/** SSM's naming rules, plus the one-slash rule that keeps the parameter's ARN exact. */
-export function parseParameterName(name: string, variable = 'TOKEN_PARAMETER_NAME'): string {
-  if (!/^[A-Za-z0-9_.\-/]{1,1011}$/.test(name)) {
-    throw new ConfigError(`${variable} may contain only letters, digits and _ . - /, got "${name}"`);
-  }
-  if (name.includes('/') && (!name.startsWith('/') || name.includes('//') || name.endsWith('/'))) {
-    throw new ConfigError(`${variable} must be a plain name or a path such as /faspay/sendme/access-token, got "${name}"`);
-  }
-  if (/^\/?(aws|ssm)/i.test(name)) {
-    throw new ConfigError(`${variable} must not start with "aws" or "ssm" (reserved by SSM), got "${name}"`);
-  }
-  return name;
-}
-
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
-
-/** A Secrets Manager secret name or ARN, checked at cold start rather than failing every run later. */
-function parseSecretId(value: string): string {
-  if (!SECRET_NAME.test(value) && !SECRET_ARN.test(value)) {
-    throw new ConfigError(
-      `FASPAY_CREDENTIALS_SECRET_ID must be a secret name (letters, digits and /_+=.@-) or a secret ARN, got "${value.slice(0, 80)}"`,
-    );
-  }
-  return value;
-}
-
-const KMS_KEY = /^(?:[A-Za-z0-9-]{1,100}|alias\/[A-Za-z0-9/_-]{1,250})$/;
-const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[A-Za-z0-9-]{1,100}|alias\/[A-Za-z0-9/_-]{1,250})$/;
-
-/** The four forms SSM accepts for KeyId: key id, key ARN, alias name, alias ARN. */
-function parseKmsKeyId(value: string | undefined): string | undefined {
-  if (value === undefined || KMS_KEY.test(value) || KMS_ARN.test(value)) return value;
-  throw new ConfigError(
-    `TOKEN_PARAMETER_KMS_KEY_ID must be a KMS key id, key ARN, alias name (alias/...) or alias ARN, got "${value.slice(0, 120)}"`,
-  );
-}
-
-function wrap<T>(parse: () => T, variable?: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (isCodedError(error) && error.code === 'CONFIG_INVALID') {
-      throw new ConfigError(variable === undefined ? error.message : `${variable}: ${error.message}`);
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [keyof RefresherConfig, Setting<unknown>][]) {
+    const value = env[setting.env]?.trim();
+    if (value === undefined || value === '') {
+      if ('required' in setting) throw new ConfigError(`environment variable ${setting.env} is required but not set`);
+      if ('default' in setting) config[key] = setting.default;
+      continue;
     }
-    throw error;
+    config[key] = setting.parse(value, setting.env);
   }
+  return config as unknown as RefresherConfig;
 }
+
+/** The function's environment for a configuration: what the construct deploys (values may be CDK tokens). */
+export function renderRefresherEnvironment(config: RefresherConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [keyof RefresherConfig, Setting<unknown>][]) {
+    const value = config[key];
+    if (value !== undefined) env[setting.env] = setting.render(value);
+  }
+  return env;
+}
+
+/** The defaults of the optional settings, as the function applies them. */
+export const CONFIG_DEFAULTS = {
+  refreshBeforeExpirySeconds: REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+  refreshLookaheadSeconds: REFRESHER_SETTINGS.refreshLookaheadSeconds.default,
+  signedPath: REFRESHER_SETTINGS.signedPath.default,
+  timeZone: REFRESHER_SETTINGS.timeZone.default,
+  httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
+  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
+  rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
+} as const;

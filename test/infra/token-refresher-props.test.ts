@@ -71,7 +71,7 @@ describe('FaspayTokenRefresher props validation', () => {
     ['maxAttempts 0', { maxAttempts: 0 }, /maxAttempts must be a whole number from 1 to 10, got 0/],
     ['maxAttempts 2.5', { maxAttempts: 2.5 }, /maxAttempts must be a whole number from 1 to 10, got 2.5/],
     ['httpTimeout 1.5 s', { httpTimeout: Duration.millis(1500) }, /httpTimeout must be a whole number of seconds, got 1 second 500 millis/],
-    ['httpTimeout 2 min', { httpTimeout: Duration.minutes(2) }, /httpTimeout must be between 1 second and 1 minute, got 2 minutes/],
+    ['httpTimeout 2 min', { httpTimeout: Duration.minutes(2) }, /httpTimeout must be between 100 millis and 1 minute, got 2 minutes/],
     ['reservedConcurrency 0', { reservedConcurrency: 0 }, /reservedConcurrency must be a whole number from 1 to 1000, got 0/],
     ['a malformed alarmEmail', { alarmEmail: 'ops-at-example.com' }, /alarmEmail must be an email address such as ops@example.com, got "ops-at-example.com"/],
     ['a relative signedPath', { signedPath: 'account/api/tokens' }, /signedPath must be an absolute path/],

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_FASPAY_TIME_ZONE, TOKEN_PATH, type FaspayCredentials } from '../functions/faspay/index.js';
+import { BALANCE_BODY, faultAnswer, successAnswer, unauthorizedBody, type TokenEndpointAnswer } from './answers.js';
 import { DEMO_CREDENTIALS } from './demo-credentials.js';
 import { isFault, type Fault } from './faults.js';
+import { createTokenLedger } from './token-ledger.js';
 import { createVerifier } from './verifier.js';
 
 export interface SimulatorOptions {
@@ -27,6 +29,11 @@ export interface SimulatorOptions {
   readonly tokenFactory?: () => string;
   /** Told about every request (route, status, problem); never given header values. */
   readonly onRequest?: (event: SimulatorRequestEvent) => void;
+  /**
+   * A new token revokes every earlier one (Faspay does not document whether it does): an outside
+   * reissue, such as a legacy system requesting its own token, then breaks the stored one. @default false
+   */
+  readonly revokeOnIssue?: boolean;
 }
 
 export interface SimulatorRequestEvent {
@@ -48,10 +55,13 @@ export interface RunningSimulator {
   setFault(fault: Fault | undefined): void;
   /** Drops the queued and the sticky fault. */
   clearFaults(): void;
+  /** Tokens issued and not revoked. */
   issuedTokens(): number;
   tokenRequests(): number;
   /** Forgets issued tokens (as if the server restarted or revoked them). */
   revokeAll(): void;
+  /** Switches "revoke on issue" (see SimulatorOptions.revokeOnIssue). */
+  setRevokeOnIssue(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     now,
   });
   const acceptedPaths = new Set(options.acceptedSignedPaths ?? [TOKEN_PATH, ...SERVICE_PATHS]);
-  const issued = new Map<string, number>();
+  const ledger = createTokenLedger({ now: () => now().getTime(), revokeOnIssue: options.revokeOnIssue ?? false });
   const queue: Fault[] = [];
   let sticky: Fault | undefined;
   let tokenRequests = 0;
@@ -121,20 +131,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         event(401, 'rejected', { problem: verdict.problem });
         return;
       }
-      send(response, 200, successBody(issueToken(), String(lifetimeSeconds)));
+      await deliver(successAnswer(issueToken, lifetimeSeconds), response);
       event(200, 'token-issued');
       return;
     }
     if ((SERVICE_PATHS as readonly string[]).includes(url.pathname)) {
       const verdict = verifier.verifyServiceCall(request.headers, method, url.pathname);
-      const expiresAt = verdict.ok ? issued.get(verdict.fields.accessToken) : undefined;
-      const problem = !verdict.ok
-        ? verdict.problem
-        : expiresAt === undefined
-          ? 'access token was not issued by this server'
-          : expiresAt <= now().getTime()
-            ? 'access token has expired'
-            : undefined;
+      const problem = verdict.ok ? ledger.problemWith(verdict.fields.accessToken) : verdict.problem;
       if (problem !== undefined) {
         sendUnauthorized(response, problem);
         event(401, 'rejected', { problem });
@@ -145,7 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         event(501, 'rejected', { problem: 'service not simulated' });
         return;
       }
-      send(response, 200, { status: '2', response_code: '00', response_desc: 'success', message: 'Success', balance: '100000000.00', currency: 'IDR' });
+      send(response, 200, BALANCE_BODY);
       event(200, 'service-answered');
       return;
     }
@@ -156,59 +159,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   function issueToken(): string {
     // About 684 characters of opaque standard base64, like the real tokens.
     const token = options.tokenFactory?.() ?? randomBytes(512).toString('base64');
-    issued.set(token, now().getTime() + lifetimeSeconds * 1000);
+    ledger.issue(token, lifetimeSeconds);
     return token;
   }
 
-  async function showFault(fault: Fault, response: ServerResponse): Promise<void> {
-    const good = () => successBody(issueToken(), String(lifetimeSeconds));
-    switch (fault) {
-      case 'http-500':
-        return send(response, 500, { status: '3', response_code: '99', response_desc: 'internal error', message: 'Error' });
-      case 'html-500':
-        response.writeHead(500, { 'Content-Type': 'text/html' });
-        response.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
-        return;
-      case 'http-429':
-        return send(response, 429, { message: 'Too Many Requests' });
-      case 'unauthorized':
-        return sendUnauthorized(response, 'injected');
-      case 'rejected':
-        return send(response, 200, { status: '3', response_code: '05', response_desc: 'merchant not active', message: 'Failed' });
-      case 'internal-error':
-        return send(response, 200, { status: '3', response_code: '99', response_desc: 'internal error', message: 'Failed' });
-      case 'malformed-json':
-        response.writeHead(200, { 'Content-Type': 'application/json' });
-        response.end('{"access_token":"abc","expired_in":"360');
-        return;
-      case 'empty-token':
-        return send(response, 200, successBody('', String(lifetimeSeconds)));
-      case 'expired-in-missing': {
-        const { expired_in: _dropped, ...rest } = good();
-        return send(response, 200, rest);
-      }
-      case 'expired-in-non-numeric':
-        return send(response, 200, { ...good(), expired_in: 'ten hours' });
-      case 'expired-in-zero':
-        return send(response, 200, { ...good(), expired_in: '0' });
-      case 'expired-in-negative':
-        return send(response, 200, { ...good(), expired_in: '-36000' });
-      case 'expired-in-huge':
-        return send(response, 200, { ...good(), expired_in: String(10 * 365 * 86400) });
-      case 'oversized-body':
-        return send(response, 200, { ...good(), padding: 'x'.repeat(1024 * 1024) });
-      case 'slow':
+  function showFault(fault: Fault, response: ServerResponse): Promise<void> {
+    return deliver(faultAnswer(fault, issueToken, lifetimeSeconds), response);
+  }
+
+  async function deliver(answer: TokenEndpointAnswer, response: ServerResponse): Promise<void> {
+    switch (answer.delivery) {
+      case 'whole':
+        return sendText(response, answer.status, answer.contentType, answer.body);
+      case 'after-delay':
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 15_000));
-        if (!response.destroyed) send(response, 200, good());
+        if (!response.destroyed) sendText(response, answer.status, answer.contentType, answer.body);
         return;
-      case 'reset-mid-body': {
-        const body = JSON.stringify(good());
-        response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
-        response.write(body.slice(0, body.length / 2));
+      case 'half-then-reset':
+        response.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': String(answer.body.length) });
+        response.write(answer.body.slice(0, answer.body.length / 2));
         await new Promise((resolve) => setTimeout(resolve, 20));
         response.destroy();
         return;
-      }
     }
   }
 
@@ -246,9 +218,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       queue.length = 0;
       sticky = undefined;
     },
-    issuedTokens: () => issued.size,
+    issuedTokens: () => ledger.size(),
     tokenRequests: () => tokenRequests,
-    revokeAll: () => issued.clear(),
+    revokeAll: () => ledger.revokeAll(),
+    setRevokeOnIssue: (on) => ledger.setRevokeOnIssue(on),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -257,17 +230,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 }
 
-function successBody(accessToken: string, expiredIn: string): Record<string, string> {
-  return { access_token: accessToken, expired_in: expiredIn, status: '2', message: 'Success', response_code: '00', response_desc: 'success' };
-}
-
 function sendUnauthorized(response: ServerResponse, problem: string): void {
-  send(response, 401, { status: '9', response_code: '01', response_desc: `Unauthorized: ${problem}`, message: 'Unauthorized' });
+  send(response, 401, unauthorizedBody(problem));
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  sendText(response, status, 'application/json', JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, contentType: string, text: string): void {
+  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) });
   response.end(text);
 }
 

@@ -20,6 +20,8 @@ Options:
   --token-lifetime D    expired_in of issued tokens (default 10h; e.g. 60, 5m, 10h)
   --fault NAME          answer the next token request with this fault; repeat for more, in order
   --credentials FILE    accept this credential set instead of the demo one (never printed)
+  --revoke-on-issue     a new token revokes every earlier one (Faspay does not document whether
+                        it does): an outside token request then breaks the stored token
   --json                one JSON object per line: "listening", then one per request
   -h, --help            this help
 
@@ -33,6 +35,7 @@ const OPTIONS = {
   'token-lifetime': { type: 'string', default: '10h' },
   fault: { type: 'string', multiple: true, default: [] as string[] },
   credentials: { type: 'string' },
+  'revoke-on-issue': { type: 'boolean', default: false },
   ...COMMON_OPTIONS,
 } as const;
 
@@ -51,6 +54,7 @@ export const simulatorCommand: Command = {
     const simulator = await listen(port, {
       credentials,
       tokenLifetimeSeconds,
+      revokeOnIssue: args['revoke-on-issue'],
       now: io.clock,
       onRequest: (event) => reportRequest(io, args.json, event),
     });
@@ -63,12 +67,13 @@ export const simulatorCommand: Command = {
           url: simulator.url,
           port: simulator.port,
           tokenLifetimeSeconds,
+          revokeOnIssue: args['revoke-on-issue'],
           faultsQueued: faults,
           credentials: demo ? { demo: true, values: DEMO_CREDENTIALS } : { demo: false, fingerprint: credentialsFingerprint(credentials) },
         })}\n`,
       );
     } else {
-      io.stdout.write(banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials)));
+      io.stdout.write(banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']));
     }
     await untilAborted(stop);
     await simulator.close();
@@ -99,13 +104,14 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-function banner(simulator: RunningSimulator, lifetimeSeconds: number, faults: readonly Fault[], fingerprint: string | undefined): string {
+function banner(simulator: RunningSimulator, lifetimeSeconds: number, faults: readonly Fault[], fingerprint: string | undefined, revokeOnIssue: boolean): string {
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
     line('token endpoint', `GET ${simulator.url}/account/api/tokens`),
     line('service', `GET ${simulator.url}/account/api/balance_inquiry (signed with an issued token)`),
     line('token lifetime', formatSpan(lifetimeSeconds)),
   ];
+  if (revokeOnIssue) out.push(line('revoke on issue', 'on: each new token revokes every earlier one'));
   if (faults.length > 0) out.push(line('faults queued', faults.map((fault) => `${fault} (${FAULT_HELP[fault]})`).join('; ')));
   if (fingerprint === undefined) {
     out.push(line('credentials', 'DEMO credentials: made-up public values that only this simulator accepts'));

@@ -91,6 +91,17 @@ describe('Command: simulator', () => {
     expect(findLeaks(run.stdout + run.stderr, Object.values(PRIVATE_CREDENTIALS))).toEqual([]);
   });
 
+  it('--revoke-on-issue makes each new token revoke the earlier ones, and says so', async () => {
+    const run = await withSimulator(['--revoke-on-issue', '--json'], async (url) => {
+      await requestToken(url, DEMO_CREDENTIALS);
+      await requestToken(url, DEMO_CREDENTIALS);
+    });
+
+    expect(run.jsonLines()[0]).toMatchObject({ event: 'listening', revokeOnIssue: true });
+    const plain = await runCli(['simulator', '--help']);
+    expect(plain.stdout).toContain('--revoke-on-issue');
+  });
+
   it('a port in use is a configuration error that says how to pick another', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

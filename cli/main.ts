@@ -14,17 +14,18 @@ import { processIo, type CliIo } from './io.js';
 
 const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, credentialsCommand, simulatorCommand];
 
-const HELP = `Usage: npm run cli -- <command> [options]
-       (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)
+/** How the CLI is started from a clone; the installed `faspay-token` command passes its own name. */
+const REPO_PROGRAM = 'npm run cli --';
 
+const helpFor = (program: string): string => `Usage: ${program} <command> [options]
+${program === REPO_PROGRAM ? '       (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)\n' : ''}
 Operator tool of the Faspay SendMe token refresher. Never prints a token or a credential: only
 SHA-256 fingerprints (first 12 hex), lengths and times.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(13)}${command.summary}`).join('\n')}
 
-Every command takes --help and --json. Shortcuts: npm start (local), npm run refresh,
-npm run status, npm run simulator.
+Every command takes --help and --json.${program === REPO_PROGRAM ? ' Shortcuts: npm start (local), npm run refresh,\nnpm run status, npm run simulator.' : ''}
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4 Faspay failed,
 5 AWS failed, 6 token stale, 7 token expired, 8 token missing, 9 token invalid.
@@ -34,12 +35,12 @@ Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4
  * Runs one command line and resolves to its exit code. Errors become one line on stderr (or one
  * JSON object on stdout with --json) and an exit code derived from the error's stable code.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo(), program: string = REPO_PROGRAM): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(HELP);
+      io.stdout.write(helpFor(program));
       return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
     }
     const command = COMMANDS.find((candidate) => candidate.name === name);
@@ -47,7 +48,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       throw new UsageError(`unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`);
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout.write(command.help);
+      // Command help shows the clone's invocation; an installed command shows the name the user typed.
+      io.stdout.write(program === REPO_PROGRAM ? command.help : command.help.replaceAll(REPO_PROGRAM, program).replace(/^Usage: /, `Usage: ${program} `));
       return EXIT_CODES.ok;
     }
     return await command.run(rest, io);

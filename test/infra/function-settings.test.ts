@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { describe, expect, it } from 'vitest';
+import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
+import { bareStack } from './synth.js';
+
+const KEY_ARN = 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+function deployedEnvironment(props: (stack: ReturnType<typeof bareStack>) => FaspayTokenRefresherProps): Record<string, string> {
+  const stack = bareStack();
+  new FaspayTokenRefresher(stack, 'Refresher', props(stack));
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+  return fn!.Properties.Environment.Variables as Record<string, string>;
+}
+
+describe('Function settings: one declaration for the construct and the function', () => {
+  it('parses back, in the function, exactly what the construct was given (props -> env -> config)', () => {
+    // GIVEN every prop that feeds a function setting, none at its default
+    const env = deployedEnvironment((stack) => ({
+      faspayBaseUrl: 'https://sendme.faspay.co.id/',
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'faspay/sendme/prod'),
+      tokenParameterName: '/faspay/prod/token',
+      tokenParameterKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)),
+      refreshBeforeExpiry: Duration.minutes(90),
+      signedPath: '/account/api/transfer',
+      timeZone: 'Asia/Makassar',
+      httpTimeout: Duration.seconds(5),
+      maxAttempts: 4,
+    }));
+    // WHEN the function reads its environment
+    const config = parseRefresherConfig(env);
+    // THEN
+    expect(config).toMatchObject({
+      credentialsSecretId: 'faspay/sendme/prod',
+      tokenParameterName: '/faspay/prod/token',
+      kmsKeyId: KEY_ARN,
+      refreshBeforeExpirySeconds: 5400,
+      refreshLookaheadSeconds: 600,
+      signedPath: '/account/api/transfer',
+      timeZone: 'Asia/Makassar',
+      httpTimeoutMs: 5000,
+      maxAttempts: 4,
+    });
+    expect(config.faspayBaseUrl.href).toBe('https://sendme.faspay.co.id/');
+  });
+
+  it('deploys each declared setting under its own variable, with the declared default when no prop is given', () => {
+    // GIVEN no props at all
+    const env = deployedEnvironment((stack) => ({
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'faspay/sendme/credentials'),
+    }));
+    // THEN every setting with a default is deployed with it
+    for (const setting of Object.values(REFRESHER_SETTINGS)) {
+      if ('default' in setting && setting.env !== REFRESHER_SETTINGS.refreshLookaheadSeconds.env) {
+        expect(env[setting.env], setting.env).toBe(setting.render(setting.default as never));
+      }
+    }
+    expect(env).not.toHaveProperty(REFRESHER_SETTINGS.kmsKeyId.env);
+  });
+
+  it('documents, on each prop, the default the function declares', () => {
+    // GIVEN the props file as users read it (JSDoc @default of each prop)
+    const source = readFileSync(new URL('../../infra/token-refresher-props.ts', import.meta.url), 'utf8');
+    const documented = new Map<string, string>();
+    for (const match of source.matchAll(/@default ([^\n]+)\n(?:\s*\*[^\n]*\n)*?\s*\*\/\s*readonly (\w+)\?/g)) {
+      documented.set(match[2]!, match[1]!.replace(/\s+\(.*\)\s*$/, '').trim());
+    }
+    // THEN each prop named after a function setting documents its declared default
+    for (const [key, setting] of Object.entries(REFRESHER_SETTINGS)) {
+      const unit = /(Seconds|Ms)$/.exec(key)?.[1];
+      const prop = unit === undefined ? key : key.slice(0, -unit.length);
+      const doc = documented.get(prop);
+      if (doc === undefined || !('default' in setting) || doc.startsWith('-')) continue;
+      const value: unknown = new Function('Duration', `return ${doc}`)(Duration);
+      const actual = value instanceof Duration ? value.toMilliseconds() / (unit === 'Seconds' ? 1000 : 1) : value;
+      expect(actual, `@default of ${prop}`).toEqual(setting.default);
+    }
+    expect(documented.size).toBeGreaterThan(10);
+  });
+});

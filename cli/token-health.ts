@@ -1,4 +1,4 @@
-import { parseTokenDocument, remainingLifetimeSeconds, type TokenDocument } from '../functions/token/index.js';
+import { documentProblemAt, parseTokenDocument, remainingLifetimeSeconds, type TokenDocument } from '../functions/token/index.js';
 import { TokenHealthError } from './errors.js';
 import { formatSpan, isoSeconds } from './format.js';
 
@@ -33,6 +33,8 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
   let document: TokenDocument;
   try {
     document = parseTokenDocument(value);
+    const problem = documentProblemAt(document, now);
+    if (problem !== undefined) throw new Error(problem);
   } catch (error) {
     const problem = error instanceof Error ? error.message : 'unreadable';
     return {
@@ -63,4 +65,14 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
     };
   }
   return { health: overdueSeconds > 0 ? 'due' : 'healthy', ...facts };
+}
+
+/**
+ * A warning about how the parameter is stored, or undefined. The refresher writes a SecureString;
+ * a plain String means someone else wrote it (or restored it by hand), and its value is readable by
+ * anyone with ssm:GetParameter, without kms:Decrypt.
+ */
+export function parameterTypeWarning(type: string | undefined, parameterName: string): string | undefined {
+  if (type !== 'String') return undefined;
+  return `"${parameterName}" is a plain String, not a SecureString: the token is not encrypted at rest; force a refresh (the refresher writes a SecureString) and find who wrote it`;
 }

@@ -151,9 +151,15 @@ function statusJson(
           },
         }),
     ...(assessment.error === undefined ? {} : { error: { code: assessment.error.code, message: assessment.error.message } }),
-    warnings: [parameterTypeWarning(stored?.type, target.name)].filter((warning) => warning !== undefined),
+    ...warningsOf(stored, target.name),
     exitCode,
   };
+}
+
+/** Present only when there is something to warn about, so a healthy answer keeps its documented shape. */
+function warningsOf(stored: StoredParameter | undefined, parameterName: string): { warnings?: string[] } {
+  const warning = parameterTypeWarning(stored?.type, parameterName);
+  return warning === undefined ? {} : { warnings: [warning] };
 }
 
 const VERDICT: Record<TokenAssessment['health'], string> = {

@@ -1,9 +1,7 @@
-import type { TokenStore } from '../../functions/adapters/parameter-store.js';
-import type { FaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { faspayUrl, formatFaspayTimestamp, TOKEN_PATH } from '../../functions/faspay/index.js';
 import { createRefresher, type RefreshPolicy, type RefreshSummary, type RetryNotice } from '../../functions/refresher/refresh.js';
-import { decideRefresh, parseTokenDocument, type RefreshDecision, type StoredTokenState, type TokenDocument } from '../../functions/token/index.js';
+import type { RefreshDecision, StoredTokenState, TokenDocument } from '../../functions/token/index.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
 import type { Reporter } from './reporter.js';
@@ -25,8 +23,8 @@ export interface LocalRefresher {
 const CYCLE_BUDGET_MS = 60_000;
 
 /**
- * The refresher's use case (createRefresher) over the rig's adapters, each wrapped so that the
- * run can be watched: the decision when the store is read, the token request, retries, the write.
+ * The refresher's use case (createRefresher) over the rig's adapters, watched through its observer:
+ * the decision it made, the token request, retries, the write.
  */
 export function createLocalRefresher(
   rig: LocalRig,
@@ -34,62 +32,45 @@ export function createLocalRefresher(
   reporter: Reporter,
   options: { readonly policy: RefreshPolicy; /** Show "skip" decisions on the live line (the watch countdown on a terminal). */ readonly liveSkips: boolean },
 ): LocalRefresher {
-  let cycle: { force: boolean; decided?: RefreshDecision; stored?: TokenDocument } = { force: false };
-
-  const store: TokenStore = {
-    async read() {
-      const record = await rig.store.read();
-      if (cycle.decided === undefined) {
-        const state = stateOf(record);
-        cycle.decided = decideRefresh(state, io.clock(), { force: cycle.force });
-        reportDecision(reporter, state, cycle.decided, io.clock(), options.liveSkips);
-      }
-      return record;
-    },
-    async write(value) {
-      const written = await rig.store.write(value);
-      const document = parseTokenDocument(value);
-      cycle.stored = document;
-      reportStored(reporter, document, written.version, io.clock());
-      return written;
-    },
-  };
-
-  const client = createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl });
+  let cycle: { decided?: RefreshDecision; stored?: TokenDocument } = {};
   const tokenUrl = faspayUrl(rig.faspayBaseUrl, TOKEN_PATH).href;
-  const faspay: FaspayTokenClient = {
-    async requestToken(signer, requestedAt, timeoutMs) {
-      const timestamp = formatFaspayTimestamp(requestedAt);
-      reporter.step('token-request', { url: tokenUrl, timestamp }, line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`));
-      const grant = await client.requestToken(signer, requestedAt, timeoutMs);
-      reporter.step(
-        'token-granted',
-        { expiresInSeconds: grant.expiresInSeconds },
-        line('token granted', `expired_in ${grant.expiresInSeconds} s (${formatSpan(grant.expiresInSeconds)})`),
-      );
-      return grant;
-    },
-  };
 
   const refresher = createRefresher({
     credentials: rig.credentialsSource,
-    store,
-    faspay,
+    store: rig.store,
+    faspay: createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }),
     clock: io.clock,
     policy: options.policy,
     sleep: (ms) => io.sleep(ms),
     onRetry: (notice) => reportRetry(reporter, notice),
+    observer: {
+      decided(state, decision) {
+        cycle.decided = decision;
+        reportDecision(reporter, state, decision, io.clock(), options.liveSkips);
+      },
+      requesting(requestedAt) {
+        const timestamp = formatFaspayTimestamp(requestedAt);
+        reporter.step('token-request', { url: tokenUrl, timestamp }, line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`));
+      },
+      granted(expiresInSeconds) {
+        reporter.step('token-granted', { expiresInSeconds }, line('token granted', `expired_in ${expiresInSeconds} s (${formatSpan(expiresInSeconds)})`));
+      },
+      stored(document, version) {
+        cycle.stored = document;
+        reportStored(reporter, document, version, io.clock());
+      },
+    },
   });
 
   return {
     async runCycle(force) {
-      cycle = { force };
+      cycle = {};
       const deadline = Date.now() + CYCLE_BUDGET_MS;
       const result = await refresher.refresh({ force }, { remainingTimeMs: () => deadline - Date.now() });
       if (!result.ok) throw result.error;
       const { summary } = result;
       if (summary.reason === 'superseded') {
-        reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a longer-lived token meanwhile; it was kept'));
+        reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a token issued later meanwhile; it was kept'));
       }
       return {
         summary,
@@ -100,22 +81,16 @@ export function createLocalRefresher(
   };
 }
 
-function stateOf(record: { value: string; version: number } | undefined): StoredTokenState {
-  if (record === undefined) return { kind: 'missing' };
-  try {
-    return { kind: 'valid', document: parseTokenDocument(record.value), version: record.version };
-  } catch (error) {
-    return { kind: 'invalid', problem: error instanceof Error ? error.message : 'unreadable' };
-  }
-}
-
 const WHY: Record<RefreshDecision['reason'], string> = {
   forced: 'forced (--force)',
   missing: 'missing: nothing stored yet',
   invalid: 'invalid: the stored value is not a usable token document',
   expired: 'expired: the stored token is past its expiry',
   due: 'due: the stored token is past its refresh time',
+  rejected: 'rejected: a consumer reported the stored token rejected',
   fresh: 'fresh',
+  'report-outdated': 'report outdated: the reported version was replaced already',
+  cooldown: 'cooldown: the reported token was issued too recently',
 };
 
 function reportDecision(reporter: Reporter, state: StoredTokenState, decision: RefreshDecision, now: Date, liveSkips: boolean): void {

@@ -4,9 +4,8 @@ import {
   formatFaspayTimestamp,
   parseTokenResponse,
   TOKEN_PATH,
-  type FaspaySigner,
-  type TokenGrant,
 } from '../faspay/index.js';
+import type { FaspayTokenClient } from '../refresher/ports.js';
 import { BodyTooLargeError, readBoundedText } from './bounded-body.js';
 
 /** Faspay's answers are a few hundred bytes; anything near this is not a token answer. */
@@ -22,10 +21,7 @@ export interface FaspayTokenClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** One token request attempt (retries are the caller's policy). */
-export interface FaspayTokenClient {
-  requestToken(signer: FaspaySigner, requestedAt: Date, timeoutMs: number): Promise<TokenGrant>;
-}
+export type { FaspayTokenClient } from '../refresher/ports.js';
 
 export function createFaspayTokenClient(options: FaspayTokenClientOptions): FaspayTokenClient {
   const url = faspayUrl(options.baseUrl, TOKEN_PATH);

@@ -1,20 +1,11 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { StoredRecord, TokenStore } from '../refresher/ports.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
-/** The raw stored value with its metadata; parsing it is the caller's business. */
-export interface StoredRecord {
-  readonly value: string;
-  readonly version: number;
-  readonly lastModified?: Date;
-}
+export type { StoredRecord, TokenSource, TokenStore } from '../refresher/ports.js';
 
-/** Where the token document lives. */
-export interface TokenStore {
-  /** The current value, or undefined when nothing is stored yet. */
-  read(): Promise<StoredRecord | undefined>;
-  /** Replaces the value; resolves to the new version. */
-  write(value: string): Promise<{ version: number }>;
-}
+/** The most a Standard-tier parameter's value may hold, in bytes (not characters). */
+export const SSM_STANDARD_VALUE_LIMIT_BYTES = 4096;
 
 export interface SsmTokenStoreOptions {
   readonly parameterName: string;

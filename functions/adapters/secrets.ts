@@ -1,11 +1,9 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CredentialsInvalidError, parseFaspayCredentialsJson, type FaspayCredentials } from '../faspay/index.js';
+import type { CredentialsSource } from '../refresher/ports.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
-/** Where the refresher gets the Faspay credentials from. */
-export interface CredentialsSource {
-  load(): Promise<FaspayCredentials>;
-}
+export type { CredentialsSource } from '../refresher/ports.js';
 
 /**
  * Reads the credentials from one Secrets Manager secret (name or ARN) on every call, so a rotated

@@ -3,9 +3,11 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createFaspayTokenClient } from '../adapters/faspay-http.js';
-import { createSsmTokenStore } from '../adapters/parameter-store.js';
+import { createSsmRefreshLease } from '../adapters/parameter-lease.js';
+import { createSsmTokenStore, SSM_STANDARD_VALUE_LIMIT_BYTES } from '../adapters/parameter-store.js';
 import { createSecretsManagerCredentialsSource } from '../adapters/secrets.js';
 import { parseRefresherConfig, type RefresherConfig } from './config.js';
+import { leaseParameterName } from './lease.js';
 import { createLogger, createMetrics, reportRetry } from './observability.js';
 import { createRefresher, type Refresher } from './refresh.js';
 
@@ -23,13 +25,16 @@ export interface Container {
  */
 export function createContainer(env: Readonly<Record<string, string | undefined>>, logger: Logger = createLogger()): Container {
   const config = parseRefresherConfig(env);
-  const store = createSsmTokenStore(new SSMClient({}), {
+  const ssm = new SSMClient({});
+  const store = createSsmTokenStore(ssm, {
     parameterName: config.tokenParameterName,
     ...(config.kmsKeyId === undefined ? {} : { kmsKeyId: config.kmsKeyId }),
   });
   const refresher = createRefresher({
     credentials: createSecretsManagerCredentialsSource(new SecretsManagerClient({}), config.credentialsSecretId),
     store,
+    lease: createSsmRefreshLease(ssm, leaseParameterName(config.tokenParameterName)),
+    maxValueBytes: SSM_STANDARD_VALUE_LIMIT_BYTES,
     faspay: createFaspayTokenClient({ baseUrl: config.faspayBaseUrl, signedPath: config.signedPath, timeZone: config.timeZone }),
     clock: () => new Date(),
     policy: config,

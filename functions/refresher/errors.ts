@@ -1,16 +1,14 @@
 import { CodedError } from '../shared/coded-error.js';
 
-/** An environment variable (or other setting) that cannot work. Names the variable. */
-export class ConfigError extends CodedError<'CONFIG_INVALID'> {
-  readonly code = 'CONFIG_INVALID' as const;
+// Each class names itself literally: a minified bundle renames classes, and Lambda reports the
+// error's `name` as `errorType`, which operators read and the CLI shows.
 
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
-  }
-}
+/** A setting that cannot work; one class for the function, the construct, the stack and the CLI. */
+export { ConfigError } from '../shared/config-error.js';
 
 /** An invocation payload of a shape the function does not accept. Nothing is written. */
 export class EventError extends CodedError<'EVENT_INVALID'> {
+  override readonly name = 'EventError';
   readonly code = 'EVENT_INVALID' as const;
 
   constructor(message: string) {
@@ -20,9 +18,27 @@ export class EventError extends CodedError<'EVENT_INVALID'> {
 
 /** The invocation has too little time left to make (another) token request safely. */
 export class TimeBudgetError extends CodedError<'TIME_BUDGET_EXHAUSTED'> {
+  override readonly name = 'TimeBudgetError';
   readonly code = 'TIME_BUDGET_EXHAUSTED' as const;
 
   constructor(message: string) {
     super(message, { retryable: true });
+  }
+}
+
+/**
+ * Faspay issued a token whose document does not fit the parameter (SSM Standard tier: 4096 bytes
+ * of value). Nothing is written; retrying cannot help, so the run fails at once.
+ */
+export class TokenTooLargeError extends CodedError<'TOKEN_TOO_LARGE'> {
+  override readonly name = 'TokenTooLargeError';
+  readonly code = 'TOKEN_TOO_LARGE' as const;
+
+  constructor(bytes: number, limitBytes: number) {
+    super(
+      `the token document is ${bytes} bytes, more than the ${limitBytes} bytes an SSM Standard parameter holds: nothing was stored ` +
+        '(see docs/self-healing.md, "Oversize tokens")',
+      { details: { bytes, limitBytes } },
+    );
   }
 }

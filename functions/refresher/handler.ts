@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { createContainer, type Container } from './container.js';
 import { EventError } from './errors.js';
+import { asFunctionError } from './function-error.js';
 import { parseRefreshEvent } from './event.js';
 import { createLogger, errorFields, reportOutcome } from './observability.js';
 import type { RefreshBudget, RefreshSummary } from './refresh.js';
@@ -21,29 +22,30 @@ const container: Container | CodedError = (() => {
 const DEFAULT_BUDGET_MS = 60_000;
 
 /**
- * Lambda entry point. Scheduled runs refresh only when due; `{"force": true}` refreshes now.
- * Resolves to a summary (never the token); rejects with a coded error on any failure, after which
- * the stored token is exactly what it was.
+ * Lambda entry point. Scheduled runs refresh only when due; `{"force": true}` refreshes now; a
+ * rejection report refreshes the version it names (see event.ts). Resolves to a summary (never the
+ * token); rejects with a coded error on any failure (function-error.ts), after which the stored
+ * token is exactly what it was.
  */
 export async function handler(event: unknown, context?: Context): Promise<RefreshSummary> {
   if (!('refresher' in container)) {
     logger.error('configuration invalid', { outcome: 'failed', ...errorFields(container) });
-    throw container;
+    throw asFunctionError(container);
   }
   if (context !== undefined) container.logger.addContext(context);
   let request;
   let budget;
   try {
-    request = parseRefreshEvent(event);
+    request = parseRefreshEvent(event, { parameterName: container.config.tokenParameterName });
     budget = budgetOf(context);
   } catch (error) {
     const coded = asCodedError(error, 'reading the event');
     container.logger.error('event rejected', { outcome: 'failed', ...errorFields(coded) });
-    throw coded;
+    throw asFunctionError(coded);
   }
   const result = await container.refresher.refresh(request, budget);
   reportOutcome(container.logger, container.metrics, request, result);
-  if (!result.ok) throw result.error;
+  if (!result.ok) throw asFunctionError(result.error);
   return result.summary;
 }
 

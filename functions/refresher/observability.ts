@@ -39,6 +39,7 @@ export function reportOutcome(logger: Logger, metrics: Metrics, request: Refresh
     force: request.force,
     ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
     ...(request.executionId === undefined ? {} : { executionId: request.executionId }),
+    ...(request.tokenRejected === undefined ? {} : { rejectedVersion: request.tokenRejected.parameterVersion }),
     attempts: result.attempts,
     tokenRemainingSeconds: result.tokenRemainingSeconds,
   };

@@ -1,53 +1,81 @@
-import type { CredentialsSource } from '../adapters/secrets.js';
-import type { StoredRecord, TokenStore } from '../adapters/parameter-store.js';
-import type { FaspayTokenClient } from '../adapters/faspay-http.js';
-import { createFaspaySigner, type FaspaySigner, type TokenGrant } from '../faspay/index.js';
+import { randomUUID } from 'node:crypto';
+import { createFaspaySigner } from '../faspay/index.js';
+import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/retry.js';
+import type { BackoffPolicy } from '../shared/retry.js';
 import {
   createTokenDocument,
   decideRefresh,
-  parseTokenDocument,
   remainingLifetimeSeconds,
   serializeTokenDocument,
   shouldPublish,
+  type RefreshDecision,
   type RefreshReason,
+  type SkipReason,
   type StoredTokenState,
   type TokenDocument,
 } from '../token/index.js';
-import { TimeBudgetError } from './errors.js';
+import { CONFIG_DEFAULTS } from './config.js';
+import { TokenTooLargeError } from './errors.js';
+import { createMemoryRefreshLease } from './lease.js';
+import type { CredentialsSource, FaspayTokenClient, RefreshLease, TokenStore } from './ports.js';
+import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget, type RetryNotice } from './token-request.js';
+import { readTokenState } from './token-state.js';
+
+export type { RefreshBudget, RetryNotice } from './token-request.js';
 
 export interface RefreshPolicy {
   readonly refreshBeforeExpirySeconds: number;
   /** A run this close to `refreshAt` refreshes (see RefreshDecisionOptions.lookaheadMs). @default 0 */
   readonly refreshLookaheadSeconds?: number;
+  /** A rejection report refreshes only a token at least this old. @default 60 */
+  readonly rejectionCooldownSeconds?: number;
   readonly httpTimeoutMs: number;
   readonly maxAttempts: number;
   readonly backoff?: BackoffPolicy;
 }
 
-export interface RetryNotice {
-  readonly attempt: number;
-  readonly delayMs: number;
-  readonly error: CodedError;
+/** Watches a run step by step (the local CLI shows them); each call is synchronous and must not throw. */
+export interface RefreshObserver {
+  decided?(state: StoredTokenState, decision: RefreshDecision): void;
+  requesting?(requestedAt: Date): void;
+  granted?(expiresInSeconds: number): void;
+  stored?(document: TokenDocument, version: number): void;
 }
 
 export interface RefresherDependencies {
   readonly credentials: CredentialsSource;
   readonly store: TokenStore;
   readonly faspay: FaspayTokenClient;
+  /** One refresh at a time per parameter. @default - a lease within this refresher only */
+  readonly lease?: RefreshLease;
+  /** Largest stored value the store takes, in UTF-8 bytes (SSM Standard: 4096). @default - no limit */
+  readonly maxValueBytes?: number;
   readonly clock: () => Date;
   readonly policy: RefreshPolicy;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly onRetry?: (notice: RetryNotice) => void;
+  readonly observer?: RefreshObserver;
+}
+
+/** What an invocation asks for (see event.ts for the payloads that produce it). */
+export interface RefreshOrder {
+  readonly force: boolean;
+  /** Scheduled runs and rejection reports do nothing while another refresh holds the lease; others wait for it. @default 'manual' */
+  readonly trigger?: 'schedule' | 'eventbridge' | 'manual' | 'rejection';
+  readonly tokenRejected?: TokenRejectedReport;
 }
 
 /** The invocation's result: what happened to the stored token, never the token. */
 export interface RefreshSummary {
   readonly refreshed: boolean;
-  /** Why: fresh (nothing to do), superseded (a concurrent run stored a longer-lived token), or the refresh reason. */
-  readonly reason: RefreshReason | 'fresh' | 'superseded';
+  /**
+   * Why: the refresh reason; a skip reason (fresh, report-outdated, cooldown); superseded (a
+   * concurrent scheduled run stored a token issued later); joined (another run refreshed while this
+   * one waited: the summary is its token); in-flight (another refresh holds the lease).
+   */
+  readonly reason: RefreshReason | SkipReason | 'superseded' | 'joined' | 'in-flight';
   readonly expiresAt?: string;
   readonly refreshAt?: string;
   readonly parameterVersion?: number;
@@ -64,86 +92,102 @@ export type RefreshResult =
   | ({ readonly ok: true; readonly summary: RefreshSummary } & Observations)
   | ({ readonly ok: false; readonly error: CodedError; readonly reason?: RefreshReason } & Observations);
 
-export interface RefreshBudget {
-  /** Milliseconds the caller may still spend (Lambda: context.getRemainingTimeInMillis). */
-  remainingTimeMs(): number;
-}
-
-/** Time kept back for the SSM re-read and write after the token request. */
-const RESERVED_FOR_STORE_MS = 3000;
-/**
- * An attempt with less time than this cannot reasonably succeed. A configured HTTP timeout below it
- * lowers it: otherwise such a setting would refuse every attempt (TIME_BUDGET_EXHAUSTED) forever.
- */
-const MIN_ATTEMPT_MS = 1000;
-
 export interface Refresher {
-  refresh(request: { force: boolean }, budget: RefreshBudget): Promise<RefreshResult>;
+  refresh(order: RefreshOrder, budget: RefreshBudget): Promise<RefreshResult>;
 }
 
+/** Pause between two looks at a lease held by another run. */
+export const LEASE_POLL_MS = 500;
+
 /**
- * The use case: refresh the stored token when due (or forced), never replacing a good token with a
- * bad answer. Failures come back as `{ ok: false }` with a coded error; the stored value is then
- * exactly what it was before.
+ * The use case: refresh the stored token when due, forced or reported rejected, one run at a time
+ * per parameter, never replacing a good token with a bad answer. Failures come back as
+ * `{ ok: false }` with a coded error; the stored value is then exactly what it was before.
  */
 export function createRefresher(deps: RefresherDependencies): Refresher {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = deps.random ?? Math.random;
-  const backoff = deps.policy.backoff ?? DEFAULT_BACKOFF;
-  const minAttemptMs = Math.min(MIN_ATTEMPT_MS, deps.policy.httpTimeoutMs);
+  const lease = deps.lease ?? createMemoryRefreshLease();
+  const requester = createTokenRequester({ ...deps, sleep, random: deps.random ?? Math.random, onRequest: (at) => deps.observer?.requesting?.(at) });
+  const remainingOf = (state: StoredTokenState | undefined) =>
+    state?.kind === 'valid' ? remainingLifetimeSeconds(state.document, deps.clock()) : 0;
+  const decide = (state: StoredTokenState, order: RefreshOrder) =>
+    decideRefresh(state, deps.clock(), {
+      force: order.force,
+      lookaheadMs: (deps.policy.refreshLookaheadSeconds ?? 0) * 1000,
+      ...(order.tokenRejected === undefined
+        ? {}
+        : { rejection: { parameterVersion: order.tokenRejected.parameterVersion, cooldownMs: cooldownSeconds(deps.policy) * 1000 } }),
+    });
+  const done = (refreshed: boolean, reason: RefreshSummary['reason'], state: StoredTokenState, attempts = 0): RefreshResult => ({
+    ok: true,
+    summary: summaryOf(refreshed, reason, state),
+    tokenRemainingSeconds: remainingOf(state),
+    attempts,
+  });
 
-  async function requestWithRetries(signer: FaspaySigner, budget: RefreshBudget, count: { attempts: number }) {
-    let lastError: CodedError | undefined;
-    for (let attempt = 1; attempt <= deps.policy.maxAttempts; attempt++) {
-      const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
-      if (timeoutMs < minAttemptMs) {
-        throw lastError ?? new TimeBudgetError('too little time left in this invocation to request a token');
-      }
-      const requestedAt = deps.clock();
-      count.attempts = attempt;
-      try {
-        const grant: TokenGrant = await deps.faspay.requestToken(signer, requestedAt, timeoutMs);
-        return { grant, requestedAt };
-      } catch (thrown) {
-        const error = asCodedError(thrown, 'requesting a token');
-        if (!error.retryable || attempt === deps.policy.maxAttempts) throw error;
-        const delayMs = backoffDelayMs(attempt, backoff, random);
-        if (budget.remainingTimeMs() - RESERVED_FOR_STORE_MS - delayMs < minAttemptMs) throw error;
-        lastError = error;
-        deps.onRetry?.({ attempt, delayMs, error });
-        await sleep(delayMs);
-      }
+  /** Waits while another run holds the lease; `free` once it is released (or stale), `timeout` when the budget runs out. */
+  async function waitForLease(budget: RefreshBudget): Promise<'free' | 'timeout'> {
+    for (;;) {
+      if (budget.remainingTimeMs() - RESERVED_FOR_STORE_MS < LEASE_POLL_MS) return 'timeout';
+      await sleep(LEASE_POLL_MS);
+      if (!(await lease.isHeld(deps.clock()))) return 'free';
     }
-    throw lastError ?? new TimeBudgetError('no token request attempt was allowed');
   }
 
   return {
-    async refresh(request, budget) {
+    async refresh(order, budget) {
       let state: StoredTokenState | undefined;
       let reason: RefreshReason | undefined;
       const count = { attempts: 0 };
-      const remainingOf = (current: StoredTokenState | undefined) =>
-        current?.kind === 'valid' ? remainingLifetimeSeconds(current.document, deps.clock()) : 0;
       try {
-        state = toState(await deps.store.read());
-        const decision = decideRefresh(state, deps.clock(), {
-          force: request.force,
-          lookaheadMs: (deps.policy.refreshLookaheadSeconds ?? 0) * 1000,
-        });
-        if (!decision.refresh) {
-          return { ok: true, summary: summaryOf(false, 'fresh', state), tokenRemainingSeconds: remainingOf(state), attempts: 0 };
-        }
+        state = await readTokenState(deps.store, deps.clock());
+        let decision = decide(state, order);
+        deps.observer?.decided?.(state, decision);
+        if (!decision.refresh) return done(false, decision.reason, state);
         reason = decision.reason;
-        const signer = createFaspaySigner(await deps.credentials.load());
-        const { grant, requestedAt } = await requestWithRetries(signer, budget, count);
-        const document = createTokenDocument(grant, requestedAt, deps.policy.refreshBeforeExpirySeconds);
-        const current = await deps.store.read().then(toState, () => state!);
-        if (!shouldPublish(document, current)) {
-          return { ok: true, summary: summaryOf(false, 'superseded', current), tokenRemainingSeconds: remainingOf(current), attempts: count.attempts };
+
+        const holder = { holder: randomUUID(), expiresAt: new Date(deps.clock().getTime() + budget.remainingTimeMs()) };
+        for (;;) {
+          const attempt = await lease.acquire(holder, deps.clock());
+          if (attempt.acquired) break;
+          if ((order.trigger ?? 'manual') !== 'manual') return done(false, 'in-flight', state);
+          const waited = await waitForLease(budget);
+          const after = await readTokenState(deps.store, deps.clock());
+          if (after.kind === 'valid' && after.version !== versionOf(state)) return done(false, 'joined', after);
+          if (waited === 'timeout') return done(false, 'in-flight', after);
+          // The other run stored nothing (it failed): this one tries itself.
+          state = after;
         }
-        const { version } = await deps.store.write(serializeTokenDocument(document));
-        const written: StoredTokenState = { kind: 'valid', document, version };
-        return { ok: true, summary: summaryOf(true, reason, written), tokenRemainingSeconds: remainingOf(written), attempts: count.attempts };
+
+        try {
+          // Another run may have finished between the first read and the acquire.
+          const current = await readTokenState(deps.store, deps.clock());
+          if (current.kind === 'valid' && current.version !== versionOf(state)) {
+            if (order.force) return done(false, 'joined', current);
+            decision = decide(current, order);
+            if (!decision.refresh) return done(false, decision.reason, current);
+          }
+          state = current;
+
+          const signer = createFaspaySigner(await deps.credentials.load());
+          const { grant, requestedAt } = await requester.request(signer, budget, count);
+          deps.observer?.granted?.(grant.expiresInSeconds);
+          const document = createTokenDocument(grant, requestedAt, deps.policy.refreshBeforeExpirySeconds);
+          const value = serializeTokenDocument(document);
+          const bytes = new TextEncoder().encode(value).byteLength;
+          if (deps.maxValueBytes !== undefined && bytes > deps.maxValueBytes) throw new TokenTooLargeError(bytes, deps.maxValueBytes);
+          // The keep-the-newer rule is for runs nobody asked for: a force or a rejection always publishes.
+          if (!order.force && reason !== 'rejected') {
+            const latest = await readTokenState(deps.store, deps.clock()).catch(() => current);
+            if (!shouldPublish(document, latest)) return done(false, 'superseded', latest, count.attempts);
+          }
+          const { version } = await deps.store.write(value);
+          deps.observer?.stored?.(document, version);
+          return done(true, reason, { kind: 'valid', document, version }, count.attempts);
+        } finally {
+          // A release that fails leaves a lease that goes stale at this invocation's deadline.
+          await lease.release(holder.holder).catch(() => undefined);
+        }
       } catch (thrown) {
         const error = asCodedError(thrown, 'refreshing the token');
         return { ok: false, error, ...(reason === undefined ? {} : { reason }), tokenRemainingSeconds: remainingOf(state), attempts: count.attempts };
@@ -152,23 +196,21 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
   };
 }
 
-function toState(record: StoredRecord | undefined): StoredTokenState {
-  if (record === undefined) return { kind: 'missing' };
-  try {
-    return { kind: 'valid', document: parseTokenDocument(record.value), version: record.version };
-  } catch (error) {
-    return { kind: 'invalid', problem: error instanceof Error ? error.message : 'unreadable' };
-  }
+function cooldownSeconds(policy: RefreshPolicy): number {
+  return policy.rejectionCooldownSeconds ?? CONFIG_DEFAULTS.rejectionCooldownSeconds;
+}
+
+function versionOf(state: StoredTokenState): number | undefined {
+  return state.kind === 'missing' ? undefined : state.version;
 }
 
 function summaryOf(refreshed: boolean, reason: RefreshSummary['reason'], state: StoredTokenState): RefreshSummary {
   if (state.kind !== 'valid') return { refreshed, reason };
-  const document: TokenDocument = state.document;
   return {
     refreshed,
     reason,
-    expiresAt: document.expiresAt.toISOString(),
-    refreshAt: document.refreshAt.toISOString(),
+    expiresAt: state.document.expiresAt.toISOString(),
+    refreshAt: state.document.refreshAt.toISOString(),
     parameterVersion: state.version,
   };
 }

@@ -2,13 +2,17 @@ export { TokenDocumentError } from './errors.js';
 export {
   decideRefresh,
   shouldPublish,
+  tokenStateOf,
   type RefreshDecision,
   type RefreshDecisionOptions,
   type RefreshReason,
+  type SkipReason,
   type StoredTokenState,
 } from './refresh-decision.js';
 export {
   createTokenDocument,
+  documentProblemAt,
+  MAX_ISSUED_AHEAD_SECONDS,
   parseTokenDocument,
   remainingLifetimeSeconds,
   serializeTokenDocument,

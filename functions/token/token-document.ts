@@ -1,5 +1,12 @@
-import type { TokenGrant } from '../faspay/token-response.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, type TokenGrant } from '../faspay/token-response.js';
 import { TokenDocumentError } from './errors.js';
+
+/**
+ * How far in the future a stored `issuedAt` may lie before the document counts as invalid: more
+ * than any clock skew between the refresher, an operator's laptop and AWS, and far less than a
+ * token's life. A document "issued" later than this was planted or written by a broken clock.
+ */
+export const MAX_ISSUED_AHEAD_SECONDS = 5 * 60;
 
 /**
  * The JSON stored in the SSM parameter. Consumers may cache `accessToken` until `refreshAt`; it is
@@ -64,7 +71,25 @@ export function parseTokenDocument(text: string): TokenDocument {
   if (!(issuedAt <= refreshAt && refreshAt <= expiresAt && issuedAt < expiresAt)) {
     throw new TokenDocumentError('the token document times are out of order (expected issuedAt <= refreshAt <= expiresAt)');
   }
+  // No token the refresher accepts lives longer, so a longer-lived document was not written by it
+  // (a hand-restored or planted value claiming an expiry of 2099 would otherwise never be replaced).
+  if (expiresAt.getTime() - issuedAt.getTime() > MAX_TOKEN_LIFETIME_SECONDS * 1000) {
+    throw new TokenDocumentError(
+      `the token document claims a lifetime longer than ${MAX_TOKEN_LIFETIME_SECONDS / 3600} h (expiresAt - issuedAt), the longest the refresher accepts`,
+    );
+  }
   return { accessToken: record.accessToken, issuedAt, expiresAt, refreshAt };
+}
+
+/**
+ * What is wrong with a parsed document at `now` that parsing alone cannot see, or undefined when
+ * nothing is: an `issuedAt` more than {@link MAX_ISSUED_AHEAD_SECONDS} ahead.
+ */
+export function documentProblemAt(document: TokenDocument, now: Date): string | undefined {
+  if (document.issuedAt.getTime() - now.getTime() > MAX_ISSUED_AHEAD_SECONDS * 1000) {
+    return `the token document's issuedAt lies more than ${MAX_ISSUED_AHEAD_SECONDS / 60} minutes in the future`;
+  }
+  return undefined;
 }
 
 function parseInstant(record: Record<string, unknown>, field: 'issuedAt' | 'expiresAt' | 'refreshAt'): Date {

@@ -131,6 +131,34 @@ describe('Command: status', () => {
     expect(run.stdout).not.toContain('abcdefgh-not-shown');
   });
 
+  it.each([
+    ['issued in 2020, expiring in 2099', '2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z', /lifetime longer than 48 h/],
+    ['issued more than 5 minutes ahead', '2026-11-25T10:06:00Z', '2026-11-25T20:06:00Z', /issuedAt lies more than 5 minutes in the future/],
+  ])('reports a document %s as invalid (exit 9)', async (_name, issuedAt, expiresAt, message) => {
+    const accessToken = randomBytes(512).toString('base64');
+    tokens.push(accessToken);
+    await putValue(JSON.stringify({ accessToken, issuedAt, expiresAt, refreshAt: expiresAt }));
+
+    const run = await runCli(['status', '--json'], { clock });
+
+    expect(run.code).toBe(EXIT_CODES.tokenInvalid);
+    expect(run.json()).toMatchObject({ ok: false, health: 'invalid', error: { code: 'TOKEN_INVALID', message: expect.stringMatching(message) } });
+  });
+
+  it('warns when the parameter is a plain String rather than a SecureString', async () => {
+    const accessToken = randomBytes(512).toString('base64');
+    tokens.push(accessToken);
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+    const value = JSON.stringify({ accessToken, issuedAt: at(-60), expiresAt: at(540), refreshAt: at(420) });
+    await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: NAME, Value: value, Type: 'String', Overwrite: true }));
+
+    const text = await runCli(['status'], { clock });
+    const json = await runCli(['status', '--json'], { clock });
+
+    expect(text.stdout).toMatch(/warning +"\/faspay\/sendme\/access-token" is a plain String, not a SecureString/);
+    expect(json.json()).toMatchObject({ ok: true, parameter: { type: 'String' }, warnings: [expect.stringMatching(/not encrypted at rest/)] });
+  });
+
   it('takes the parameter name from --parameter-name, then $TOKEN_PARAMETER_NAME', async () => {
     await storeToken({ issued: -60, refresh: 420, expires: 540 }, '/team/faspay/token');
 

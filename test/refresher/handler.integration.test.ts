@@ -225,7 +225,8 @@ describe('refresher handler with bad credentials or configuration', () => {
     output = captureOutput();
     await expect(rejectionOf(handler({}, lambdaContext()))).resolves.toMatchObject({
       code: 'CONFIG_INVALID',
-      message: expect.stringMatching(/^FASPAY_BASE_URL must use https/),
+      // The message leads with the stable code: the contract of a failed invocation (function-error.ts).
+      message: expect.stringMatching(/^CONFIG_INVALID: FASPAY_BASE_URL must use https/),
     });
   });
 });

@@ -93,21 +93,69 @@ describe('createRefresher', () => {
     expect(parseTokenDocument((await store.read())!.value).accessToken).toBe('tok-new');
   });
 
-  it('keeps a longer-lived token that a concurrent run stored meanwhile', async () => {
-    let store!: TokenStore;
-    const racing: FaspayTokenClient = {
+  /** A Faspay whose answer arrives after another run published a token issued a second later. */
+  function racingFaspay(getStore: () => TokenStore): FaspayTokenClient {
+    return {
       async requestToken(_signer, requestedAt) {
-        // While this request is in flight, another run publishes a token issued later.
         const later = createTokenDocument(grant('tok-other'), new Date(requestedAt.getTime() + 1000), 7200);
-        await store.write(serializeTokenDocument(later));
+        await getStore().write(serializeTokenDocument(later));
         return grant('tok-mine');
       },
     };
-    const world = setup([], { faspay: racing });
+  }
+
+  it('keeps a token issued later that a concurrent run stored meanwhile, on a run nobody forced', async () => {
+    let store!: TokenStore;
+    const world = setup([], { faspay: racingFaspay(() => store) });
     store = world.store;
-    const result = await world.refresher.refresh({ force: true }, world.deadlineIn(60_000));
+    const result = await world.refresher.refresh({ force: false, trigger: 'schedule' }, world.deadlineIn(60_000));
     expect(result).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'superseded', parameterVersion: 1 } });
     expect(parseTokenDocument((await store.read())!.value).accessToken).toBe('tok-other');
+  });
+
+  it('always publishes what a forced run obtained', async () => {
+    let store!: TokenStore;
+    const world = setup([], { faspay: racingFaspay(() => store) });
+    store = world.store;
+    const result = await world.refresher.refresh({ force: true }, world.deadlineIn(60_000));
+    expect(result).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'forced', parameterVersion: 2 } });
+    expect(parseTokenDocument((await store.read())!.value).accessToken).toBe('tok-mine');
+  });
+
+  it('replaces a planted document claiming an expiry in 2099, on a scheduled run and on a force', async () => {
+    // GIVEN a document issued in 2020 that claims to expire in 2099
+    const { refresher, store, deadlineIn } = setup([grant('tok-a'), grant('tok-b')]);
+    await store.write(JSON.stringify({ accessToken: 'planted', issuedAt: '2020-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z' }));
+    // WHEN a scheduled run and then a force run
+    const scheduled = await refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(60_000));
+    const forced = await refresher.refresh({ force: true }, deadlineIn(60_000));
+    // THEN both publish
+    expect(scheduled).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'invalid', parameterVersion: 2 } });
+    expect(forced).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'forced', parameterVersion: 3 } });
+    expect(parseTokenDocument((await store.read())!.value).accessToken).toBe('tok-b');
+  });
+
+  it('counts a document issued more than 5 minutes in the future as invalid', async () => {
+    const { refresher, store, deadlineIn } = setup([grant('tok-new')]);
+    const future = createTokenDocument(grant('from-the-future'), new Date(START.getTime() + 6 * 60_000), 7200);
+    await store.write(serializeTokenDocument(future));
+    const result = await refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(60_000));
+    expect(result).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'invalid' } });
+  });
+
+  it('refuses a token whose document does not fit the store, storing nothing and not retrying', async () => {
+    const { refresher, store, calls, deadlineIn } = setup([grant('x'.repeat(4000)), grant()], { maxValueBytes: 4096 });
+    const result = await refresher.refresh({ force: false }, deadlineIn(60_000));
+    expect(!result.ok && result.error.code).toBe('TOKEN_TOO_LARGE');
+    expect(!result.ok && result.error.message).not.toContain('xxxx');
+    expect(calls).toHaveLength(1);
+    expect(await store.read()).toBeUndefined();
+  });
+
+  it('counts bytes, not characters, against the store limit', async () => {
+    const { refresher, deadlineIn } = setup([grant('é'.repeat(2000))], { maxValueBytes: 4096 });
+    const result = await refresher.refresh({ force: false }, deadlineIn(60_000));
+    expect(!result.ok && result.error.code).toBe('TOKEN_TOO_LARGE');
   });
 
   it('reports the remaining lifetime of the kept token when a refresh fails', async () => {

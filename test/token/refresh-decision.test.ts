@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenDocument, decideRefresh, shouldPublish, type StoredTokenState } from '../../functions/token/index.js';
+import { createTokenDocument, decideRefresh, serializeTokenDocument, shouldPublish, tokenStateOf, type StoredTokenState } from '../../functions/token/index.js';
 
 const ISSUED = new Date('2024-01-15T00:00:00Z');
 const document = createTokenDocument({ accessToken: 'tok', expiresInSeconds: 36000 }, ISSUED, 7200);
@@ -27,17 +27,59 @@ describe('decideRefresh', () => {
     expect(decideRefresh(stored, at('2024-01-15T07:45:00Z'), { force: false, lookaheadMs })).toEqual({ refresh: true, reason: 'due' });
   });
 
+  it('never counts a token issued within the last interval as due, only as expired', () => {
+    // A 20-minute token on a 15-minute schedule: refreshAt is 10 minutes after issue.
+    const short = createTokenDocument({ accessToken: 'short', expiresInSeconds: 1200 }, ISSUED, 7200);
+    const state: StoredTokenState = { kind: 'valid', document: short, version: 1 };
+    const lookaheadMs = 15 * 60 * 1000;
+    expect(decideRefresh(state, at('2024-01-15T00:00:30Z'), { force: false, lookaheadMs })).toEqual({ refresh: false, reason: 'fresh' });
+    expect(decideRefresh(state, at('2024-01-15T00:14:59Z'), { force: false, lookaheadMs })).toEqual({ refresh: false, reason: 'fresh' });
+    expect(decideRefresh(state, at('2024-01-15T00:15:00Z'), { force: false, lookaheadMs })).toEqual({ refresh: true, reason: 'due' });
+  });
+
   it('refreshes a fresh token when forced', () => {
     expect(decideRefresh(stored, ISSUED, { force: true })).toEqual({ refresh: true, reason: 'forced' });
   });
 });
 
 describe('shouldPublish', () => {
-  it('keeps a stored token that lives longer than the candidate', () => {
+  it('keeps a stored token issued later than the candidate, whatever expiry either claims', () => {
     const older = createTokenDocument({ accessToken: 'old', expiresInSeconds: 36000 }, at('2024-01-14T23:59:00Z'), 7200);
     expect(shouldPublish(older, stored)).toBe(false);
     const newer = createTokenDocument({ accessToken: 'new', expiresInSeconds: 36000 }, at('2024-01-15T00:01:00Z'), 7200);
     expect(shouldPublish(newer, stored)).toBe(true);
     expect(shouldPublish(newer, { kind: 'missing' })).toBe(true);
+    // A shorter-lived token issued later still wins over a longer-lived one issued earlier.
+    const laterButShorter = createTokenDocument({ accessToken: 'short', expiresInSeconds: 3600 }, at('2024-01-15T00:01:00Z'), 600);
+    expect(shouldPublish(laterButShorter, stored)).toBe(true);
+  });
+});
+
+describe('decideRefresh on a rejection report', () => {
+  const cooldownMs = 60_000;
+  const rejection = (parameterVersion: number) => ({ force: false, rejection: { parameterVersion, cooldownMs } });
+
+  it('refreshes the stored version once it is older than the cooldown', () => {
+    expect(decideRefresh(stored, at('2024-01-15T00:01:00Z'), rejection(3))).toEqual({ refresh: true, reason: 'rejected' });
+  });
+
+  it('ignores a report for a version no longer stored, and one within the cooldown', () => {
+    expect(decideRefresh(stored, at('2024-01-15T05:00:00Z'), rejection(2))).toEqual({ refresh: false, reason: 'report-outdated' });
+    expect(decideRefresh(stored, at('2024-01-15T00:00:59Z'), rejection(3))).toEqual({ refresh: false, reason: 'cooldown' });
+    expect(decideRefresh({ kind: 'missing' }, ISSUED, rejection(3))).toEqual({ refresh: false, reason: 'report-outdated' });
+  });
+});
+
+describe('tokenStateOf', () => {
+  it('reads a record as valid, invalid (naming the problem) or missing', () => {
+    expect(tokenStateOf(undefined, ISSUED)).toEqual({ kind: 'missing' });
+    expect(tokenStateOf({ value: serializeTokenDocument(document), version: 3 }, ISSUED)).toEqual(stored);
+    expect(tokenStateOf({ value: 'nope', version: 4 }, ISSUED)).toEqual({ kind: 'invalid', problem: 'the token document is not JSON', version: 4 });
+  });
+
+  it('counts a document issued more than 5 minutes after now as invalid', () => {
+    const value = serializeTokenDocument(document);
+    expect(tokenStateOf({ value, version: 1 }, at('2024-01-14T23:55:00Z')).kind).toBe('valid');
+    expect(tokenStateOf({ value, version: 1 }, at('2024-01-14T23:54:59Z'))).toMatchObject({ kind: 'invalid', problem: expect.stringMatching(/5 minutes in the future/) });
   });
 });

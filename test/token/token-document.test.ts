@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/token-response.js';
 import {
   createTokenDocument,
   parseTokenDocument,
@@ -38,6 +39,11 @@ describe('parseTokenDocument', () => {
     ['a local time', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), expiresAt: '2024-01-15 20:30:00' }), /expiresAt is not an ISO-8601 UTC time/],
     ['an impossible date', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-02-31T00:00:00Z' }), /out of order|not a valid time/],
     ['times out of order', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-01-16T00:00:00.000Z' }), /out of order/],
+    [
+      'claiming a life longer than the longest expired_in accepted (48 h)',
+      JSON.stringify({ accessToken: 'tok', issuedAt: '2020-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }),
+      /lifetime longer than 48 h/,
+    ],
   ])('rejects a document that is %s, naming the problem but not the token', (_name, text, message) => {
     expect(() => parseTokenDocument(text)).toThrow(message);
     try {
@@ -46,6 +52,11 @@ describe('parseTokenDocument', () => {
       expect(String((error as Error).message)).not.toContain('tok"');
       expect((error as { code: string }).code).toBe('TOKEN_DOCUMENT_INVALID');
     }
+  });
+
+  it('accepts a document living exactly the longest expired_in accepted', () => {
+    const longest = createTokenDocument({ accessToken: 'tok', expiresInSeconds: MAX_TOKEN_LIFETIME_SECONDS }, REQUESTED_AT, 7200);
+    expect(parseTokenDocument(serializeTokenDocument(longest))).toEqual(longest);
   });
 
   it('counts whole seconds of remaining life, never negative', () => {

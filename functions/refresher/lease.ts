@@ -1,0 +1,38 @@
+import type { LeaseHolder, RefreshLease } from './ports.js';
+
+/**
+ * The lease parameter sits beside the token parameter (same path, `.lease` appended): its ARN is
+ * then as exact as the token's, and it needs no resource of its own in the stack. The construct
+ * (IAM) and the function (its calls) both derive it from here.
+ */
+export function leaseParameterName(tokenParameterName: string): string {
+  return `${tokenParameterName}.lease`;
+}
+
+/**
+ * A lease counts as stale only this long after its expiry, so that a holder whose clock runs a
+ * little behind the taker's is never overtaken while it still works.
+ */
+export const LEASE_CLOCK_SKEW_MS = 5000;
+
+export function isLeaseStale(lease: LeaseHolder, now: Date): boolean {
+  return now.getTime() > lease.expiresAt.getTime() + LEASE_CLOCK_SKEW_MS;
+}
+
+/** A lease within one process (local runs, tests, the long-run simulation): the use case's default. */
+export function createMemoryRefreshLease(): RefreshLease {
+  let current: LeaseHolder | undefined;
+  return {
+    async acquire(holder, now) {
+      if (current !== undefined && !isLeaseStale(current, now)) return { acquired: false, heldBy: current };
+      current = holder;
+      return { acquired: true };
+    },
+    async isHeld(now) {
+      return current !== undefined && !isLeaseStale(current, now);
+    },
+    async release(holder) {
+      if (current?.holder === holder) current = undefined;
+    },
+  };
+}

@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../functions/shared/config-error.js';
+import { checkWholeNumber, parseDurationSeconds } from '../functions/shared/validators.js';
 import { UsageError } from './errors.js';
+import { formatSpan } from './format.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -17,11 +20,14 @@ export function parseCommandArgs<const Options extends OptionSpecs>(command: str
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(`${describeParseError(error)} (see: ${command} --help)`);
+    throw new UsageError(`${describeParseError(error, argv)} (see: ${command} --help)`);
   }
 }
 
-function describeParseError(error: unknown): string {
+/** A value that looks like a negative number or duration (`-1`, `-5m`), not like an option. */
+const NEGATIVE = /^-\d/;
+
+function describeParseError(error: unknown, argv: readonly string[]): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : '';
   const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
@@ -33,31 +39,54 @@ function describeParseError(error: unknown): string {
       return `unexpected argument "${argument ?? ''}": this command takes options only`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (message.includes('does not take an argument')) return `option ${flag ?? ''} does not take a value`;
-      return `option ${flag ?? ''} needs a value`;
+      return missingValue(flag ?? '', argv);
     default:
       return message.split('\n')[0] ?? 'invalid arguments';
   }
 }
 
-/** A whole number within bounds, for flags such as --port. */
-export function parseInteger(flag: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return Number(text);
+/**
+ * parseArgs takes a value that starts with "-" for the next option, so `--port -1` arrives as "no
+ * value". Name a negative value as such; anything else really is a missing value.
+ */
+function missingValue(flag: string, argv: readonly string[]): string {
+  const at = argv.indexOf(flag);
+  const next = at < 0 ? undefined : argv[at + 1];
+  if (next !== undefined && NEGATIVE.test(next)) return `${flag} must not be negative, got "${next}"`;
+  if (next !== undefined && next.startsWith('-')) return `option ${flag} needs a value (got the option ${next} instead)`;
+  return `option ${flag} needs a value`;
 }
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/** A whole number within bounds, for flags such as --port. */
+export function parseInteger(flag: string, text: string, min: number, max: number): number {
+  return asUsage(() => checkWholeNumber(flag, text, min, max));
+}
 
 /** A duration such as `15m`, `1h30m`, `90s` or a plain number of seconds; returns seconds. */
 export function parseDuration(flag: string, text: string): number {
-  const match = DURATION.exec(text);
-  if (/^\d+$/.test(text)) return Number(text);
-  if (text === '' || match === null) {
-    throw new UsageError(`${flag} must be a duration such as 15m, 1h30m, 90s or 900 (seconds), got "${text}"`);
+  return asUsage(() => parseDurationSeconds(flag, text));
+}
+
+/**
+ * A duration within [minSeconds, maxSeconds]. Checked while parsing, so that a value the run could
+ * only fail on later (a 49h token lifetime that the refresher would refuse) is a usage error.
+ */
+export function parseDurationWithin(flag: string, text: string, minSeconds: number, maxSeconds: number): number {
+  const seconds = parseDuration(flag, text);
+  if (seconds < minSeconds || seconds > maxSeconds) {
+    throw new UsageError(`${flag} must be from ${formatSpan(minSeconds)} to ${formatSpan(maxSeconds)}, got "${text}" (${seconds} s)`);
   }
-  const [, hours = '0', minutes = '0', seconds = '0'] = match;
-  return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+  return seconds;
+}
+
+/** The shared validators name the flag already; on the command line their failure is a usage error (exit 2). */
+export function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Value of a string flag, else of an environment variable, else undefined (blank counts as unset). */

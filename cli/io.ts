@@ -23,12 +23,30 @@ export interface CliIo {
   readonly stopSignal: () => AbortSignal;
 }
 
-/** The real process: stdout/stderr, process.env, the wall clock and SIGINT/SIGTERM. */
+/**
+ * The AWS SDK warns once per process, on Node.js below 22, that its later versions will need 22.
+ * The deployed function runs on nodejs22.x; for an operator on Node 20 the seven lines only bury
+ * the CLI's own output, so the real process turns them off (tests of the SDK keep them).
+ */
+const SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * The real process: stdout/stderr, process.env, the wall clock and SIGINT/SIGTERM. A reader that
+ * goes away (`npm start -- --json | head -1`) is not an error: further output to that stream is
+ * dropped, a long-running command stops as on Ctrl-C, and the exit status stays the command's own.
+ */
 export function processIo(): CliIo {
+  process.env[SDK_NODE_WARNING_SWITCH] ??= 'true';
   let controller: AbortController | undefined;
+  let stdoutClosed = false;
+  const stdout = quietOnClosedPipe(process.stdout, () => {
+    stdoutClosed = true;
+    controller?.abort('EPIPE');
+  });
+  const stderr = quietOnClosedPipe(process.stderr, () => undefined);
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     env: process.env,
     cwd: process.cwd(),
     clock: () => new Date(),
@@ -37,6 +55,7 @@ export function processIo(): CliIo {
       if (controller !== undefined) return controller.signal;
       const created = new AbortController();
       controller = created;
+      if (stdoutClosed) created.abort('EPIPE');
       let firstAtMs = 0;
       const stop = (signal: NodeJS.Signals) => {
         if (!created.signal.aborted) {
@@ -52,5 +71,20 @@ export function processIo(): CliIo {
       process.on('SIGTERM', stop);
       return created.signal;
     },
+  };
+}
+
+/** A stream whose closed reader (EPIPE) ends its output quietly instead of crashing the process. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream, onClosed: () => void): OutputStream {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (closed) return;
+    closed = true;
+    onClosed();
+  });
+  return {
+    isTTY: stream.isTTY,
+    write: (text: string) => (closed ? false : stream.write(text)),
   };
 }

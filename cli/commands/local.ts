@@ -1,7 +1,7 @@
 import { CONFIG_DEFAULTS } from '../../functions/refresher/config.js';
-import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
-import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDuration } from '../args.js';
+import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDurationWithin } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -80,9 +80,8 @@ export const localCommand: Command = {
   async run(argv, io) {
     const args = parseLocalArgs(argv);
     const plan = planOf(args, io);
-    const refreshBeforeSeconds = durationOr(args['refresh-before'], '--refresh-before', args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds);
-    const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5);
-    if (checkEverySeconds < 1) throw new UsageError('--check-every must be at least 1 second');
+    const refreshBeforeSeconds = durationOr(args['refresh-before'], '--refresh-before', args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds, RANGES.refreshBefore);
+    const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5, RANGES.checkEvery);
 
     const reporter = createReporter(io, args.json);
     const startedMs = Date.now();
@@ -137,8 +136,16 @@ async function firstCycle(parts: WatchParts, force: boolean, plan: LocalPlan, io
   return outcome;
 }
 
-function durationOr(text: string | undefined, flag: string, fallback: number): number {
-  return text === undefined ? fallback : parseDuration(flag, text);
+/** Accepted ranges, in seconds, checked while parsing (exit 2) rather than failing the run later. */
+const RANGES = {
+  // The refresher refuses an expired_in outside 1 s to 48 h; a 1 s token could not be refreshed in time.
+  tokenLifetime: [2, MAX_TOKEN_LIFETIME_SECONDS],
+  refreshBefore: [0, 86_400],
+  checkEvery: [1, 86_400],
+} as const satisfies Record<string, readonly [number, number]>;
+
+function durationOr(text: string | undefined, flag: string, fallback: number, [min, max]: readonly [number, number]): number {
+  return text === undefined ? fallback : parseDurationWithin(flag, text, min, max);
 }
 
 /** Turns the flags into a plan, refusing the combinations that cannot work, with the fix. */
@@ -159,8 +166,7 @@ function planOf(args: LocalArgs, io: CliIo): LocalPlan {
     throw new UsageError('--faspay-url needs --credentials FILE (or --aws): the demo credentials work only with the simulator');
   }
   if (!args.watch && args['check-every'] !== undefined) throw new UsageError('--check-every works only with --watch');
-  const tokenLifetimeSeconds = durationOr(args['token-lifetime'], '--token-lifetime', args.watch ? 60 : 36_000);
-  if (tokenLifetimeSeconds < 2) throw new UsageError('--token-lifetime must be at least 2 seconds');
+  const tokenLifetimeSeconds = durationOr(args['token-lifetime'], '--token-lifetime', args.watch ? 60 : 36_000, RANGES.tokenLifetime);
 
   let aws: LocalPlan['aws'];
   if (args.aws) {

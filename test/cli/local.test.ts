@@ -146,7 +146,7 @@ describe('Command: local (npm start)', () => {
     [['local', '--secret-id', 'x'], 2, /--secret-id works only with --aws/],
     [['local', '--check-every', '5s'], 2, /--check-every works only with --watch/],
     [['local', '--watch', '--check-every', 'soon'], 2, /--check-every must be a duration such as 15m/],
-    [['local', '--token-lifetime', '1'], 2, /--token-lifetime must be at least 2 seconds/],
+    [['local', '--token-lifetime', '1'], 2, /--token-lifetime must be from 2s to 48h 0m, got "1"/],
     [['local', '--aws', '--credentials', credentialsFile], 2, /--credentials and --aws are exclusive/],
   ])('%j exits %i naming the problem', async (argv, code, message) => {
     const run = await runCli(argv);

@@ -19,10 +19,14 @@ interface Finished {
  * Runs a real child process in its own process group (as a terminal does), optionally sending
  * `signal` to the whole group once stdout shows `when`; fails the test if it outlives `limitMs`.
  */
-function runChild(command: string, args: string[], options: { signal?: NodeJS.Signals; when?: string; limitMs: number; cwd?: string }): Promise<Finished> {
+function runChild(
+  command: string,
+  args: string[],
+  options: { signal?: NodeJS.Signals; when?: string; limitMs: number; cwd?: string; env?: Record<string, string> },
+): Promise<Finished> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...options.env } });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -60,6 +64,42 @@ describe('the CLI as a real process', () => {
 
     expect(run).toMatchObject({ code: 0, signal: null });
     expect(run.stdout).toMatch(/stopped: \d+ checks, \d+ refreshes, 0 failures\n$/);
+  }, 70_000);
+
+  it('`local --watch` through npm: the command still stops cleanly, but npm itself answers Ctrl-C with 130 (as docs/operate.md says)', async () => {
+    const run = await runChild('npm', ['run', '--silent', 'start', '--', '--watch'], { signal: 'SIGINT', when: 'watching', limitMs: 60_000 });
+
+    // npm ends itself by the signal: a shell reports that as 128 + 2
+    expect(run.code ?? (run.signal === 'SIGINT' ? 130 : run.signal)).toBe(130);
+    expect(run.stdout).toMatch(/stopped: \d+ checks, \d+ refreshes, 0 failures\n$/);
+  }, 70_000);
+
+  it('a reader that goes away (`local --json | head -1`) ends the command quietly with its usual status', async () => {
+    const script = `set -o pipefail; "${TSX}" cli/main.ts local --json | head -1; echo "status=$?"`;
+    const run = await runChild('bash', ['-c', script], { limitMs: 60_000 });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\{"event":"simulator".*\nstatus=0\n$/);
+    expect(run.stderr).toBe('');
+  }, 70_000);
+
+  it('`local --watch --json | head -2` stops the watch when its reader goes away, instead of running on', async () => {
+    const script = `set -o pipefail; "${TSX}" cli/main.ts local --watch --json | head -2; echo "status=$?"`;
+    const run = await runChild('bash', ['-c', script], { limitMs: 60_000 });
+
+    expect(run.stdout).toMatch(/status=0\n$/);
+    expect(run.stderr).toBe('');
+  }, 70_000);
+
+  it('AWS commands print no AWS SDK Node.js support warning (the Lambda runtime is nodejs22.x)', async () => {
+    const run = await runChild(TSX, ['cli/main.ts', 'status', '--region', 'ap-southeast-3'], {
+      limitMs: 60_000,
+      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
+
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('cannot reach AWS_ENDPOINT_URL');
+    expect(run.stderr).not.toMatch(/NodeVersionSupportWarning|Warning/);
   }, 70_000);
 
   it('`simulator` stops cleanly on SIGTERM with exit 0', async () => {

@@ -60,6 +60,13 @@ export interface FaspayTokenRefresherProps {
    */
   readonly maxAttempts?: number;
   /**
+   * A consumer's rejection report replaces the token only when the reported token was issued at
+   * least this long ago, so that reports about a token the refresher has just replaced (or a
+   * token an outside system revokes again at once) cannot make it request token after token.
+   * @default Duration.seconds(60)
+   */
+  readonly rejectionCooldown?: Duration;
+  /**
    * Reserved concurrency of the function (1 makes it a singleton; needs unreserved account quota).
    * @default - no reservation; the handler is idempotent
    */

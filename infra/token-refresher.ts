@@ -1,5 +1,7 @@
 import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,19 +12,38 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CREDENTIAL_KEYS } from '../functions/faspay/index.js';
 import { renderRefresherEnvironment } from '../functions/refresher/config.js';
+import { leaseParameterName } from '../functions/refresher/lease.js';
+import {
+  REJECTION_REPORT_BUS_ENV,
+  REJECTION_REPORT_DETAIL_TYPE,
+  REJECTION_REPORT_SOURCE,
+} from '../functions/shared/rejection-report.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
 import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 import { resolveSettings, type RefresherSettings } from './token-refresher-settings.js';
+import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /** Powertools service name and metrics namespace; the staleness alarm reads these metrics. */
 export const SERVICE_NAME = 'faspay-token-refresher';
 export const METRICS_NAMESPACE = 'FaspaySendMe';
+
+/*
+ * The created secret's template, frozen. CloudFormation writes SecretString only when the template's
+ * value changes, so while these two strings stay byte for byte the same, no deploy touches the
+ * credentials an operator put in (test/infra/self-healing.test.ts pins them). They are literals
+ * on purpose, not derived from CREDENTIAL_KEYS: a new credential key must not reset every filled
+ * secret on the next deploy.
+ */
+const PLACEHOLDER_SECRET_VALUE = '{"faspay_key":"","faspay_secret":"","app_key":"","app_secret":"","client_key":"","client_secret":"","iv":""}';
+const PLACEHOLDER_SECRET_DESCRIPTION =
+  'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
+  'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
+  `'{"faspay_key":"...","faspay_secret":"...","app_key":"...","app_secret":"...","client_key":"...","client_secret":"...","iv":"..."}' (see the README, "Deploy").`;
 
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
@@ -47,18 +68,18 @@ export class FaspayTokenRefresher extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   public readonly stalenessAlarm: cloudwatch.Alarm;
+  /** The refresh lease's parameter (created and deleted by the function around each refresh). */
+  public readonly leaseParameterArn: string;
+  /** Delivers consumers' rejection reports about this parameter (default bus) to the function. */
+  public readonly rejectionReportRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: FaspayTokenRefresherProps = {}) {
     super(scope, id);
     const settings = resolveSettings(props);
     const stack = Stack.of(this);
     this.parameterName = settings.function.tokenParameterName;
-    this.parameterArn = stack.formatArn({
-      service: 'ssm',
-      resource: 'parameter',
-      resourceName: settings.function.tokenParameterName.replace(/^\//, ''),
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.parameterArn = parameterArnOf(stack, settings.function.tokenParameterName);
+    this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.function.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;
     const createdSecret = props.credentialsSecret === undefined ? this.createPlaceholderSecret() : undefined;
     this.credentialsSecret = props.credentialsSecret ?? (createdSecret as secretsmanager.Secret);
@@ -74,6 +95,8 @@ export class FaspayTokenRefresher extends Construct {
     });
     const scheduleRole = this.createScheduleRole();
     this.schedule = this.createSchedule(settings, scheduleRole);
+    this.rejectionReportRule = this.createRejectionReportRule();
+    warnOnShortTokenLifetimes(this, settings);
 
     const alarms = new RefresherAlarms(this, 'Alarms', {
       function: this.function,
@@ -109,6 +132,29 @@ export class FaspayTokenRefresher extends Construct {
     return combined.combine(this.grantCredentialsRead(grantee));
   }
 
+  /**
+   * Lets `grantee` report a token that SendMe rejected: events:PutEvents on the account's default
+   * bus, only with the rejection report's source and detail-type (so it can neither force a
+   * refresh nor send other events). A `lambda.Function` grantee also gets the environment variable
+   * that tells the consumer client where to send reports. Never grants lambda:InvokeFunction.
+   *
+   * @example
+   * refresher.grantRead(payoutFunction);
+   * refresher.grantReportRejection(payoutFunction);
+   */
+  public grantReportRejection(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [defaultEventBusArn(Stack.of(this))],
+      conditions: {
+        StringEquals: { 'events:source': REJECTION_REPORT_SOURCE, 'events:detail-type': REJECTION_REPORT_DETAIL_TYPE },
+      },
+    });
+    if (grantee instanceof lambda.Function) grantee.addEnvironment(REJECTION_REPORT_BUS_ENV, 'default');
+    return grant;
+  }
+
   /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
   public metricTokenRemainingLifetime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('TokenRemainingLifetime', { statistic: cloudwatch.Stats.MINIMUM, ...props });
@@ -134,13 +180,9 @@ export class FaspayTokenRefresher extends Construct {
   }
 
   private createPlaceholderSecret(): secretsmanager.Secret {
-    const placeholder = Object.fromEntries(CREDENTIAL_KEYS.map((key) => [key, '']));
     return new secretsmanager.Secret(this, 'CredentialsSecret', {
-      description:
-        'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
-        'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
-        `'{${CREDENTIAL_KEYS.map((key) => `"${key}":"..."`).join(',')}}' (see the README, "Deploy").`,
-      secretStringValue: SecretValue.unsafePlainText(JSON.stringify(placeholder)),
+      description: PLACEHOLDER_SECRET_DESCRIPTION,
+      secretStringValue: SecretValue.unsafePlainText(PLACEHOLDER_SECRET_VALUE),
       // Credentials typed in by an operator must survive an accidental stack deletion.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -190,6 +232,12 @@ export class FaspayTokenRefresher extends Construct {
       actions: ['ssm:GetParameter', 'ssm:PutParameter'],
       resourceArns: [this.parameterArn],
     });
+    // The lease (functions/adapters/parameter-lease.ts): create, read, take over (history), release.
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.leaseParameterArn],
+    });
     this.grantTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']);
     this.grantCredentialsRead(fn);
   }
@@ -220,6 +268,23 @@ export class FaspayTokenRefresher extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
       }),
     );
+  }
+
+  /**
+   * The rule matches only rejection reports about this construct's parameter. EventBridge invokes
+   * asynchronously: a report that cannot be delivered within a few minutes is dropped, because
+   * the consumers that still fail report again with the next version they read.
+   */
+  private createRejectionReportRule(): events.Rule {
+    return new events.Rule(this, 'RejectionReportRule', {
+      description: 'Consumers report a Faspay token SendMe rejected; the refresher replaces it',
+      eventPattern: {
+        source: [REJECTION_REPORT_SOURCE],
+        detailType: [REJECTION_REPORT_DETAIL_TYPE],
+        detail: { parameterName: [this.parameterName] },
+      },
+      targets: [new eventsTargets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
   }
 
   private createScheduleRole(): iam.Role {
@@ -257,4 +322,12 @@ export class FaspayTokenRefresher extends Construct {
       }),
     });
   }
+}
+
+function parameterArnOf(stack: Stack, name: string): string {
+  return stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, ''), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+function defaultEventBusArn(stack: Stack): string {
+  return stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 }

@@ -14,6 +14,9 @@ export interface TokenGrant {
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = 48 * 3600;
 
+/** The lifetime Faspay documents for its tokens (`expired_in` 36000). */
+export const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 10 * 3600;
+
 /**
  * Longest token accepted: the stored document (token plus three timestamps) must fit an SSM Standard
  * parameter (4 KB). Tokens seen are about 684 characters.

@@ -43,6 +43,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
         FASPAY_TIMEZONE: 'Asia/Jakarta',
         FASPAY_HTTP_TIMEOUT_MS: '8000',
         FASPAY_MAX_ATTEMPTS: '3',
+        REJECTION_COOLDOWN_SECONDS: '60',
         POWERTOOLS_SERVICE_NAME: 'faspay-token-refresher',
         POWERTOOLS_METRICS_NAMESPACE: 'FaspaySendMe',
         NODE_OPTIONS: '--enable-source-maps',
@@ -93,12 +94,17 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
       });
     });
 
-    it('grants the function exactly: write its log group, get/put the parameter, get the secret value', () => {
+    it('grants the function exactly: write its log group, get/put the parameter, hold the lease beside it, get the secret value', () => {
       const statements = statementsOfRole(template, 'RefresherFunctionRole');
       const granted = statements.map((s) => ({ actions: actionsOf(s).sort(), resources: resourcesOf(s), effect: s.Effect }));
       expect(granted).toEqual([
         { effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{RefresherLogGroup\w+\.Arn\}$/)] },
         { effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [`arn:${PARAMETER_ARN}`] },
+        {
+          effect: 'Allow',
+          actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'],
+          resources: [`arn:${PARAMETER_ARN}.lease`],
+        },
         { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
       ]);
     });

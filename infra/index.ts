@@ -10,3 +10,4 @@
  */
 export { FaspayTokenRefresher, METRICS_NAMESPACE, SERVICE_NAME } from './token-refresher.js';
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
+export { FASPAY_PRODUCTION_BASE_URL, FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';

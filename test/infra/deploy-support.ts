@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 
 /** Runs a command to completion, collecting its output; rejects with the tail of it on failure. */
 export async function run(
@@ -93,4 +97,36 @@ export function unzip(archive: Buffer): Map<string, Buffer> {
 
 export function sha256Base64(data: Buffer): string {
   return createHash('sha256').update(data).digest('base64');
+}
+
+/** A function as deployed to moto: its configuration and its unzipped deployment package. */
+export interface DeployedFunction {
+  readonly configuration: FunctionConfiguration;
+  readonly codeDir: string;
+}
+
+/**
+ * Reads a deployed function back from moto: its configuration, and its code from the bootstrap
+ * bucket (moto serves nothing at Code.Location; that URL's path is the asset's key in the bucket),
+ * checked against CodeSha256 and unzipped into `intoDir`.
+ */
+export async function fetchDeployedFunction(
+  moto: { readonly endpoint: string; readonly clientConfig: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } } },
+  functionName: string,
+  intoDir: string,
+): Promise<DeployedFunction> {
+  const lambda = new LambdaClient(moto.clientConfig);
+  const cfn = new CloudFormationClient(moto.clientConfig);
+  const bootstrap = await cfn.send(new ListStackResourcesCommand({ StackName: 'CDKToolkit' }));
+  const bucket = bootstrap.StackResourceSummaries?.find((r) => r.LogicalResourceId === 'StagingBucket')?.PhysicalResourceId;
+  if (bucket === undefined) throw new Error('the CDKToolkit stack has no StagingBucket: bootstrap first');
+  const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  const fn = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+  const assetKey = new URL(fn.Code?.Location ?? '').pathname.slice(1);
+  const zip = await getS3Object(moto.endpoint, bucket, assetKey, { region: moto.clientConfig.region, ...moto.clientConfig.credentials });
+  if (sha256Base64(zip) !== configuration.CodeSha256) throw new Error(`the code of ${functionName} in the bucket does not match its CodeSha256`);
+  const codeDir = join(intoDir, functionName);
+  mkdirSync(codeDir, { recursive: true });
+  for (const [name, data] of unzip(zip)) writeFileSync(join(codeDir, name), data);
+  return { configuration, codeDir };
 }

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../infra/deploy-support.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const EXAMPLE = join(ROOT, 'examples', 'payments-app');
+export const PACKAGE_NAME = 'faspay-sendme-token-refresher';
+
+/** No proxy, update check or telemetry chatter; the npm cache (HOME) is kept so installs stay offline-ish. */
+export function quietEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // npm's own lifecycle variables (when `npm test` runs this) must not steer the nested npm commands.
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('npm_')) env[name] = value;
+  return { ...env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', CI: 'true', NO_UPDATE_NOTIFIER: '1', ...extra };
+}
+
+/** `npm pack` of this repository (its prepack builds dist/) into `dir`; resolves to the tarball's path. */
+export async function packThisRepository(dir: string): Promise<string> {
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, env: quietEnv(), timeoutMs: 180_000 });
+  const file = stdout.trim().split('\n').pop() ?? '';
+  return join(dir, file);
+}
+
+/** Every path in the tarball, without npm's `package/` prefix. */
+export async function tarballContents(tarball: string): Promise<string[]> {
+  const { stdout } = await run('tar', ['-tzf', tarball], { cwd: ROOT, env: quietEnv(), timeoutMs: 30_000 });
+  return stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^package\//, ''));
+}
+
+/**
+ * A copy of examples/payments-app that depends on `tarball`, installed the way a user's repository
+ * would be (`npm install`), preferring npm's cache so that only what it lacks is downloaded.
+ */
+export async function installExample(tarball: string, into: string): Promise<string> {
+  const app = join(into, 'payments-app');
+  cpSync(EXAMPLE, app, { recursive: true, filter: (source) => !/[\\/](node_modules|cdk\.out)$/.test(source) });
+  const manifestPath = join(app, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
+  manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, env: quietEnv(), timeoutMs: 240_000 });
+  return app;
+}
+
+/** tsc's errors that are not in aws-cdk-lib's own declarations (those fail exactOptionalPropertyTypes with skipLibCheck off). */
+export async function typeErrorsOutsideCdkLib(app: string, project: string): Promise<string[]> {
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+  // tsc exits non-zero for aws-cdk-lib's errors: read its whole output either way.
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], { cwd: app, env: quietEnv(), timeout: 180_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error !== null && error.code !== 2) reject(new Error(`tsc -p ${project} failed to run: ${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+  return output.split('\n').filter((line) => /error TS\d+/.test(line) && !line.startsWith('node_modules/aws-cdk-lib/'));
+}
+
+/** A CommonJS file of the app: `require` gets the package's CommonJS build and its declarations. */
+export const COMMONJS_CHECK = `import consumer = require('${PACKAGE_NAME}');
+import cdk = require('${PACKAGE_NAME}/cdk');
+
+const provider: consumer.FaspayTokenProvider = consumer.createFaspayTokenProvider({ parameterName: '/payments/faspay/production/access-token' });
+const props: cdk.FaspayTokenRefresherProps = { faspayBaseUrl: cdk.FASPAY_SANDBOX_BASE_URL };
+void [provider, props, cdk.FaspayTokenRefresher, consumer.isCodedError];
+`;

@@ -1,0 +1,180 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { fetchDeployedFunction, run, type DeployedFunction } from '../infra/deploy-support.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { COMMONJS_CHECK, installExample, PACKAGE_NAME, packThisRepository, quietEnv, tarballContents, typeErrorsOutsideCdkLib } from './installed-app.js';
+
+/*
+ * What a user gets, tried from the outside: `npm pack` of this repository, installed into a copy of
+ * examples/payments-app (a CDK app with its own package.json), type-checked under strict settings,
+ * synthesized offline, deployed to moto_server, and the deployed code run in Node against the
+ * simulator. moto specifics as in test/infra/deploy-smoke.test.ts: `--method=direct`, secrets made
+ * with the SDK (its CloudFormation skips them; the example imports them by name anyway).
+ */
+
+const ACCOUNT = '123456789012';
+const SECRETS = { sandbox: 'payments/faspay-sendme/sandbox', production: 'payments/faspay-sendme/production' } as const;
+const PARAMETERS = { sandbox: '/payments/faspay/sandbox/access-token', production: '/payments/faspay/production/access-token' } as const;
+
+describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, deployed and run`, () => {
+  let workdir: string;
+  let contents: string[];
+  let app: string;
+  let moto: MotoServer;
+  let simulator: RunningSimulator;
+  let outputs: Record<string, string>;
+  const deployed: Record<string, DeployedFunction> = {};
+  let typeErrors: { nodenext: string[]; bundler: string[] };
+
+  beforeAll(async () => {
+    workdir = mkdtempSync(join(tmpdir(), 'faspay-package-'));
+    const tarball = await packThisRepository(workdir);
+    contents = await tarballContents(tarball);
+    app = await installExample(tarball, workdir);
+    writeFileSync(join(app, 'src', 'commonjs-check.cts'), COMMONJS_CHECK);
+    [moto, simulator] = await Promise.all([startMoto(), startSimulator()]);
+    const [nodenext, bundler] = await Promise.all([
+      typeErrorsOutsideCdkLib(app, 'tsconfig.json'),
+      typeErrorsOutsideCdkLib(app, 'tsconfig.bundler.json'),
+      deploy(),
+    ]);
+    typeErrors = { nodenext, bundler };
+  }, 600_000);
+
+  async function deploy(): Promise<void> {
+    const secrets = new SecretsManagerClient(moto.clientConfig);
+    for (const name of Object.values(SECRETS)) {
+      await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(DEMO_CREDENTIALS) }));
+    }
+    const cdk = join(app, 'node_modules', '.bin', 'cdk');
+    const env = quietEnv({ ...moto.env, HOME: workdir });
+    await run(cdk, ['bootstrap', `aws://${ACCOUNT}/${moto.clientConfig.region}`, '--no-notices'], { cwd: app, env, timeoutMs: 180_000 });
+    await run(
+      cdk,
+      ['deploy', '--require-approval', 'never', '--no-notices', '--method=direct', '-c', `sandboxBaseUrl=${simulator.url}`, '-c', `productionBaseUrl=${simulator.url}`],
+      { cwd: app, env, timeoutMs: 240_000 },
+    );
+    const stack = (await new CloudFormationClient(moto.clientConfig).send(new DescribeStacksCommand({ StackName: 'Payments' }))).Stacks?.[0];
+    outputs = Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+    for (const key of ['SandboxRefresherName', 'ProductionRefresherName', 'PayoutFunctionName']) {
+      deployed[key] = await fetchDeployedFunction(moto, outputs[key] ?? '', join(workdir, 'deployed'));
+    }
+  }
+
+  afterAll(async () => {
+    await simulator?.close();
+    await moto?.stop();
+    if (workdir !== undefined) rmSync(workdir, { recursive: true, force: true });
+  });
+
+  /** Runs a deployed handler in a fresh Node process with only its deployed environment and moto's. */
+  async function invoke({ configuration, codeDir }: DeployedFunction, event: unknown): Promise<{ result?: Record<string, unknown>; output: string }> {
+    const entry = join(codeDir, configuration.Handler === 'index.handler' && contentsOf(codeDir, 'index.mjs') ? 'index.mjs' : 'index.js');
+    const script = `
+      const mod = await import(${JSON.stringify(pathToFileURL(entry).href)});
+      const handler = mod.handler ?? mod.default?.handler;
+      try { console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.TEST_EVENT), { getRemainingTimeInMillis: () => 30000 }))); }
+      catch (error) { console.log('ERROR ' + (error.code ?? error.name)); }`;
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: codeDir,
+      env: { PATH: process.env.PATH ?? '', ...configuration.Environment?.Variables, ...moto.env, AWS_LAMBDA_FUNCTION_NAME: configuration.FunctionName ?? '', TEST_EVENT: JSON.stringify(event) },
+      timeoutMs: 60_000,
+    });
+    const result = /^RESULT (.*)$/m.exec(stdout)?.[1];
+    return { ...(result === undefined ? {} : { result: JSON.parse(result) as Record<string, unknown> }), output: stdout + stderr };
+  }
+
+  it('packs the runtime, the declarations, the prebuilt asset and the docs, and nothing else', () => {
+    expect(contents).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'SECURITY.md', 'package.json', 'cli/bin.mjs', 'dist/cli/main.js']));
+    expect(contents).toEqual(expect.arrayContaining(['dist/esm/functions/consumer/index.js', 'dist/esm/functions/consumer/index.d.ts', 'dist/esm/infra/index.js']));
+    expect(contents).toEqual(expect.arrayContaining(['dist/cjs/package.json', 'dist/cjs/consumer.js', 'dist/cjs/cdk.js', 'dist/cjs/functions/consumer/index.d.ts']));
+    expect(contents).toEqual(expect.arrayContaining(['dist/assets/refresher/index.mjs', 'dist/assets/refresher/index.mjs.map']));
+    // No tests, benches, examples or TypeScript sources; no credential files; only the asset users deploy.
+    expect(contents.filter((file) => /^(test|bench|examples|simulation|build|docs)\//.test(file))).toEqual([]);
+    expect(contents.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(contents.filter((file) => (file.endsWith('.json') && !file.endsWith('package.json')) || /\.(env|pem|key|tgz)$/.test(file))).toEqual([]);
+    expect(contents.filter((file) => file.startsWith('dist/assets/') && !file.startsWith('dist/assets/refresher/'))).toEqual([]);
+    expect(contents.filter((file) => /functions\/refresher\/(handler|container|observability)/.test(file))).toEqual([]);
+  });
+
+  it('type-checks the app and the package declarations under strict settings, moduleResolution nodenext and bundler', () => {
+    expect(typeErrors.nodenext).toEqual([]);
+    expect(typeErrors.bundler).toEqual([]);
+  });
+
+  it('loads the client with plain node as CommonJS without CDK, Secrets Manager or EventBridge', async () => {
+    const script = `
+      const consumer = require('${PACKAGE_NAME}');
+      const loaded = Object.keys(require.cache).filter((f) => /aws-cdk-lib|constructs|client-secrets-manager|client-eventbridge|powertools/.test(f));
+      const { FaspayTokenRefresher } = require('${PACKAGE_NAME}/cdk');
+      console.log(JSON.stringify({ exports: Object.keys(consumer).sort(), loaded, construct: typeof FaspayTokenRefresher }));`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: app, env: quietEnv(), timeoutMs: 30_000 });
+    const answer = JSON.parse(stdout) as { exports: string[]; loaded: string[]; construct: string };
+    expect(answer.exports).toEqual(expect.arrayContaining(['createFaspayTokenProvider', 'createSignedFaspayFetch', 'isCodedError', 'TokenProviderError']));
+    expect(answer.loaded).toEqual([]);
+    expect(answer.construct).toBe('function');
+  });
+
+  it('loads the client with plain node as an ES module, the same surface as the CommonJS build', async () => {
+    const script = `
+      const esm = await import('${PACKAGE_NAME}');
+      const cjs = (await import('node:module')).createRequire(process.cwd() + '/')('${PACKAGE_NAME}/consumer');
+      const cdk = await import('${PACKAGE_NAME}/cdk');
+      console.log(JSON.stringify({ esm: Object.keys(esm).sort(), cjs: Object.keys(cjs).sort(), cdk: Object.keys(cdk).sort() }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app, env: quietEnv(), timeoutMs: 30_000 });
+    const answer = JSON.parse(stdout) as { esm: string[]; cjs: string[]; cdk: string[] };
+    expect(answer.esm).toEqual(answer.cjs);
+    expect(answer.cdk).toEqual(expect.arrayContaining(['FaspayTokenRefresher', 'FASPAY_PRODUCTION_BASE_URL', 'FASPAY_SANDBOX_BASE_URL']));
+  });
+
+  it('runs the faspay-token command with plain node, and its help names that command', async () => {
+    const { stdout } = await run(join(app, 'node_modules', '.bin', 'faspay-token'), ['--help'], { cwd: app, env: quietEnv(), timeoutMs: 30_000 });
+    expect(stdout).toMatch(/^Usage: faspay-token <command>/);
+    expect(stdout).not.toMatch(/npm run|tsx/);
+  });
+
+  it('deploys both refreshers with the prebuilt asset from the package, each with its own parameter and secret', () => {
+    const sandbox = deployed.SandboxRefresherName!.configuration;
+    const production = deployed.ProductionRefresherName!.configuration;
+    for (const configuration of [sandbox, production]) {
+      expect(configuration).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
+    }
+    expect(sandbox.CodeSha256).toBe(production.CodeSha256);
+    const shipped = readFileSync(join(app, 'node_modules', PACKAGE_NAME, 'dist', 'assets', 'refresher', 'index.mjs'));
+    expect(readFileSync(join(deployed.SandboxRefresherName!.codeDir, 'index.mjs')).equals(shipped)).toBe(true);
+    expect(sandbox.Environment?.Variables).toMatchObject({ TOKEN_PARAMETER_NAME: PARAMETERS.sandbox, FASPAY_CREDENTIALS_SECRET_ID: SECRETS.sandbox });
+    expect(production.Environment?.Variables).toMatchObject({ TOKEN_PARAMETER_NAME: PARAMETERS.production, FASPAY_CREDENTIALS_SECRET_ID: SECRETS.production });
+  });
+
+  it('runs each deployed refresher: each publishes its own token', async () => {
+    const ssm = new SSMClient(moto.clientConfig);
+    for (const [key, parameter] of [['SandboxRefresherName', PARAMETERS.sandbox], ['ProductionRefresherName', PARAMETERS.production]] as const) {
+      const run = await invoke(deployed[key]!, { trigger: 'schedule', scheduledTime: new Date().toISOString(), executionId: key });
+      expect(run.result, run.output).toMatchObject({ refreshed: true });
+      const stored = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      expect(stored.Parameter?.Type).toBe('SecureString');
+    }
+    expect(simulator.issuedTokens()).toBe(2);
+  }, 120_000);
+
+  it("runs the payout Lambda's bundle: it reads the production token through grantRead and makes a signed call the simulator accepts", async () => {
+    const payout = await invoke(deployed.PayoutFunctionName!, {});
+    expect(payout.result, payout.output).toEqual({ ok: true, httpStatus: 200, balanceReceived: true });
+  }, 60_000);
+});
+
+function contentsOf(dir: string, file: string): boolean {
+  try {
+    readFileSync(join(dir, file));
+    return true;
+  } catch {
+    return false;
+  }
+}

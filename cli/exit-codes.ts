@@ -2,7 +2,7 @@ import { isCodedError } from '../functions/shared/coded-error.js';
 import { RefresherFunctionError } from './errors.js';
 
 /**
- * The CLI's exit codes: a contract for scripts and monitors (documented in the README's "Operate"
+ * The CLI's exit codes: a contract for scripts and monitors (documented in docs/operate.md, "Exit codes"
  * section). Each failure kind gets its own code, derived from the error's stable `code`.
  */
 export const EXIT_CODES = {

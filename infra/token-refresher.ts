@@ -43,7 +43,7 @@ const PLACEHOLDER_SECRET_VALUE = '{"faspay_key":"","faspay_secret":"","app_key":
 const PLACEHOLDER_SECRET_DESCRIPTION =
   'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
   'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
-  `'{"faspay_key":"...","faspay_secret":"...","app_key":"...","app_secret":"...","client_key":"...","client_secret":"...","iv":"..."}' (see the README, "Deploy").`;
+  `'{"faspay_key":"...","faspay_secret":"...","app_key":"...","app_secret":"...","client_key":"...","client_secret":"...","iv":"..."}' (see docs/deploy.md, step 3).`;
 
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with

@@ -1,6 +1,6 @@
 import { CredentialsInvalidError } from './errors.js';
 
-/** The credential set Faspay issues to a merchant (see the README's "Faspay protocol notes"). */
+/** The credential set Faspay issues to a merchant (see docs/protocol.md). */
 export interface FaspayCredentials {
   /** Sent verbatim in the `faspay-key` header. */
   readonly faspay_key: string;

@@ -139,7 +139,7 @@ describe('FaspayTokenRefresher: the created secret', () => {
     expect(secret!.Properties.Description).toBe(
       'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with aws secretsmanager put-secret-value ' +
         '--secret-id <this ARN> --secret-string \'{"faspay_key":"...","faspay_secret":"...","app_key":"...","app_secret":"...","client_key":"...",' +
-        '"client_secret":"...","iv":"..."}\' (see the README, "Deploy").',
+        '"client_secret":"...","iv":"..."}\' (see docs/deploy.md, step 3).',
     );
     expect(secret!.Properties.GenerateSecretString).toBeUndefined();
     // The frozen placeholder still names every key the function reads (a new key is documented, not templated).

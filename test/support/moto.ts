@@ -28,7 +28,7 @@ export async function startMoto(): Promise<MotoServer> {
   if (probe.error !== undefined || probe.status !== 0) {
     throw new Error(
       'moto_server is not installed or not on PATH: the integration tests need it (it is preinstalled on ' +
-        'every machine of this project; see README "Development").',
+        'every machine of this project; see docs/architecture.md, "Development").',
     );
   }
   const port = await freePort();

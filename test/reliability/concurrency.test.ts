@@ -1,85 +1,103 @@
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
+import { leaseParameterName } from '../../functions/refresher/lease.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { lambdaContext, readParameter } from '../support/refresher-harness.js';
+import { lambdaContext, PARAMETER_NAME, readParameter } from '../support/refresher-harness.js';
 import { FORCED_EVENT, SCHEDULED_EVENT } from './support/invocations.js';
 import { useWorld } from './support/lifecycle.js';
 import { seedDueDocument } from './support/world.js';
 
 /**
- * SSM has no conditional write, so two runs can overlap (the schedule and an operator's forced
- * refresh, or a duplicated asynchronous delivery). The refresher re-reads just before writing and
- * never replaces a longer-lived token (functions/token/refresh-decision.ts shouldPublish); these
- * tests race real handlers, each in its own "container" (module instance), to show the outcome.
+ * One refresh at a time per parameter, across containers: a lease in Parameter Store
+ * (functions/adapters/parameter-lease.ts). These tests race real handlers, each in its own
+ * "container" (module instance), sharing nothing but moto, Secrets Manager and the simulator.
  */
 
 const SLOW_MS = 2000;
-/**
- * Runs that start together request their tokens within the same second or the next one. Between
- * one run's re-read and its write, the other can still write (no conditional write in SSM), so the
- * stored expiry can trail the newest by at most that one second: never an invalid or expired token.
- */
-const RESIDUAL_WINDOW_MS = 1000;
+const LEASE_NAME = leaseParameterName(PARAMETER_NAME);
 
 const ctx = useWorld({ slowMs: SLOW_MS });
 
-/** Two cold starts: two containers that share nothing but SSM, Secrets Manager and Faspay. */
-async function twoContainers() {
+async function containers(count: number) {
   const env = { FASPAY_HTTP_TIMEOUT_MS: String(SLOW_MS + 2000) };
-  return [await ctx.coldStart(env), await ctx.coldStart(env)] as const;
+  const started = [];
+  for (let index = 0; index < count; index++) started.push(await ctx.coldStart(env));
+  return started;
 }
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** Waits into the next wall-clock second: token times are whole seconds, so later means a later second. */
-async function nextSecond(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+async function leaseExists(): Promise<boolean> {
+  try {
+    await new SSMClient(ctx.world.moto.clientConfig).send(new GetParameterCommand({ Name: LEASE_NAME }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ParameterNotFound') return false;
+    throw error;
+  }
+}
+
+async function plantLease(expiresAt: Date): Promise<void> {
+  const value = JSON.stringify({ holder: 'crashed-run', expiresAt: expiresAt.toISOString() });
+  await new SSMClient(ctx.world.moto.clientConfig).send(new PutParameterCommand({ Name: LEASE_NAME, Value: value, Type: 'String' }));
 }
 
 describe('two refreshes racing', () => {
-  it('keeps the newer token when a forced refresh overtakes a slow scheduled one', async () => {
+  it('a forced refresh during a slow scheduled one waits for it and resolves with the token it stored', async () => {
     // GIVEN a due token, and a scheduled run whose token answer is slow
     const seeded = await seedDueDocument(ctx.world);
-    const [scheduledContainer, forcedContainer] = await twoContainers();
+    const [scheduledContainer, forcedContainer] = await containers(2);
     ctx.world.simulator.failNext('slow');
     const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    // WHEN an operator forces a refresh (a second later) while the scheduled run waits for Faspay
-    const scheduled = ctx.evidence.invoke(scheduledContainer, SCHEDULED_EVENT, lambdaContext());
+    // WHEN an operator forces a refresh while the scheduled run waits for Faspay
+    const scheduled = ctx.evidence.invoke(scheduledContainer!, SCHEDULED_EVENT, lambdaContext());
     await until(() => ctx.world.simulator.tokenRequests() > requestsBefore);
-    await nextSecond();
-    const forced = await ctx.evidence.invoke(forcedContainer, FORCED_EVENT, lambdaContext());
-    const late = await scheduled;
+    const forced = await ctx.evidence.invoke(forcedContainer!, FORCED_EVENT, lambdaContext());
+    const first = await scheduled;
 
-    // THEN the forced token (requested later, so it lives longer) is stored once, and the scheduled
-    // run, finding it on its re-read, keeps it instead of publishing its older token
-    expect(forced).toMatchObject({ ok: true, result: { refreshed: true, reason: 'forced', parameterVersion: seeded.version + 1 } });
-    expect(late).toMatchObject({ ok: true, result: { refreshed: false, reason: 'superseded', parameterVersion: seeded.version + 1 } });
+    // THEN one token was requested, stored once, and the force resolved with it instead of rejecting
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    expect(first).toMatchObject({ ok: true, result: { refreshed: true, reason: 'due', parameterVersion: seeded.version + 1 } });
+    expect(forced).toMatchObject({ ok: true, result: { refreshed: false, reason: 'joined', parameterVersion: seeded.version + 1 } });
     const stored = await readParameter(ctx.world.moto);
     expect(stored!.version).toBe(seeded.version + 1);
-    const document = parseTokenDocument(stored!.value);
-    // The slow answer's token is issued last (after the delay); the forced one just before it.
-    const [forcedToken, slowToken] = ctx.world.issuedTokens.slice(-2);
-    expect(document.accessToken).toBe(forcedToken);
-    expect(document.accessToken).not.toBe(slowToken);
-    expect(forced.ok && forced.result.expiresAt).toBe(document.expiresAt.toISOString());
+    expect(parseTokenDocument(stored!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
+    expect(await leaseExists()).toBe(false);
   });
 
-  it('leaves one valid document with the newest expiry when a scheduled and a forced run start together', async () => {
+  it('three concurrent forces make one token request at a time and all resolve', async () => {
     const seeded = await seedDueDocument(ctx.world);
-    const [a, b] = await twoContainers();
+    const forces = await containers(3);
+    ctx.world.simulator.failNext('slow');
+    const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcomes = await Promise.all([ctx.evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b, FORCED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all(forces.map((handler) => ctx.evidence.invoke(handler, FORCED_EVENT, lambdaContext())));
 
-    const summaries = outcomes.map((outcome) => (outcome.ok ? outcome.result : expect.fail('a racing run failed')));
+    const summaries = outcomes.map((outcome) => (outcome.ok ? outcome.result : expect.fail(`a force rejected: ${outcome.error.code}`)));
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    expect(summaries.filter((summary) => summary.refreshed)).toHaveLength(1);
+    expect(summaries.filter((summary) => summary.reason === 'joined')).toHaveLength(2);
     const stored = await readParameter(ctx.world.moto);
-    const document = parseTokenDocument(stored!.value);
-    const newest = Math.max(...summaries.map((summary) => Date.parse(String(summary.expiresAt))));
-    expect(newest - document.expiresAt.getTime()).toBeLessThanOrEqual(RESIDUAL_WINDOW_MS);
-    expect(ctx.world.issuedTokens).toContain(document.accessToken);
-    expect(stored!.version - seeded.version).toBeGreaterThanOrEqual(1);
-    expect(stored!.version - seeded.version).toBeLessThanOrEqual(2);
+    expect(stored!.version).toBe(seeded.version + 1);
+    for (const summary of summaries) expect(summary.parameterVersion).toBe(stored!.version);
+    expect(parseTokenDocument(stored!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
+  });
+
+  it('a scheduled and a forced run started together request one token and both resolve', async () => {
+    const seeded = await seedDueDocument(ctx.world);
+    const [a, b] = await containers(2);
+    const requestsBefore = ctx.world.simulator.tokenRequests();
+
+    const outcomes = await Promise.all([ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b!, FORCED_EVENT, lambdaContext())]);
+
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    const stored = await readParameter(ctx.world.moto);
+    expect(stored!.version).toBe(seeded.version + 1);
+    expect(parseTokenDocument(stored!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
   });
 });
 
@@ -87,12 +105,12 @@ describe('a duplicated scheduled delivery', () => {
   it('requests no second token when the duplicate arrives after the first run', async () => {
     // GIVEN a due token and one scheduled event delivered twice, to two containers
     const seeded = await seedDueDocument(ctx.world);
-    const [first, duplicate] = await twoContainers();
+    const [first, duplicate] = await containers(2);
     const requestsBefore = ctx.world.simulator.tokenRequests();
     const secretReadsBefore = ctx.world.aws.calls('SecretsManager.GetSecretValue');
 
-    const original = await ctx.evidence.invoke(first, SCHEDULED_EVENT, lambdaContext());
-    const again = await ctx.evidence.invoke(duplicate, SCHEDULED_EVENT, lambdaContext());
+    const original = await ctx.evidence.invoke(first!, SCHEDULED_EVENT, lambdaContext());
+    const again = await ctx.evidence.invoke(duplicate!, SCHEDULED_EVENT, lambdaContext());
 
     expect(original).toMatchObject({ ok: true, result: { refreshed: true, reason: 'due', parameterVersion: seeded.version + 1 } });
     expect(again).toMatchObject({ ok: true, result: { refreshed: false, reason: 'fresh', parameterVersion: seeded.version + 1 } });
@@ -100,25 +118,71 @@ describe('a duplicated scheduled delivery', () => {
     expect(ctx.world.aws.calls('SecretsManager.GetSecretValue') - secretReadsBefore).toBe(1);
   });
 
-  it('may request two tokens when both copies arrive at once, but stores a valid newest token', async () => {
-    // Without a lock (SSM has no conditional write) overlapping copies both see the token as due;
-    // the re-read keeps the outcome correct and bounds the waste to one extra token request.
+  it('requests exactly one token when both copies arrive at once', async () => {
     const seeded = await seedDueDocument(ctx.world);
-    const [a, b] = await twoContainers();
+    const [a, b] = await containers(2);
     const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcomes = await Promise.all([ctx.evidence.invoke(a, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b, SCHEDULED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all([ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b!, SCHEDULED_EVENT, lambdaContext())]);
 
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-    const requests = ctx.world.simulator.tokenRequests() - requestsBefore;
-    expect(requests).toBeGreaterThanOrEqual(1);
-    expect(requests).toBeLessThanOrEqual(2);
-    const stored = await readParameter(ctx.world.moto);
-    const document = parseTokenDocument(stored!.value);
-    expect(ctx.world.issuedTokens.slice(-requests)).toContain(document.accessToken);
-    const newest = Math.max(...outcomes.map((outcome) => (outcome.ok ? Date.parse(String(outcome.result.expiresAt)) : 0)));
-    expect(newest - document.expiresAt.getTime()).toBeLessThanOrEqual(RESIDUAL_WINDOW_MS);
-    expect(stored!.version - seeded.version).toBeGreaterThanOrEqual(1);
-    expect(stored!.version - seeded.version).toBeLessThanOrEqual(requests);
+    expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
+    const reasons = outcomes.map((outcome) => (outcome.ok ? outcome.result.reason : undefined)).sort();
+    expect(['due,fresh', 'due,in-flight']).toContain(reasons.join(','));
+    expect((await readParameter(ctx.world.moto))!.version).toBe(seeded.version + 1);
+  });
+});
+
+describe('a lease left behind', () => {
+  it('a scheduled run that finds a live lease does nothing: no secret read, no token request', async () => {
+    const seeded = await seedDueDocument(ctx.world);
+    await plantLease(new Date(Date.now() + 60_000));
+    const [handler] = await containers(1);
+    const requestsBefore = ctx.world.simulator.tokenRequests();
+    const secretReadsBefore = ctx.world.aws.calls('SecretsManager.GetSecretValue');
+
+    const outcome = await ctx.evidence.invoke(handler!, SCHEDULED_EVENT, lambdaContext());
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'in-flight', parameterVersion: seeded.version } });
+    expect(ctx.world.simulator.tokenRequests()).toBe(requestsBefore);
+    expect(ctx.world.aws.calls('SecretsManager.GetSecretValue')).toBe(secretReadsBefore);
+  });
+
+  it('a force that finds a live lease waits within its time budget and resolves without rejecting', async () => {
+    const seeded = await seedDueDocument(ctx.world);
+    await plantLease(new Date(Date.now() + 60_000));
+    const [handler] = await containers(1);
+    const startedAt = Date.now();
+
+    const outcome = await ctx.evidence.invoke(handler!, FORCED_EVENT, lambdaContext(5000));
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'in-flight', parameterVersion: seeded.version } });
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
+  it('a stale lease (its holder crashed) is taken over, the token refreshed and the lease released', async () => {
+    const seeded = await seedDueDocument(ctx.world);
+    await plantLease(new Date(Date.now() - 60_000));
+    const [handler] = await containers(1);
+
+    const outcome = await ctx.evidence.invoke(handler!, SCHEDULED_EVENT, lambdaContext());
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: true, reason: 'due', parameterVersion: seeded.version + 1 } });
+    expect(await leaseExists()).toBe(false);
+  });
+});
+
+describe('the operator has the last word', () => {
+  it('a force over a planted document claiming an expiry in 2099 publishes, and the next scheduled run is fresh', async () => {
+    const planted = JSON.stringify({ accessToken: 'planted', issuedAt: '2020-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z' });
+    await new SSMClient(ctx.world.moto.clientConfig).send(new PutParameterCommand({ Name: PARAMETER_NAME, Value: planted, Type: 'SecureString' }));
+    const [handler] = await containers(1);
+
+    const forced = await ctx.evidence.invoke(handler!, FORCED_EVENT, lambdaContext());
+    const next = await ctx.evidence.invoke(handler!, SCHEDULED_EVENT, lambdaContext());
+
+    expect(forced).toMatchObject({ ok: true, result: { refreshed: true, reason: 'forced', parameterVersion: 2 } });
+    expect(next).toMatchObject({ ok: true, result: { refreshed: false, reason: 'fresh', parameterVersion: 2 } });
+    expect(parseTokenDocument((await readParameter(ctx.world.moto))!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
   });
 });

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { parseTokenDocument, serializeTokenDocument } from '../../functions/token/index.js';
+import { lambdaContext, PARAMETER_NAME, readParameter } from '../support/refresher-harness.js';
+import { useWorld } from './support/lifecycle.js';
+import { storeRaw } from './support/world.js';
+
+/**
+ * A consumer that finds the stored token rejected reports its version; the refresher replaces that
+ * version once, and every further report about it costs one GetParameter: no Secrets Manager read,
+ * no Faspay request. Against moto and the simulator; the consumer side and the simulator's
+ * revoke-on-issue mode are covered end to end in test/consumer.
+ */
+
+const ctx = useWorld();
+
+const report = (parameterVersion: number) => ({ tokenRejected: { parameterVersion } });
+
+/** The event the consumer's PutEvents turns into, as EventBridge delivers it to the rule's target. */
+function envelope(parameterVersion: number, parameterName = PARAMETER_NAME) {
+  return {
+    version: '0',
+    id: 'b7e1d3c0-0000-4000-8000-000000000001',
+    'detail-type': REJECTION_REPORT_DETAIL_TYPE,
+    source: REJECTION_REPORT_SOURCE,
+    account: '123456789012',
+    time: '2026-11-25T00:00:00Z',
+    region: 'ap-southeast-3',
+    resources: [],
+    detail: { parameterName, parameterVersion },
+  };
+}
+
+/** Stores a fresh token issued `minutesAgo` (the refresher never asks Faspay whether it still works). */
+async function seedFreshToken(minutesAgo: number) {
+  const accessToken = randomBytes(512).toString('base64');
+  ctx.world.seededTokens.push(accessToken);
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  await storeRaw(
+    ctx.world,
+    serializeTokenDocument({
+      accessToken,
+      issuedAt: new Date(now - minutesAgo * 60_000),
+      expiresAt: new Date(now + 9 * 3_600_000),
+      refreshAt: new Date(now + 7 * 3_600_000),
+    }),
+  );
+  return (await readParameter(ctx.world.moto))!;
+}
+
+function costs() {
+  const requests = ctx.world.simulator.tokenRequests();
+  const secretReads = ctx.world.aws.calls('SecretsManager.GetSecretValue');
+  return () => ({ tokenRequests: ctx.world.simulator.tokenRequests() - requests, secretReads: ctx.world.aws.calls('SecretsManager.GetSecretValue') - secretReads });
+}
+
+describe('a rejected token', () => {
+  it('is replaced after one report, and further reports for the old version cost nothing', async () => {
+    // GIVEN a fresh token, issued 10 minutes ago, that SendMe has started to reject (an outside reissue)
+    const seeded = await seedFreshToken(10);
+    const handler = await ctx.coldStart();
+
+    // WHEN a consumer reports its version, then many more report the same version
+    const first = await ctx.evidence.invoke(handler, report(seeded.version), lambdaContext());
+    const spent = costs();
+    const later = [];
+    for (let index = 0; index < 5; index++) later.push(await ctx.evidence.invoke(handler, envelope(seeded.version), lambdaContext()));
+
+    // THEN the first report refreshed, with reason "rejected"
+    expect(first).toMatchObject({ ok: true, result: { refreshed: true, reason: 'rejected', parameterVersion: seeded.version + 1 } });
+    const stored = await readParameter(ctx.world.moto);
+    expect(parseTokenDocument(stored!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
+    // AND the later reports about the replaced version cost no secret read and no token request
+    for (const outcome of later) {
+      expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'report-outdated', parameterVersion: seeded.version + 1 } });
+    }
+    expect(spent()).toEqual({ tokenRequests: 0, secretReads: 0 });
+  });
+
+  it('is not replaced again within the cooldown: a report about a token issued seconds ago costs nothing', async () => {
+    const seeded = await seedFreshToken(0);
+    const handler = await ctx.coldStart();
+    const spent = costs();
+
+    const outcome = await ctx.evidence.invoke(handler, report(seeded.version), lambdaContext());
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'cooldown', parameterVersion: seeded.version } });
+    expect(spent()).toEqual({ tokenRequests: 0, secretReads: 0 });
+  });
+
+  it('honours a shorter cooldown set by REJECTION_COOLDOWN_SECONDS', async () => {
+    const seeded = await seedFreshToken(0);
+    const handler = await ctx.coldStart({ REJECTION_COOLDOWN_SECONDS: '0' });
+
+    const outcome = await ctx.evidence.invoke(handler, report(seeded.version), lambdaContext());
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: true, reason: 'rejected' } });
+  });
+
+  it('reported by three containers at once costs one token', async () => {
+    const seeded = await seedFreshToken(10);
+    const handlers = [await ctx.coldStart(), await ctx.coldStart(), await ctx.coldStart()];
+    const spent = costs();
+
+    const outcomes = await Promise.all(handlers.map((handler) => ctx.evidence.invoke(handler, envelope(seeded.version), lambdaContext())));
+
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(spent().tokenRequests).toBe(1);
+    expect(outcomes.filter((outcome) => outcome.ok && outcome.result.refreshed)).toHaveLength(1);
+    expect((await readParameter(ctx.world.moto))!.version).toBe(seeded.version + 1);
+  });
+
+  it('refuses a report about another parameter and one that tries to carry a force, changing nothing', async () => {
+    const seeded = await seedFreshToken(10);
+    const handler = await ctx.coldStart();
+    const spent = costs();
+
+    const other = await ctx.evidence.invoke(handler, envelope(seeded.version, '/someone/else'), lambdaContext());
+    const sneaky = await ctx.evidence.invoke(handler, { tokenRejected: { parameterVersion: seeded.version, force: true } }, lambdaContext());
+    const forceInDetail = await ctx.evidence.invoke(handler, { ...envelope(seeded.version), detail: { parameterName: PARAMETER_NAME, parameterVersion: seeded.version, force: true } }, lambdaContext());
+
+    expect(other).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/^EVENT_INVALID: the rejection report is about another parameter/) } });
+    expect(sneaky).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) } });
+    expect(forceInDetail).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) } });
+    expect((await readParameter(ctx.world.moto))!.version).toBe(seeded.version);
+    expect(spent()).toEqual({ tokenRequests: 0, secretReads: 0 });
+  });
+});

@@ -28,7 +28,7 @@ describe('Function: parseDuration', () => {
   });
 
   it.each(['', '15 m', '1.5h', '-5m', 'm', '15min', '1d'])('refuses %j naming the flag and showing the value', (text) => {
-    expect(() => parseDuration('--tolerance', text)).toThrow(new RegExp(`^--tolerance must be a duration such as 15m, 1h30m, 90s or 900 \\(seconds\\), got "${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"$`));
+    expect(() => parseDuration('--tolerance', text)).toThrow(new RegExp(`^--tolerance must be a duration such as 15m, 1h30m, 90s or 900 \\(seconds\\), got "${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"( \\(a negative duration\\))?$`));
   });
 });
 

@@ -183,7 +183,7 @@ describe('Command: status', () => {
   it.each([
     [['--stack', 'NoSuchStack'], 3, /STACK_NOT_FOUND.*no stack named "NoSuchStack"/],
     [['--stack', 'OtherStack'], 3, /STACK_OUTPUT_MISSING.*stack "OtherStack" has no output "TokenParameterName"/],
-    [['--parameter-name', 'faspay/token'], 2, /--parameter-name must be a plain name or a path/],
+    [['--parameter-name', 'faspay/token'], 2, /--parameter-name contains "\/" but does not start with "\/", got "faspay\/token"/],
     [['--tolerance', 'a while'], 2, /--tolerance must be a duration such as 15m/],
     [['--tolerance'], 2, /option --tolerance needs a value/],
     [['--verbose'], 2, /unknown option --verbose \(see: status --help\)/],

@@ -53,13 +53,15 @@ describe('docs/deploy.md: the moto walkthrough, run as written', () => {
     expect(WALKTHROUGH).toContain('--require-approval never');
   });
 
-  it('starts moto and the simulator, deploys, stores the first token and ends with status HEALTHY', { timeout: 300_000 }, async () => {
+  it('starts moto and the simulator, deploys, stores the first token and ends with status HEALTHY (and refresh says why moto cannot)', { timeout: 300_000 }, async () => {
     // GIVEN the block with free ports in place of the documented ones
     const [motoPort, simulatorPort] = [await freePort(), await freePort()];
     const script = WALKTHROUGH.replace(PORT_LINE, `MOTO_PORT=${motoPort} SIMULATOR_PORT=${simulatorPort}`);
 
     // WHEN it runs in a clean environment: no AWS settings but what the block exports, no network
-    const { code, output } = await runScript(`set -e\n${script}`, {
+    // (then, beyond the block: what `refresh` says on moto, which cannot run the function's code)
+    const refreshOnMoto = 'set +e; "$PWD/node_modules/.bin/tsx" cli/main.ts refresh --force; echo "refresh exit $?"';
+    const { code, output } = await runScript(`set -e\n${script}\n${refreshOnMoto}`, {
       PATH: process.env.PATH ?? '',
       HOME: home,
       TMPDIR: home,
@@ -73,6 +75,8 @@ describe('docs/deploy.md: the moto walkthrough, run as written', () => {
     expect(output).toContain('FaspayTokenRefresher.TokenParameterName = /faspay/sendme/access-token');
     expect(output).toMatch(/ok: refresh cycle complete/);
     expect(output).toMatch(/status {9}HEALTHY\n/);
+    expect(output).toMatch(/failed with Handled: error running docker.*\nhint: this Lambda endpoint cannot run the function's code/);
+    expect(output).toContain('refresh exit 5');
     expect(findLeaks(output, Object.values(DEMO_CREDENTIALS))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
 import {
   createFaspayTokenProvider,
@@ -187,14 +187,14 @@ describe('Function: createSignedFaspayFetch, onTokenRejected', () => {
 });
 
 describe('Function: createSignedFaspayFetch, the default report through EventBridge', () => {
-  let eventBridge: ReturnType<typeof mockClient<EventBridgeClient>>;
+  const eventBridge = mockClient(EventBridgeClient);
 
   beforeEach(() => {
-    eventBridge = mockClient(EventBridgeClient);
+    eventBridge.reset();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   });
 
-  afterEach(() => {
+  afterAll(() => {
     eventBridge.restore();
   });
 

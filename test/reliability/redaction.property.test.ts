@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRandom } from '../../simulation/random.js';
+import { createRandom } from '../../soak/random.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { captureOutput } from '../support/output-capture.js';
 import { lambdaContext, loadHandler, type Handler } from '../support/refresher-harness.js';

@@ -1,5 +1,5 @@
 import type { FaspayCredentials } from '../../../functions/faspay/index.js';
-import type { Random } from '../../../simulation/random.js';
+import type { Random } from '../../../soak/random.js';
 
 /** Visible ASCII that an HTTP header value can carry (faspay_key is sent verbatim). */
 const HEADER_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/=!#$%&*';

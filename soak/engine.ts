@@ -1,11 +1,12 @@
 import { createMemoryTokenStore } from '../functions/adapters/parameter-store.js';
 import { staticCredentialsSource } from '../functions/adapters/secrets.js';
 import { CONFIG_DEFAULTS } from '../functions/refresher/config.js';
-import { createRefresher } from '../functions/refresher/refresh.js';
-import { DEMO_CREDENTIALS } from '../simulator/index.js';
+import { createRefresher, type RefreshOrder, type RefreshResult } from '../functions/refresher/refresh.js';
+import { createTokenLedger, DEMO_CREDENTIALS } from '../simulator/index.js';
 import { createConsumerFleet, type FleetFigures } from './consumer-fleet.js';
 import { createFakeFaspay, FAILURES, planOutages, type FailureKind, type Outage } from './faspay-weather.js';
-import { createRandom } from './random.js';
+import { createHealingTracker, HEAL_TARGET_SECONDS, type HealingFigures } from './healing.js';
+import { createRandom, type Random } from './random.js';
 import { createAgenda, createVirtualClock } from './virtual-time.js';
 
 const SECOND = 1000;
@@ -16,7 +17,7 @@ const DAY = 24 * 60 * MINUTE;
  * The deployed configuration (infra/token-refresher-settings.ts REFRESHER_DEFAULTS and the stack's
  * environment) and the weather it is run through. Every field can be changed for what-if runs.
  */
-export const SIMULATION_DEFAULTS = {
+export const SOAK_DEFAULTS = {
   days: 30,
   seed: 1,
   /** Share of token requests that fail outside outages. */
@@ -35,15 +36,27 @@ export const SIMULATION_DEFAULTS = {
   functionTimeoutSeconds: 60,
   consumers: 4,
   consumerReadSeconds: 60,
+  /** Faspay revokes every earlier token when it issues one (undocumented; the adversarial case). */
+  revokeOnIssue: true,
+  /** Expected outside reissues a day (someone else requesting a token with the same credentials). */
+  reissuesPerDay: 1,
+  /** The refresher's REJECTION_COOLDOWN_SECONDS. */
+  rejectionCooldownSeconds: CONFIG_DEFAULTS.rejectionCooldownSeconds,
 } as const;
 
-export type SimulationOptions = { -readonly [K in keyof typeof SIMULATION_DEFAULTS]: number };
+export type SoakOptions = { -readonly [K in keyof typeof SOAK_DEFAULTS]: (typeof SOAK_DEFAULTS)[K] extends boolean ? boolean : number };
 
-export interface SimulationReport {
-  readonly options: SimulationOptions;
+/** Delivery of a report (PutEvents, the rule, Lambda's async queue) and Lambda's retries of a failed invocation. */
+const REPORT_DELIVERY_MS: readonly [number, number] = [300, 1500];
+const LAMBDA_ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
+
+export interface SoakReport {
+  readonly options: SoakOptions;
   readonly tokens: {
-    /** Tokens Faspay delivered (successful token requests). */
+    /** Tokens Faspay delivered to the refresher (successful token requests), healing included. */
     readonly issued: number;
+    /** Of those, delivered to runs of the schedule: what the per-minimum bar is held against. */
+    readonly issuedBySchedule: number;
     /** Tokens Faspay may have created but never delivered (answers that timed out or broke off): failed requests. */
     readonly lostInTransit: number;
     readonly published: number;
@@ -70,14 +83,31 @@ export interface SimulationReport {
   };
   readonly refresher: { readonly runs: number; readonly refreshed: number; readonly skipped: number; readonly failed: number };
   readonly consumers: FleetFigures;
+  readonly healing: HealingFigures;
   /**
-   * Empty when the run meets the bar: at most 1.3 tokens per day per minimum, no expired token
-   * handed out, and every consumer read served a valid token.
+   * Empty when the run meets the bar: at most 1.3 scheduled tokens per day per minimum, no expired
+   * token handed out, every consumer read served a valid token, every rejection healed within 60 s
+   * of its first report, and at most one extra token per episode of refused calls.
    */
   readonly problems: readonly string[];
 }
 
-type Event = { readonly kind: 'run'; readonly tick: number } | { readonly kind: 'read'; readonly consumer: number };
+type Event =
+  | { readonly kind: 'run'; readonly tick: number }
+  | { readonly kind: 'read'; readonly consumer: number }
+  | { readonly kind: 'reissue' }
+  | { readonly kind: 'report'; readonly parameterVersion: number; readonly delivery: number };
+
+/** Outside reissues at random times, `perDay` expected a day. */
+function planReissues(random: Random, startMs: number, days: number, perDay: number): number[] {
+  const times: number[] = [];
+  for (let day = 0; day < days; day++) {
+    const whole = Math.floor(perDay);
+    const count = whole + (random.chance(perDay - whole) ? 1 : 0);
+    for (let i = 0; i < count; i++) times.push(startMs + day * DAY + random.integer(0, DAY - 1));
+  }
+  return times;
+}
 
 /**
  * Runs the real use case (createRefresher) on its deployed schedule for `days` on a virtual clock,
@@ -85,21 +115,26 @@ type Event = { readonly kind: 'run'; readonly tick: number } | { readonly kind: 
  * consumers reading through the real consumer provider. No real time passes: sleeps and timeouts
  * move the virtual clock. The same seed gives the same report.
  */
-export async function runSimulation(overrides: Partial<SimulationOptions> = {}): Promise<SimulationReport> {
-  const options: SimulationOptions = { ...SIMULATION_DEFAULTS, ...overrides };
+export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<SoakReport> {
+  const options: SoakOptions = { ...SOAK_DEFAULTS, ...overrides };
   const startMs = Date.UTC(2026, 0, 1);
   const endMs = startMs + options.days * DAY;
   const random = createRandom(options.seed);
+  // Reissues and report deliveries draw from their own stream: without them, the weather is the same draw for draw.
+  const outside = createRandom((options.seed ^ 0x5eed_1e55) >>> 0);
   const clock = createVirtualClock(startMs);
   const store = createMemoryTokenStore(clock.now);
   const dayOf = (ms: number) => Math.min(options.days - 1, Math.floor((ms - startMs) / DAY));
   const perDay = () => new Array<number>(options.days).fill(0);
   const issuedByDay = perDay();
+  let issuedBySchedule = 0;
+  let running: 'schedule' | 'report' | undefined;
   let lostInTransit = 0;
   let firstIssueMs: number | undefined;
   const failedByDay = perDay();
   const failuresByKind: Partial<Record<FailureKind, number>> = {};
-  const faspayExpiry = new Map<string, number>();
+  const ledger = createTokenLedger({ now: clock.nowMs, revokeOnIssue: options.revokeOnIssue });
+  const healing = createHealingTracker((ms) => outages.some((outage) => ms >= outage.startMs && ms < outage.endMs));
   let requests = 0;
 
   const outages: Outage[] = planOutages(random, { ...options, startMs });
@@ -110,11 +145,13 @@ export async function runSimulation(overrides: Partial<SimulationOptions> = {}):
     outages,
     failureRate: options.failureRate,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
-    onTokenIssued: (token, expiresAtMs) => faspayExpiry.set(token, expiresAtMs),
+    ledger,
     onRequest: ({ atMs, failure, issuedToken }) => {
       requests++;
+      if (issuedToken !== undefined && running === 'report') healing.tokenCreated();
       if (failure === undefined) {
         issuedByDay[dayOf(atMs)]!++;
+        if (running === 'schedule') issuedBySchedule++;
         firstIssueMs ??= atMs;
         return;
       }
@@ -133,18 +170,41 @@ export async function runSimulation(overrides: Partial<SimulationOptions> = {}):
     policy: {
       refreshBeforeExpirySeconds: options.refreshBeforeExpirySeconds,
       refreshLookaheadSeconds: options.scheduleMinutes * 60,
+      rejectionCooldownSeconds: options.rejectionCooldownSeconds,
       httpTimeoutMs: options.httpTimeoutMs,
       maxAttempts: options.maxAttempts,
     },
   });
-  const fleet = createConsumerFleet({ count: options.consumers, store, clock, random, faspayExpiry: (token) => faspayExpiry.get(token) });
-
   const agenda = createAgenda<Event>();
+  const deliverReport = (parameterVersion: number, delivery: number, afterMs: number) =>
+    agenda.add(clock.nowMs() + afterMs, { kind: 'report', parameterVersion, delivery });
+  const fleet = createConsumerFleet({
+    count: options.consumers,
+    store,
+    clock,
+    random,
+    ledger,
+    onReport: (_consumer, parameterVersion) => {
+      healing.reported(clock.nowMs());
+      deliverReport(parameterVersion, 0, outside.integer(...REPORT_DELIVERY_MS));
+    },
+  });
+  const invoke = async (order: RefreshOrder, trigger: 'schedule' | 'report'): Promise<RefreshResult> => {
+    const deadlineMs = clock.nowMs() + options.functionTimeoutSeconds * SECOND;
+    running = trigger;
+    try {
+      return await refresher.refresh(order, { remainingTimeMs: () => deadlineMs - clock.nowMs() });
+    } finally {
+      running = undefined;
+    }
+  };
+
   const runAt = (tick: number) => startMs + tick * options.scheduleMinutes * MINUTE + random.integer(500, options.maxInvokeDelaySeconds * SECOND);
   agenda.add(runAt(0), { kind: 'run', tick: 0 });
   for (let consumer = 0; consumer < options.consumers; consumer++) {
     agenda.add(startMs + MINUTE + random.integer(0, options.consumerReadSeconds * SECOND), { kind: 'read', consumer });
   }
+  for (const atMs of planReissues(outside, startMs, options.days, options.reissuesPerDay)) agenda.add(atMs, { kind: 'reissue' });
 
   const outcomes = { runs: 0, refreshed: 0, skipped: 0, failed: 0 };
   const replacedAtAges: number[] = [];
@@ -152,13 +212,25 @@ export async function runSimulation(overrides: Partial<SimulationOptions> = {}):
     clock.advanceTo(entry.atMs);
     const { event } = entry;
     if (event.kind === 'read') {
-      await fleet.read(event.consumer);
+      healing.call(await fleet.read(event.consumer), clock.nowMs());
       agenda.add(entry.atMs + options.consumerReadSeconds * SECOND, event);
       continue;
     }
+    if (event.kind === 'reissue') {
+      faspay.issueOutside();
+      healing.outsideReissue();
+      continue;
+    }
+    if (event.kind === 'report') {
+      const result = await invoke({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: event.parameterVersion } }, 'report');
+      healing.invocation(result.ok ? { ok: true, refreshed: result.summary.refreshed, reason: result.summary.reason } : { ok: false });
+      // The handler rejects on a failed refresh, so Lambda retries the asynchronous invocation (twice).
+      const retryDelayMs = LAMBDA_ASYNC_RETRY_DELAYS_MS[event.delivery];
+      if (!result.ok && retryDelayMs !== undefined) deliverReport(event.parameterVersion, event.delivery + 1, retryDelayMs);
+      continue;
+    }
     const before = (await store.read())?.value;
-    const deadlineMs = clock.nowMs() + options.functionTimeoutSeconds * SECOND;
-    const result = await refresher.refresh({ force: false }, { remainingTimeMs: () => deadlineMs - clock.nowMs() });
+    const result = await invoke({ force: false, trigger: 'schedule' }, 'schedule');
     outcomes.runs++;
     if (!result.ok) outcomes.failed++;
     else if (!result.summary.refreshed) outcomes.skipped++;
@@ -172,19 +244,29 @@ export async function runSimulation(overrides: Partial<SimulationOptions> = {}):
   const issued = issuedByDay.reduce((sum, n) => sum + n, 0);
   const failedRequests = failedByDay.reduce((sum, n) => sum + n, 0);
   const minimumPerDay = DAY / (options.tokenLifetimeSeconds * SECOND);
-  const issuedPerDay = issued <= 1 ? 0 : (issued - 1) / ((endMs - firstIssueMs!) / DAY);
+  // The first token only fills the empty parameter; healing tokens are counted on their own.
+  const issuedPerDay = issuedBySchedule <= 1 ? 0 : (issuedBySchedule - 1) / ((endMs - firstIssueMs!) / DAY);
   const consumers = fleet.figures();
+  const healed = healing.figures(endMs);
   const failedReads = Object.values(consumers.failedReads).reduce((sum, n) => sum + n, 0);
   const ages = replacedAtAges.length === 0 ? [0] : replacedAtAges;
   const problems = [
     ...(issuedPerDay / minimumPerDay > 1.3 ? [`${(issuedPerDay / minimumPerDay).toFixed(3)} tokens issued per day per minimum (limit 1.3)`] : []),
     ...(consumers.expiredHandedOut > 0 ? [`${consumers.expiredHandedOut} expired tokens handed out to consumers`] : []),
     ...(failedReads > 0 ? [`${failedReads} consumer reads found no valid token`] : []),
+    ...(healed.slowHeals > 0
+      ? [
+          `${healed.slowHeals} rejections not healed within ${HEAL_TARGET_SECONDS} s of the first report (${healed.slowHealsInOutage} reported during a Faspay outage, ` +
+            `then left to the next due refresh: nothing retries a report after Lambda's two async retries)`,
+        ]
+      : []),
+    ...(healed.mostTokensInOneEpisode > 1 ? [`${healed.mostTokensInOneEpisode} tokens spent healing one rejection (limit 1)`] : []),
   ];
   return {
     options,
     tokens: {
       issued,
+      issuedBySchedule,
       lostInTransit,
       published: outcomes.refreshed,
       issuedPerDay,
@@ -208,6 +290,7 @@ export async function runSimulation(overrides: Partial<SimulationOptions> = {}):
     },
     refresher: outcomes,
     consumers,
+    healing: healed,
     problems,
   };
 }

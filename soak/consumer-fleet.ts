@@ -1,0 +1,128 @@
+import type { TokenStore } from '../functions/adapters/parameter-store.js';
+import { createFaspayTokenProvider, createSignedFaspayFetch, isCodedError, type FaspayTokenProvider, type SignedFaspayFetch } from '../functions/consumer/index.js';
+import { DEMO_CREDENTIALS, type TokenLedger } from '../simulator/index.js';
+import { createFakeSendme } from './sendme.js';
+import type { Random } from './random.js';
+import type { VirtualClock } from './virtual-time.js';
+
+const HOUR = 3_600_000;
+const BALANCE = '/account/api/balance_inquiry';
+
+export interface FleetFigures {
+  readonly consumers: number;
+  readonly reads: number;
+  /** Reads of the stored document (what SSM would be charged for). */
+  readonly storeReads: number;
+  readonly failedReads: Readonly<Record<string, number>>;
+  /** Tokens handed out at or after their expiry, by the document's expiry or by Faspay's own. */
+  readonly expiredHandedOut: number;
+  /** Least lifetime left on any token handed out, in minutes. */
+  readonly minRemainingMinutes: number;
+  /** Longest stretch during which one consumer kept being handed tokens with less than an hour left. */
+  readonly longestUnderAnHourMinutes: number;
+  /** Signed SendMe calls: accepted at once; accepted after the one re-read-and-retry; refused (a failed consumer call). */
+  readonly calls: { readonly accepted: number; readonly acceptedOnRetry: number; readonly refused: number };
+  /** Rejection reports sent (once per refused version per consumer). */
+  readonly reports: number;
+}
+
+export type CallOutcome = 'accepted' | 'accepted-on-retry' | 'refused' | 'no-token';
+
+/**
+ * Consumers reading the token through the real consumer provider and calling SendMe through the
+ * real signed fetch, each with its own cache (one container each). Every read is checked: never
+ * expired (by the document or by Faspay's own record), and how long each one held a token with
+ * less than an hour to live. A refused token is reported through `onReport`, as the deployed
+ * consumer's EventBridge report would be.
+ */
+export function createConsumerFleet(options: {
+  readonly count: number;
+  readonly store: TokenStore;
+  readonly clock: VirtualClock;
+  readonly random: Random;
+  readonly ledger: TokenLedger;
+  readonly onReport: (consumer: number, parameterVersion: number) => void;
+}) {
+  let storeReads = 0;
+  const countingSource = {
+    read: () => {
+      storeReads++;
+      return options.store.read();
+    },
+  };
+  const sendme = createFakeSendme({ clock: options.clock, credentials: DEMO_CREDENTIALS, ledger: options.ledger });
+  let attempts = 0;
+  const sendmeFetch: typeof fetch = (input, init) => (attempts++, sendme(input, init));
+  let reports = 0;
+  const consumers: { provider: FaspayTokenProvider; sendme: SignedFaspayFetch }[] = Array.from({ length: options.count }, (_, index) => {
+    const provider = createFaspayTokenProvider({
+      parameterName: '/faspay/sendme/access-token',
+      tokenSource: countingSource,
+      credentials: DEMO_CREDENTIALS,
+      clock: options.clock.now,
+      random: options.random.next,
+    });
+    const onTokenRejected = ({ parameterVersion }: { parameterVersion: number }) => {
+      reports++;
+      options.onReport(index, parameterVersion);
+    };
+    return { provider, sendme: createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: sendmeFetch, onTokenRejected }) };
+  });
+  const lowSince: (number | undefined)[] = consumers.map(() => undefined);
+  const failedReads: Record<string, number> = {};
+  const calls = { accepted: 0, acceptedOnRetry: 0, refused: 0 };
+  let reads = 0;
+  let expiredHandedOut = 0;
+  let minRemainingMs = Number.POSITIVE_INFINITY;
+  let longestLowMs = 0;
+
+  return {
+    /** One request served by consumer `index` at the current virtual time: a token read, then a signed call with it. */
+    async read(index: number): Promise<CallOutcome> {
+      reads++;
+      const nowMs = options.clock.nowMs();
+      const consumer = consumers[index]!;
+      try {
+        const token = await consumer.provider.getToken();
+        const remainingMs = Math.min(token.expiresAt.getTime(), options.ledger.expiryOf(token.accessToken) ?? Number.NEGATIVE_INFINITY) - nowMs;
+        if (remainingMs <= 0) expiredHandedOut++;
+        minRemainingMs = Math.min(minRemainingMs, remainingMs);
+        if (remainingMs < HOUR) {
+          lowSince[index] ??= nowMs;
+          longestLowMs = Math.max(longestLowMs, nowMs - lowSince[index]!);
+        } else {
+          lowSince[index] = undefined;
+        }
+      } catch (error) {
+        const code = isCodedError(error) ? error.code : 'UNEXPECTED';
+        failedReads[code] = (failedReads[code] ?? 0) + 1;
+        return 'no-token';
+      }
+      const before = attempts;
+      const response = await consumer.sendme('GET', BALANCE);
+      if (!response.ok) {
+        calls.refused++;
+        return 'refused';
+      }
+      if (attempts - before > 1) {
+        calls.acceptedOnRetry++;
+        return 'accepted-on-retry';
+      }
+      calls.accepted++;
+      return 'accepted';
+    },
+    figures(): FleetFigures {
+      return {
+        consumers: options.count,
+        reads,
+        storeReads,
+        failedReads: { ...failedReads },
+        expiredHandedOut,
+        minRemainingMinutes: Number.isFinite(minRemainingMs) ? minRemainingMs / 60_000 : 0,
+        longestUnderAnHourMinutes: longestLowMs / 60_000,
+        calls: { ...calls },
+        reports,
+      };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { SoakReport } from './engine.js';
+import { HEAL_TARGET_SECONDS } from './healing.js';
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+/** The report as a Markdown table, with the verdict first. */
+export function formatReport(report: SoakReport): string {
+  const { options: o, tokens: t, faspay: f, refresher: r, consumers: c, healing: h } = report;
+  const kinds = Object.entries(f.failuresByKind)
+    .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  const failedReads = Object.entries(c.failedReads).map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
+  const ignored = Object.entries(h.reportsIgnored).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none';
+  const rows: [string, string][] = [
+    ['tokens issued (all; by the schedule); scheduled per day after the first (mean); worst day', `${t.issued}; ${t.issuedBySchedule}; ${fixed(t.issuedPerDay)}; ${t.worstDay}`],
+    ['minimum per day (24 h / token lifetime)', fixed(t.minimumPerDay)],
+    ['**scheduled tokens issued per day per minimum**', `**${fixed(t.perMinimum, 3)}** (limit 1.3)`],
+    ['token age when replaced, hours (min / mean / max)', `${fixed(t.replacedAtAgeHours.min)} / ${fixed(t.replacedAtAgeHours.mean)} / ${fixed(t.replacedAtAgeHours.max)}`],
+    ['token requests; failed', `${f.requests}; ${f.failedRequests}`],
+    ['failed requests per day (mean; worst day)', `${fixed(f.failedPerDay)}; ${f.worstDayFailed}`],
+    ['failures by kind', kinds || 'none'],
+    ['tokens lost in transit (counted as failed requests)', String(t.lostInTransit)],
+    ['Faspay outages; longest (min)', `${f.outages}; ${fixed(f.longestOutageMinutes, 0)}`],
+    ['refresher runs: refreshed / skipped (fresh) / failed', `${r.refreshed} / ${r.skipped} / ${r.failed}`],
+    ['consumer reads; document reads (SSM)', `${c.reads}; ${c.storeReads}`],
+    ['consumer reads that failed', failedReads],
+    ['least lifetime left on a token handed out (min)', fixed(c.minRemainingMinutes, 1)],
+    ['**longest time a consumer held a token with < 1 h left (min)**', `**${fixed(c.longestUnderAnHourMinutes, 1)}**`],
+    ['**expired tokens handed out**', `**${c.expiredHandedOut}**`],
+    ['signed consumer calls: accepted / accepted on the retry / **refused (failed)**', `${c.calls.accepted} / ${c.calls.acceptedOnRetry} / **${c.calls.refused}**`],
+    ['outside reissues; episodes of refused calls (unhealed at the end)', `${h.outsideReissues}; ${h.episodes} (${h.unhealedAtEnd})`],
+    ['rejection reports sent; refresher invocations by reports (failed)', `${c.reports}; ${h.reportInvocations} (${h.reportInvocationsFailed})`],
+    ['report invocations that changed nothing', ignored],
+    ['**tokens spent on healing: published (created, lost ones included); most in one episode**', `**${h.tokensPublished}** (${h.tokensCreated}); **${h.mostTokensInOneEpisode}** (limit 1)`],
+    [`**first report to first accepted call, s (mean / max)**`, `${fixed(h.reportToHealedSeconds.mean, 1)} / **${fixed(h.reportToHealedSeconds.max, 1)}** (limit ${HEAL_TARGET_SECONDS})`],
+    ['first refused call to first accepted call, s (mean / max)', `${fixed(h.refusedToHealedSeconds.mean, 1)} / ${fixed(h.refusedToHealedSeconds.max, 1)}`],
+    [`rejections healed later than ${HEAL_TARGET_SECONDS} s after the first report (of which reported during an outage)`, `${h.slowHeals} (${h.slowHealsInOutage})`],
+  ];
+  const verdict =
+    report.problems.length === 0
+      ? `PASS: at most 1.3 scheduled tokens per day per minimum, no expired token handed out, every consumer read served, every rejection healed within ${HEAL_TARGET_SECONDS} s of its first report with at most one token`
+      : `FAIL: ${report.problems.join('; ')}`;
+  return [
+    `Simulated ${o.days} days (seed ${o.seed}): schedule every ${o.scheduleMinutes} min, refresh ${o.refreshBeforeExpirySeconds / 3600} h before a ` +
+      `${o.tokenLifetimeSeconds / 3600} h expiry, Faspay failing ${fixed(o.failureRate * 100, 0)}% of requests plus ${o.outagesPerDay} outage(s) a day ` +
+      `of ${o.minOutageMinutes}–${o.maxOutageMinutes} min, ${o.consumers} consumers reading and calling SendMe every ${o.consumerReadSeconds} s; ` +
+      `${o.revokeOnIssue ? 'Faspay revokes earlier tokens on issue' : 'Faspay keeps earlier tokens valid'}, ${o.reissuesPerDay} outside reissue(s) a day, ` +
+      `rejection cooldown ${o.rejectionCooldownSeconds} s.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+    '',
+    verdict,
+  ].join('\n');
+}

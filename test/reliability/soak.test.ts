@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runSoak } from '../../soak/engine.js';
+import { formatReport } from '../../soak/report.js';
+
+/**
+ * The soak run (npm run simulate) on a few simulated days: the real refresher, the real
+ * Faspay HTTP adapter in front of a failing Faspay, the real consumer provider, a virtual clock.
+ */
+describe('Function: runSoak', () => {
+  it('keeps consumers supplied through 20% failures and outages, within 1.3 tokens per day per minimum', async () => {
+    const report = await runSoak({ days: 7, seed: 7 });
+
+    expect(report.problems).toEqual([]);
+    expect(report.tokens.perMinimum).toBeLessThanOrEqual(1.3);
+    // Enough tokens to cover the week, and the weather really did fail requests.
+    expect(report.tokens.issued).toBeGreaterThanOrEqual(7 * report.tokens.minimumPerDay);
+    expect(report.faspay.failedRequests).toBeGreaterThan(0);
+    expect(report.faspay.outages).toBeGreaterThan(0);
+    expect(report.consumers.expiredHandedOut).toBe(0);
+    expect(report.consumers.failedReads).toEqual({});
+    // Each consumer reads the document about once per token, not once per request.
+    expect(report.consumers.storeReads).toBeLessThan(report.consumers.consumers * report.tokens.issued * 2);
+    expect(formatReport(report)).toMatch(/^PASS/m);
+  });
+
+  it('heals each outside reissue within 60 s of the first report, with one token, and counts what it cost', async () => {
+    const { healing, consumers, problems } = await runSoak({ days: 7, seed: 7 });
+
+    expect(problems).toEqual([]);
+    expect(healing.outsideReissues).toBeGreaterThan(0);
+    // Each reissue revoked the stored token: consumers' calls were refused until the refresher replaced it.
+    expect(healing.episodes).toBe(healing.outsideReissues);
+    expect(consumers.calls.refused).toBeGreaterThan(0);
+    expect(healing.reportToHealedSeconds.max).toBeLessThanOrEqual(60);
+    expect(healing.mostTokensInOneEpisode).toBe(1);
+    expect(healing.tokensPublished).toBe(healing.outsideReissues);
+    // Once per version per consumer: a handful of reports, not one per refused call.
+    expect(consumers.reports).toBeLessThanOrEqual(healing.episodes * consumers.consumers);
+    expect(consumers.reports).toBeLessThan(consumers.calls.refused + healing.episodes);
+  });
+
+  it('without reissues and with a Faspay that keeps earlier tokens, no call is refused and nothing is reported', async () => {
+    const report = await runSoak({ days: 3, seed: 7, reissuesPerDay: 0, revokeOnIssue: false });
+    expect(report.consumers.calls).toMatchObject({ refused: 0, acceptedOnRetry: 0 });
+    expect(report.consumers.reports).toBe(0);
+    expect(report.healing.reportInvocations).toBe(0);
+    expect(report.tokens.issuedBySchedule).toBe(report.tokens.issued);
+  });
+
+  it('models the cooldown: reports about a token younger than the cooldown change nothing, and the verdict says so', async () => {
+    // A cooldown longer than the tokens live: no report can ever refresh.
+    const report = await runSoak({ days: 2, seed: 7, rejectionCooldownSeconds: 36_000 });
+    expect(report.healing.tokensPublished).toBe(0);
+    expect(report.healing.reportsIgnored.cooldown).toBeGreaterThan(0);
+    expect(report.problems).toContainEqual(expect.stringMatching(/rejections not healed within 60 s of the first report/));
+  });
+
+  it('replays exactly from its seed', async () => {
+    const [first, again, other] = await Promise.all([
+      runSoak({ days: 3, seed: 42 }),
+      runSoak({ days: 3, seed: 42 }),
+      runSoak({ days: 3, seed: 43 }),
+    ]);
+    expect(again).toEqual(first);
+    expect(other.faspay).not.toEqual(first.faspay);
+  });
+
+  it('never hands out an expired token even when Faspay fails half its requests with three outages a day', async () => {
+    const report = await runSoak({ days: 5, seed: 3, failureRate: 0.5, outagesPerDay: 3 });
+    expect(report.consumers.expiredHandedOut).toBe(0);
+    expect(report.refresher.failed).toBeGreaterThan(0);
+  });
+
+  it('fails its verdict when Faspay never answers: consumers find no valid token', async () => {
+    const report = await runSoak({ days: 1, seed: 1, failureRate: 1 });
+    expect(report.tokens.issued).toBe(0);
+    expect(report.problems).toEqual([expect.stringMatching(/consumer reads found no valid token/)]);
+  });
+});
+
+describe('npm run simulate', () => {
+  const simulate = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'soak/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('prints the report and exits 0 when the bar is met', () => {
+    const run = simulate('--days', '2', '--seed', '5', '--reissues-per-day', '0', '--keep-earlier-tokens');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/tokens issued per day per minimum\*\* \| \*\*1\.\d{3}\*\*/);
+    expect(run.stdout).toContain('Faspay keeps earlier tokens valid, 0 outside reissue(s) a day');
+  });
+
+  it('reports the healing figures by default', () => {
+    const run = simulate('--days', '2', '--seed', '5');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Faspay revokes earlier tokens on issue, 1 outside reissue(s) a day, rejection cooldown 60 s');
+    expect(run.stdout).toMatch(/\*\*first report to first accepted call, s \(mean \/ max\)\*\* \| [\d.]+ \/ \*\*[\d.]+\*\* \(limit 60\)/);
+    expect(run.stdout).toMatch(/signed consumer calls: accepted \/ accepted on the retry \/ \*\*refused \(failed\)\*\* \| \d+ \/ \d+ \/ \*\*\d+\*\*/);
+  });
+
+  it('exits 1 when the bar is missed and 2 on a bad flag, naming it', () => {
+    expect(simulate('--days', '1', '--failure-rate', '1').status).toBe(1);
+    const bad = simulate('--failure-rate', '20%');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--failure-rate must be a number from 0 to 1, got "20%"/);
+  });
+});

@@ -1,7 +1,9 @@
+import { codeOfFunctionErrorMessage } from '../functions/refresher/function-error.js';
 import { CodedError } from '../functions/shared/coded-error.js';
 
 /** The command line itself is wrong: unknown flag, missing value, bad number. Names the flag. */
 export class UsageError extends CodedError<'USAGE_INVALID'> {
+  override readonly name = 'UsageError';
   readonly code = 'USAGE_INVALID' as const;
 
   constructor(message: string) {
@@ -23,6 +25,7 @@ export type CliSetupErrorCode =
  * The message says what to set or pass.
  */
 export class CliSetupError extends CodedError<CliSetupErrorCode> {
+  override readonly name = 'CliSetupError';
   readonly code: CliSetupErrorCode;
 
   constructor(code: CliSetupErrorCode, message: string) {
@@ -33,6 +36,7 @@ export class CliSetupError extends CodedError<CliSetupErrorCode> {
 
 /** An AWS call made by the CLI failed (network, denied, throttled). Carries the AWS error name only. */
 export class AwsCallError extends CodedError<'AWS_REQUEST_FAILED'> {
+  override readonly name = 'AwsCallError';
   readonly code = 'AWS_REQUEST_FAILED' as const;
 
   constructor(message: string, awsErrorName: string) {
@@ -42,17 +46,23 @@ export class AwsCallError extends CodedError<'AWS_REQUEST_FAILED'> {
 
 /**
  * The deployed refresher function ran and failed. `errorType` is the class name Lambda reports
- * (FaspayError, CredentialsInvalidError, ...), which the exit code is derived from.
+ * (FaspayError, CredentialsInvalidError, ...); `functionErrorCode` is the stable code its
+ * errorMessage starts with (functions/refresher/function-error.ts), from which the exit code is
+ * derived; undefined when Lambda itself failed the invoke (Runtime.*, Sandbox.Timedout).
  */
 export class RefresherFunctionError extends CodedError<'REFRESHER_FUNCTION_FAILED'> {
+  override readonly name = 'RefresherFunctionError';
   readonly code = 'REFRESHER_FUNCTION_FAILED' as const;
   readonly errorType: string;
+  readonly functionErrorCode?: string;
 
   constructor(functionName: string, errorType: string, errorMessage: string) {
+    const functionErrorCode = codeOfFunctionErrorMessage(errorMessage);
     super(`the refresher function "${functionName}" failed with ${errorType}: ${errorMessage}`, {
-      details: { functionName, errorType },
+      details: { functionName, errorType, functionErrorCode },
     });
     this.errorType = errorType;
+    if (functionErrorCode !== undefined) this.functionErrorCode = functionErrorCode;
   }
 }
 
@@ -60,6 +70,7 @@ export type TokenHealthCode = 'TOKEN_STALE' | 'TOKEN_EXPIRED' | 'TOKEN_MISSING' 
 
 /** `status` found the stored token unhealthy. The message says what and since when, never the token. */
 export class TokenHealthError extends CodedError<TokenHealthCode> {
+  override readonly name = 'TokenHealthError';
   readonly code: TokenHealthCode;
 
   constructor(code: TokenHealthCode, message: string) {

@@ -1,9 +1,16 @@
-import { isCodedError } from '../functions/shared/coded-error.js';
-import { RefresherFunctionError } from './errors.js';
+import type { AwsAdapterError } from '../functions/adapters/errors.js';
+import type { BalanceInquiryError } from '../functions/consumer/example-handler.js';
+import type { TokenProviderError } from '../functions/consumer/errors.js';
+import type { CredentialsInvalidError, FaspayConfigError, FaspayError } from '../functions/faspay/errors.js';
+import type { EventError, TimeBudgetError, TokenTooLargeError } from '../functions/refresher/errors.js';
+import type { ConfigError } from '../functions/shared/config-error.js';
+import { isCodedError, type UnexpectedError } from '../functions/shared/coded-error.js';
+import type { TokenDocumentError } from '../functions/token/errors.js';
+import { RefresherFunctionError, type AwsCallError, type CliSetupError, type TokenHealthError, type UsageError } from './errors.js';
 
 /**
- * The CLI's exit codes: a contract for scripts and monitors (documented in docs/operate.md, "Exit codes"
- * section). Each failure kind gets its own code, derived from the error's stable `code`.
+ * The CLI's exit codes: a contract for scripts and monitors (documented in docs/operate.md). Each
+ * failure kind gets its own code, derived from the error's stable `code`.
  */
 export const EXIT_CODES = {
   ok: 0,
@@ -20,7 +27,33 @@ export const EXIT_CODES = {
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
+/**
+ * Every error class the project throws on purpose (test/cli/exit-codes.test.ts checks that each
+ * CodedError subclass in the tree is listed here).
+ */
+type ProjectError =
+  | UsageError
+  | CliSetupError
+  | AwsCallError
+  | RefresherFunctionError
+  | TokenHealthError
+  | ConfigError
+  | FaspayConfigError
+  | CredentialsInvalidError
+  | FaspayError
+  | EventError
+  | TimeBudgetError
+  | TokenTooLargeError
+  | TokenDocumentError
+  | AwsAdapterError
+  | TokenProviderError
+  | BalanceInquiryError
+  | UnexpectedError;
+
+/** Every stable error code: a code added to any of the classes above does not compile until it has an exit code here. */
+export type ErrorCode = ProjectError['code'];
+
+const BY_ERROR_CODE: { readonly [Code in ErrorCode]: ExitCode } = {
   USAGE_INVALID: EXIT_CODES.usage,
   EVENT_INVALID: EXIT_CODES.usage,
   CONFIG_INVALID: EXIT_CODES.configuration,
@@ -32,11 +65,23 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   STACK_OUTPUT_MISSING: EXIT_CODES.configuration,
   FUNCTION_NOT_FOUND: EXIT_CODES.configuration,
   PORT_IN_USE: EXIT_CODES.configuration,
+  FASPAY_UNAUTHORIZED: EXIT_CODES.faspay,
+  FASPAY_REJECTED: EXIT_CODES.faspay,
+  FASPAY_HTTP_ERROR: EXIT_CODES.faspay,
+  FASPAY_BAD_RESPONSE: EXIT_CODES.faspay,
+  FASPAY_TIMEOUT: EXIT_CODES.faspay,
+  FASPAY_NETWORK: EXIT_CODES.faspay,
   TIME_BUDGET_EXHAUSTED: EXIT_CODES.faspay,
+  // Faspay issued a token too large to store: nothing local can fix it.
+  TOKEN_TOO_LARGE: EXIT_CODES.faspay,
+  SERVICE_CALL_FAILED: EXIT_CODES.faspay,
   CREDENTIALS_UNAVAILABLE: EXIT_CODES.aws,
   PARAMETER_READ_FAILED: EXIT_CODES.aws,
   PARAMETER_WRITE_FAILED: EXIT_CODES.aws,
+  REJECTION_REPORT_FAILED: EXIT_CODES.aws,
   AWS_REQUEST_FAILED: EXIT_CODES.aws,
+  // A function failure with no code of its own (Runtime.*, Sandbox.Timedout): AWS's side of the invoke.
+  REFRESHER_FUNCTION_FAILED: EXIT_CODES.aws,
   TOKEN_STALE: EXIT_CODES.tokenStale,
   TOKEN_EXPIRED: EXIT_CODES.tokenExpired,
   TOKEN_MISSING: EXIT_CODES.tokenMissing,
@@ -44,25 +89,22 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   TOKEN_DOCUMENT_INVALID: EXIT_CODES.tokenInvalid,
   // The consumer provider's name for "nothing stored".
   PARAMETER_NOT_FOUND: EXIT_CODES.tokenMissing,
+  INTERNAL_ERROR: EXIT_CODES.unexpected,
 };
 
-/** What the deployed function reports as `errorType` (the class name of what its handler threw). */
-const BY_FUNCTION_ERROR_TYPE: Readonly<Record<string, ExitCode>> = {
-  FaspayError: EXIT_CODES.faspay,
-  TimeBudgetError: EXIT_CODES.faspay,
-  CredentialsInvalidError: EXIT_CODES.configuration,
-  ConfigError: EXIT_CODES.configuration,
-  FaspayConfigError: EXIT_CODES.configuration,
-  EventError: EXIT_CODES.usage,
-  AwsAdapterError: EXIT_CODES.aws,
-};
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(BY_ERROR_CODE, code);
+}
 
+/**
+ * The exit code for anything a command failed with. A failed run of the deployed function is
+ * mapped by the code its errorMessage starts with, through the same table as a local error.
+ */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof RefresherFunctionError) {
-    // Anything else (Runtime.*, Sandbox.Timedout, a bug) failed on AWS's side of the invoke.
-    return BY_FUNCTION_ERROR_TYPE[error.errorType] ?? EXIT_CODES.aws;
+    const code = error.functionErrorCode;
+    return code !== undefined && isErrorCode(code) ? BY_ERROR_CODE[code] : EXIT_CODES.aws;
   }
   if (!isCodedError(error)) return EXIT_CODES.unexpected;
-  if (error.code.startsWith('FASPAY_')) return EXIT_CODES.faspay;
-  return BY_ERROR_CODE[error.code] ?? EXIT_CODES.unexpected;
+  return isErrorCode(error.code) ? BY_ERROR_CODE[error.code] : EXIT_CODES.unexpected;
 }

@@ -19,6 +19,7 @@ const RETRYABLE_AWS_ERRORS = new Set([
  * ...) and never the SDK error object itself, whose fields may echo request parameters.
  */
 export class AwsAdapterError extends CodedError<AwsAdapterErrorCode> {
+  override readonly name = 'AwsAdapterError';
   readonly code: AwsAdapterErrorCode;
   readonly awsErrorName: string;
 

@@ -25,6 +25,7 @@ type OwnCode = Extract<
 
 /** A failure the consumer layer detects itself. The message names the parameter or option, never a value read from it. */
 export class TokenProviderError extends CodedError<OwnCode> {
+  override readonly name = 'TokenProviderError';
   readonly code: OwnCode;
 
   constructor(

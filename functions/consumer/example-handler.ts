@@ -26,6 +26,7 @@ export interface BalanceInquirySummary {
 
 /** SendMe answered, but not with a balance. Carries SendMe's codes, never its body. */
 export class BalanceInquiryError extends CodedError<'SERVICE_CALL_FAILED'> {
+  override readonly name = 'BalanceInquiryError';
   readonly code = 'SERVICE_CALL_FAILED' as const;
 
   constructor(summary: BalanceInquirySummary) {

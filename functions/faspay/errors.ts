@@ -13,6 +13,7 @@ export type FaspayErrorCode =
  * (`response_code`, `response_desc`, `message`, HTTP status) and never the response body itself.
  */
 export class FaspayError extends CodedError<FaspayErrorCode> {
+  override readonly name = 'FaspayError';
   readonly code: FaspayErrorCode;
 
   constructor(
@@ -43,6 +44,7 @@ export class FaspayError extends CodedError<FaspayErrorCode> {
 
 /** The credential set is unusable. Names the keys at fault, never their values. */
 export class CredentialsInvalidError extends CodedError<'CREDENTIALS_INVALID'> {
+  override readonly name = 'CredentialsInvalidError';
   readonly code = 'CREDENTIALS_INVALID' as const;
   readonly invalidKeys: readonly string[];
 
@@ -54,6 +56,7 @@ export class CredentialsInvalidError extends CodedError<'CREDENTIALS_INVALID'> {
 
 /** A Faspay setting (base URL, signed path, time zone) that cannot work. */
 export class FaspayConfigError extends CodedError<'CONFIG_INVALID'> {
+  override readonly name = 'FaspayConfigError';
   readonly code = 'CONFIG_INVALID' as const;
 
   constructor(message: string) {

@@ -5,6 +5,11 @@
  * enumerable fields (Powertools' formatError does) only ever see what was chosen to be safe.
  */
 export abstract class CodedError<Code extends string = string> extends Error {
+  /**
+   * The class's own name, written as a literal in every subclass (`override readonly name =
+   * 'FaspayError'`): a minifier renames classes, and Lambda reports `name` as `errorType`.
+   */
+  abstract override readonly name: string;
   abstract readonly code: Code;
   /** Whether trying again later (same input) can succeed. */
   readonly retryable: boolean;
@@ -19,7 +24,6 @@ export abstract class CodedError<Code extends string = string> extends Error {
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.retryable = options.retryable ?? false;
     this.details = Object.freeze(dropUndefined(options.details ?? {}));
   }
@@ -46,6 +50,7 @@ export function isCodedError(error: unknown): error is CodedError {
  * name is kept: an arbitrary message could carry anything, including a request it failed on.
  */
 export class UnexpectedError extends CodedError<'INTERNAL_ERROR'> {
+  override readonly name = 'UnexpectedError';
   readonly code = 'INTERNAL_ERROR' as const;
 
   constructor(what: string, thrown: unknown) {

@@ -89,8 +89,13 @@ describe('Function: exitCodeFor', () => {
     [new TokenProviderError('PARAMETER_NOT_FOUND', 'x'), EXIT_CODES.tokenMissing],
     [new TokenProviderError('TOKEN_EXPIRED', 'x'), EXIT_CODES.tokenExpired],
     [new TokenProviderError('TOKEN_DOCUMENT_INVALID', 'x'), EXIT_CODES.tokenInvalid],
-    [new RefresherFunctionError('fn', 'FaspayError', 'x'), EXIT_CODES.faspay],
+    // A function failure maps by the code its errorMessage leads with, through the same table.
+    [new RefresherFunctionError('fn', 'FaspayError', 'FASPAY_TIMEOUT: x'), EXIT_CODES.faspay],
+    [new RefresherFunctionError('fn', 'CredentialsInvalidError', 'CREDENTIALS_INVALID: x'), EXIT_CODES.configuration],
+    [new RefresherFunctionError('fn', 'dt', 'EVENT_INVALID: x'), EXIT_CODES.usage],
+    [new RefresherFunctionError('fn', 'FaspayError', 'no code here'), EXIT_CODES.aws],
     [new RefresherFunctionError('fn', 'Runtime.ImportModuleError', 'x'), EXIT_CODES.aws],
+    [new RefresherFunctionError('fn', 'FaspayError', 'SOME_FUTURE_CODE: x'), EXIT_CODES.aws],
     [new UnexpectedError('x', new TypeError('y')), EXIT_CODES.unexpected],
     [new TypeError('not ours'), EXIT_CODES.unexpected],
   ])('%s -> %i', (error, code) => {

@@ -85,11 +85,13 @@ describe('Command: refresh', () => {
   });
 
   it.each([
-    ['FaspayError', 'Faspay refused the token request: status 9 Unauthorized', EXIT_CODES.faspay],
-    ['TimeBudgetError', 'too little time left in this invocation to request a token', EXIT_CODES.faspay],
-    ['CredentialsInvalidError', 'the credentials secret "x" has invalid keys (missing: iv)', EXIT_CODES.configuration],
-    ['ConfigError', 'environment variable FASPAY_BASE_URL is required but not set', EXIT_CODES.configuration],
-    ['AwsAdapterError', 'cannot write the token parameter "/x": AccessDeniedException', EXIT_CODES.aws],
+    // The function's errorMessage leads with its stable code (functions/refresher/function-error.ts).
+    ['FaspayError', 'FASPAY_UNAUTHORIZED: Faspay refused the token request: status 9 Unauthorized', EXIT_CODES.faspay],
+    ['TimeBudgetError', 'TIME_BUDGET_EXHAUSTED: too little time left in this invocation to request a token', EXIT_CODES.faspay],
+    ['CredentialsInvalidError', 'CREDENTIALS_INVALID: the credentials secret "x" has invalid keys (missing: iv)', EXIT_CODES.configuration],
+    ['ConfigError', 'CONFIG_INVALID: environment variable FASPAY_BASE_URL is required but not set', EXIT_CODES.configuration],
+    ['AwsAdapterError', 'PARAMETER_WRITE_FAILED: cannot write the token parameter "/x": AccessDeniedException', EXIT_CODES.aws],
+    ['EventError', 'EVENT_INVALID: unknown event keys: forse', EXIT_CODES.usage],
     ['Sandbox.Timedout', 'Task timed out after 30.00 seconds', EXIT_CODES.aws],
   ])('a function that failed with %s exits %#, showing errorType and errorMessage', async (errorType, errorMessage, code) => {
     lambda.on(InvokeCommand).resolves({
@@ -144,7 +146,7 @@ describe('Command: refresh', () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
-      Payload: payload({ errorType: 'CredentialsInvalidError', errorMessage: 'the credentials secret "x" has invalid keys (empty: iv)' }),
+      Payload: payload({ errorType: 'CredentialsInvalidError', errorMessage: 'CREDENTIALS_INVALID: the credentials secret "x" has invalid keys (empty: iv)' }),
     });
 
     const run = await runCli(['refresh', '--force'], { clock });
@@ -154,7 +156,7 @@ describe('Command: refresh', () => {
   });
 
   it('--json shows the function error with its type', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'FaspayError', errorMessage: 'Faspay timed out' }) });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'FaspayError', errorMessage: 'FASPAY_TIMEOUT: Faspay timed out' }) });
 
     const run = await runCli(['refresh', '--json'], { clock });
 
@@ -162,7 +164,7 @@ describe('Command: refresh', () => {
     expect(run.json()).toMatchObject({
       ok: false,
       exitCode: 4,
-      error: { code: 'REFRESHER_FUNCTION_FAILED', details: { functionName: 'FaspayTokenRefresher-Fn-abc123', errorType: 'FaspayError' } },
+      error: { code: 'REFRESHER_FUNCTION_FAILED', details: { functionName: 'FaspayTokenRefresher-Fn-abc123', errorType: 'FaspayError', functionErrorCode: 'FASPAY_TIMEOUT' } },
     });
   });
 

@@ -1,7 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createFaspayTokenClient } from '../adapters/faspay-http.js';
 import { createSsmRefreshLease } from '../adapters/parameter-lease.js';
 import { createSsmTokenStore, SSM_STANDARD_VALUE_LIMIT_BYTES } from '../adapters/parameter-store.js';
@@ -10,6 +8,7 @@ import { parseRefresherConfig, type RefresherConfig } from './config.js';
 import { leaseParameterName } from './lease.js';
 import { createLogger, createMetrics, reportRetry } from './observability.js';
 import { createRefresher, type Refresher } from './refresh.js';
+import type { Logger, Metrics } from './telemetry.js';
 
 export interface Container {
   readonly config: RefresherConfig;

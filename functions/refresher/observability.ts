@@ -1,8 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CodedError } from '../shared/coded-error.js';
 import type { RefreshRequest } from './event.js';
 import type { RefreshResult, RetryNotice } from './refresh.js';
+import { Logger, Metrics, MetricUnit } from './telemetry.js';
 
 export const SERVICE_NAME = 'faspay-token-refresher';
 export const METRICS_NAMESPACE = 'FaspaySendMe';

@@ -12,6 +12,7 @@ import { checkConsumer, createLocalConsumer } from '../local/consumer-check.js';
 import { createLocalRefresher, type CycleOutcome } from '../local/cycle.js';
 import { createReporter, type Reporter } from '../local/reporter.js';
 import { prepareRig, type LocalPlan } from '../local/rig.js';
+import { demonstrateRejection } from '../local/rejection-demo.js';
 import { reportCheckFailure, watchSchedule, type WatchParts } from '../local/watch.js';
 
 const HELP = `Usage: local [options]      (what \`npm start\` runs)
@@ -39,6 +40,10 @@ Options:
   --token-lifetime D      simulator only: expired_in of its tokens (default 10h; 60s with --watch)
   --refresh-before D      refresh this long before expiry (default 2h; 20s with --watch)
   --check-every D         with --watch: time between checks (default 5s; 60s with --aws)
+  --demo-rejection        then show a rejected token heal: another system requests its own token
+                          from the simulator (revoking the stored one), a consumer reports the
+                          refusal once, the refresher replaces the token (rejection cooldown 0 s
+                          here; deployed default 60 s), and the consumers are served again
   --json                  one JSON object per step and line ({"event": ...})
   -h, --help              this help
 
@@ -64,6 +69,7 @@ const OPTIONS = {
   'token-lifetime': { type: 'string' },
   'refresh-before': { type: 'string' },
   'check-every': { type: 'string' },
+  'demo-rejection': { type: 'boolean', default: false },
   ...COMMON_OPTIONS,
 } as const;
 
@@ -89,12 +95,19 @@ export const localCommand: Command = {
     const rig = await prepareRig(plan, io, reporter);
     try {
       const refresher = createLocalRefresher(rig, io, reporter, {
-        policy: { refreshBeforeExpirySeconds: refreshBeforeSeconds, httpTimeoutMs: CONFIG_DEFAULTS.httpTimeoutMs, maxAttempts: CONFIG_DEFAULTS.maxAttempts },
+        policy: {
+          refreshBeforeExpirySeconds: refreshBeforeSeconds,
+          httpTimeoutMs: CONFIG_DEFAULTS.httpTimeoutMs,
+          maxAttempts: CONFIG_DEFAULTS.maxAttempts,
+          // The demo reports a token stored a second ago; the cooldown would (rightly) ignore that.
+          ...(args['demo-rejection'] ? { rejectionCooldownSeconds: 0 } : {}),
+        },
         liveSkips: args.watch,
       });
       const parts = { refresher, consumer: createLocalConsumer(rig, io), realFaspay: rig.simulator === undefined };
       if (!args.watch) {
         const outcome = await firstCycle(parts, args.force, plan, io, reporter);
+        if (args['demo-rejection']) await demonstrateRejection(rig, refresher, io, reporter);
         const durationMs = Date.now() - startedMs;
         reporter.step('done', { ok: true, summary: outcome.summary, durationMs }, `ok: refresh cycle complete in ${durationMs} ms\n`);
         return EXIT_CODES.ok;
@@ -166,6 +179,9 @@ function planOf(args: LocalArgs, io: CliIo): LocalPlan {
     throw new UsageError('--faspay-url needs --credentials FILE (or --aws): the demo credentials work only with the simulator');
   }
   if (!args.watch && args['check-every'] !== undefined) throw new UsageError('--check-every works only with --watch');
+  if (args['demo-rejection'] && (args.watch || args.aws || faspayUrl !== undefined)) {
+    throw new UsageError('--demo-rejection runs once against the simulator and the in-memory store: drop --watch, --aws and --faspay-url');
+  }
   const tokenLifetimeSeconds = durationOr(args['token-lifetime'], '--token-lifetime', args.watch ? 60 : 36_000, RANGES.tokenLifetime);
 
   let aws: LocalPlan['aws'];

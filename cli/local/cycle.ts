@@ -1,6 +1,7 @@
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { faspayUrl, formatFaspayTimestamp, TOKEN_PATH } from '../../functions/faspay/index.js';
-import { createRefresher, type RefreshPolicy, type RefreshSummary, type RetryNotice } from '../../functions/refresher/refresh.js';
+import { createRefresher, type RefreshOrder, type RefreshPolicy, type RefreshSummary, type RetryNotice } from '../../functions/refresher/refresh.js';
+import type { TokenRejectedReport } from '../../functions/shared/rejection-report.js';
 import type { RefreshDecision, StoredTokenState, TokenDocument } from '../../functions/token/index.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -17,6 +18,8 @@ export interface CycleOutcome {
 export interface LocalRefresher {
   /** One run of the use case, reporting each step as it happens; rejects with the run's coded error. */
   runCycle(force: boolean): Promise<CycleOutcome>;
+  /** A consumer's rejection report, handled as the deployed refresher handles one from its rule. */
+  runReport(report: TokenRejectedReport): Promise<CycleOutcome>;
 }
 
 /** Time a local cycle may take, retries included (the Lambda gets its own timeout instead). */
@@ -62,22 +65,25 @@ export function createLocalRefresher(
     },
   });
 
+  async function run(order: RefreshOrder): Promise<CycleOutcome> {
+    cycle = {};
+    const deadline = Date.now() + CYCLE_BUDGET_MS;
+    const result = await refresher.refresh(order, { remainingTimeMs: () => deadline - Date.now() });
+    if (!result.ok) throw result.error;
+    const { summary } = result;
+    if (summary.reason === 'superseded') {
+      reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a token issued later meanwhile; it was kept'));
+    }
+    return {
+      summary,
+      decision: cycle.decided ?? { refresh: true, reason: 'forced' },
+      ...(cycle.stored === undefined ? {} : { stored: cycle.stored }),
+    };
+  }
+
   return {
-    async runCycle(force) {
-      cycle = {};
-      const deadline = Date.now() + CYCLE_BUDGET_MS;
-      const result = await refresher.refresh({ force }, { remainingTimeMs: () => deadline - Date.now() });
-      if (!result.ok) throw result.error;
-      const { summary } = result;
-      if (summary.reason === 'superseded') {
-        reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a token issued later meanwhile; it was kept'));
-      }
-      return {
-        summary,
-        decision: cycle.decided ?? { refresh: true, reason: 'forced' },
-        ...(cycle.stored === undefined ? {} : { stored: cycle.stored }),
-      };
-    },
+    runCycle: (force) => run({ force }),
+    runReport: (report) => run({ force: false, trigger: 'rejection', tokenRejected: report }),
   };
 }
 
@@ -97,9 +103,11 @@ function reportDecision(reporter: Reporter, state: StoredTokenState, decision: R
   const stored = state.kind === 'valid' ? { version: state.version, refreshAt: isoSeconds(state.document.refreshAt), expiresAt: isoSeconds(state.document.expiresAt) } : {};
   const text = decision.refresh
     ? `refresh (${WHY[decision.reason]})`
-    : `skip (${WHY.fresh}: version ${state.kind === 'valid' ? state.version : '?'} is good until its refresh time${
-        state.kind === 'valid' ? `, ${relative(state.document.refreshAt, now)}` : ''
-      })`;
+    : decision.reason !== 'fresh'
+      ? `skip (${WHY[decision.reason]}; version ${state.kind === 'valid' ? state.version : '?'} stays, no token requested)`
+      : `skip (${WHY.fresh}: version ${state.kind === 'valid' ? state.version : '?'} is good until its refresh time${
+          state.kind === 'valid' ? `, ${relative(state.document.refreshAt, now)}` : ''
+        })`;
   if (liveSkips && !decision.refresh && reporter.interactive) reporter.live(`${isoSeconds(now)} decision: ${text}`);
   else reporter.step('decision', { refresh: decision.refresh, reason: decision.reason, stored: state.kind, ...stored }, line('decision', text));
 }

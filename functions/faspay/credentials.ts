@@ -54,18 +54,23 @@ export function parseFaspayCredentials(value: unknown, source = 'the credentials
   const missing: string[] = [];
   const notString: string[] = [];
   const empty: string[] = [];
+  const padded: string[] = [];
   const notHeaderSafe: string[] = [];
   for (const key of CREDENTIAL_KEYS) {
     const field = record[key];
     if (field === undefined || field === null) missing.push(key);
     else if (typeof field !== 'string') notString.push(key);
     else if (field.trim() === '') empty.push(key);
+    // A space or newline pasted with a value changes the signature (or the AES key) and would
+    // surface only as Faspay's Unauthorized; refuse it here, naming the key.
+    else if (field !== field.trim()) padded.push(key);
     else if (SENT_AS_HEADER.has(key) && !HEADER_SAFE.test(field)) notHeaderSafe.push(key);
   }
   const problems = [
     missing.length > 0 ? `missing: ${missing.join(', ')}` : '',
     notString.length > 0 ? `not a string: ${notString.join(', ')}` : '',
     empty.length > 0 ? `empty: ${empty.join(', ')}` : '',
+    padded.length > 0 ? `leading or trailing whitespace: ${padded.join(', ')}` : '',
     notHeaderSafe.length > 0 ? `not printable ASCII without spaces (sent as an HTTP header): ${notHeaderSafe.join(', ')}` : '',
   ].filter((problem) => problem !== '');
   if (problems.length > 0) {
@@ -73,6 +78,7 @@ export function parseFaspayCredentials(value: unknown, source = 'the credentials
       ...missing,
       ...notString,
       ...empty,
+      ...padded,
       ...notHeaderSafe,
     ]);
   }

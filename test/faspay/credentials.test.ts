@@ -37,6 +37,14 @@ describe('parseFaspayCredentialsJson', () => {
     expect(JSON.stringify(error.toJSON())).not.toMatch(/-value/);
   });
 
+  it('rejects values with leading or trailing whitespace, naming the keys, never the values', () => {
+    const error = errorFor(JSON.stringify({ ...VALID, app_secret: ' padded-app-secret', client_key: 'padded-client-key\n' }));
+    expect(error.code).toBe('CREDENTIALS_INVALID');
+    expect(error.message).toBe('the credentials secret has invalid keys (leading or trailing whitespace: app_secret, client_key)');
+    expect(error.invalidKeys).toEqual(['app_secret', 'client_key']);
+    expect(JSON.stringify(error.toJSON())).not.toMatch(/padded/);
+  });
+
   it('rejects a value that is not JSON without echoing it', () => {
     const error = errorFor('faspay_secret=fs-value');
     expect(error.message).toMatch(/is not JSON/);

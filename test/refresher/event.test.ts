@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseRefreshEvent } from '../../functions/refresher/event.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+
+const PARAMETER = '/faspay/sendme/access-token';
+const reportEvent = (detail: Record<string, unknown>) => ({
+  version: '0',
+  id: 'e-1',
+  'detail-type': REJECTION_REPORT_DETAIL_TYPE,
+  source: REJECTION_REPORT_SOURCE,
+  account: '123456789012',
+  time: '2026-11-25T00:00:00Z',
+  region: 'ap-southeast-3',
+  resources: [],
+  detail,
+});
 
 describe('parseRefreshEvent', () => {
   it('treats {} and no payload as a refresh-when-due request', () => {
@@ -19,6 +33,40 @@ describe('parseRefreshEvent', () => {
       scheduledTime: '2026-11-25T00:15:00Z',
       executionId: 'e-1',
     });
+  });
+
+  it('reads a rejection report, direct or as the EventBridge event of the report channel, never as a force', () => {
+    const expected = { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 7 } };
+    expect(parseRefreshEvent({ tokenRejected: { parameterVersion: 7 } })).toEqual(expected);
+    expect(parseRefreshEvent(reportEvent({ parameterName: PARAMETER, parameterVersion: 7 }), { parameterName: PARAMETER })).toEqual(expected);
+  });
+
+  it('names at most 10 unknown keys, each cut to 40 characters', () => {
+    const event = Object.fromEntries(Array.from({ length: 14 }, (_, index) => [`${'k'.repeat(60)}${index}`, 1]));
+    try {
+      parseRefreshEvent({ force: true, ...event });
+      expect.fail('expected EVENT_INVALID');
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/^unknown event keys: /);
+      expect(message.match(/k{40}…/g)).toHaveLength(10);
+      expect(message).not.toMatch(/k{41}/);
+      expect(message).toContain('and 4 more');
+    }
+  });
+
+  it.each([
+    ['a report with a version of 0', { tokenRejected: { parameterVersion: 0 } }, /"parameterVersion" must be a positive whole number, got a number/],
+    ['a report with a fractional version', { tokenRejected: { parameterVersion: 1.5 } }, /positive whole number/],
+    ['a report with a string version', { tokenRejected: { parameterVersion: '3' } }, /positive whole number, got a string of 1 characters/],
+    ['a report with extra keys', { tokenRejected: { parameterVersion: 3, force: true } }, /unknown event keys: force \(in "tokenRejected"\)/],
+    ['a report beside a force', { tokenRejected: { parameterVersion: 3 }, force: true }, /unknown event keys/],
+    ['a report that is not an object', { tokenRejected: 3 }, /"tokenRejected" must be a JSON object/],
+    ['a report event about another parameter', reportEvent({ parameterName: '/other', parameterVersion: 3 }), /about another parameter .* not this refresher's "\/faspay\/sendme\/access-token"/],
+    ['a report event carrying a force', reportEvent({ parameterName: PARAMETER, parameterVersion: 3, force: true }), /unknown event keys: force/],
+    ['a report event without detail', { ...reportEvent({}), detail: undefined }, /"detail" must be a JSON object/],
+  ])('rejects %s with EVENT_INVALID', (_name, event, message) => {
+    expect(() => parseRefreshEvent(event, { parameterName: PARAMETER })).toThrow(expect.objectContaining({ code: 'EVENT_INVALID', message: expect.stringMatching(message) }));
   });
 
   it.each([

@@ -3,10 +3,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { createMemoryTokenStore, createSsmTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
 import { createSecretsManagerCredentialsSource, staticCredentialsSource, type CredentialsSource } from '../../functions/adapters/secrets.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
-import { parseTokenDocument } from '../../functions/token/index.js';
+import { readTokenState } from '../../functions/refresher/token-state.js';
+import type { StoredTokenState } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { awsClientConfig, ensureAwsReady } from '../aws.js';
-import { readParameter } from '../commands/status.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -105,13 +105,14 @@ async function awsSide(
   const secrets = new SecretsManagerClient(awsClientConfig(aws.region));
   closers.push(() => ssm.destroy(), () => secrets.destroy());
   await ensureAwsReady(ssm);
+  const store = createSsmTokenStore(ssm, { parameterName: aws.parameterName });
   // One read first: an unreachable endpoint or a denied read is reported before anything is requested.
-  const existing = await readParameter(ssm, aws.parameterName, io);
-  const version = existing === undefined ? undefined : existing.version;
+  const existing = await readTokenState(store, io.clock());
+  const version = existing.kind === 'missing' ? undefined : existing.version;
   reporter.step(
     'store',
-    { kind: 'ssm', parameterName: aws.parameterName, exists: existing !== undefined, ...(version === undefined ? {} : { version }), endpoint: io.env.AWS_ENDPOINT_URL ?? 'aws' },
-    line('store', `SSM parameter ${aws.parameterName} (${existing === undefined ? 'not created yet' : `version ${version}${describeExisting(existing.value)}`})`) +
+    { kind: 'ssm', parameterName: aws.parameterName, exists: existing.kind !== 'missing', ...(version === undefined ? {} : { version }), endpoint: io.env.AWS_ENDPOINT_URL ?? 'aws' },
+    line('store', `SSM parameter ${aws.parameterName} (${existing.kind === 'missing' ? 'not created yet' : `version ${version}${describeExisting(existing)}`})`) +
       (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
   );
   const credentialsSource = createSecretsManagerCredentialsSource(secrets, aws.secretId);
@@ -122,13 +123,9 @@ async function awsSide(
     { source: 'secret', secretId: aws.secretId, fingerprint },
     line('credentials', `from secret ${aws.secretId}, sha256 ${fingerprint}… (values never shown)`),
   );
-  return { credentials, credentialsSource, store: createSsmTokenStore(ssm, { parameterName: aws.parameterName }), parameterName: aws.parameterName };
+  return { credentials, credentialsSource, store, parameterName: aws.parameterName };
 }
 
-function describeExisting(value: string): string {
-  try {
-    return `, expires ${isoSeconds(parseTokenDocument(value).expiresAt)}`;
-  } catch {
-    return ', not a valid token document';
-  }
+function describeExisting(state: StoredTokenState): string {
+  return state.kind === 'valid' ? `, expires ${isoSeconds(state.document.expiresAt)}` : ', not a valid token document';
 }

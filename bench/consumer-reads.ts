@@ -12,7 +12,7 @@ import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { pathToFileURL } from 'node:url';
-import { createFaspayTokenProvider, DEFAULT_MAX_JITTER_SECONDS } from '../functions/consumer/index.js';
+import { createFaspayTokenProvider, createSignedFaspayFetch, DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from '../functions/consumer/index.js';
 import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
 
@@ -36,8 +36,18 @@ export interface ReadsFigure {
   readonly expiredTokensServed: number;
 }
 
+/** SendMe refusing the stored token (revoked, not replaced yet) while the container keeps calling. */
+export interface RefusedTokenFigure {
+  readonly minutes: number;
+  readonly calls: number;
+  readonly ssmReads: number;
+  readonly credentialLoads: number;
+  readonly reports: number;
+}
+
 export interface ConsumerBenchResult {
   readonly reads: readonly ReadsFigure[];
+  readonly whileRefused: RefusedTokenFigure;
   readonly nsPerGetToken: number;
   readonly nsPerHeadersFor: number;
   readonly nsPerPowertoolsCacheHit: number;
@@ -158,6 +168,36 @@ const powertools = (maxAge?: number) => (): ReadToken => async () => {
   return { expiresAtMs: Date.parse(document!.expiresAt) };
 };
 
+const REFUSED_MINUTES = 10;
+
+/**
+ * One container calling SendMe at the same rate while every call is refused: what the signed
+ * fetch's re-read-and-retry costs in SSM and Secrets Manager reads, and how many reports it sends.
+ */
+async function countWhileRefused(): Promise<RefusedTokenFigure> {
+  let nowMs = START_MS;
+  let ssmReads = 0;
+  let credentialLoads = 0;
+  let reports = 0;
+  const stored = serializeTokenDocument(documentIssuedAt(START_MS, 1));
+  const provider = createFaspayTokenProvider({
+    parameterName: PARAMETER,
+    tokenSource: { read: async () => (ssmReads++, { value: stored, version: 1 }) },
+    credentials: async () => (credentialLoads++, DEMO_CREDENTIALS),
+    clock: () => new Date(nowMs),
+  });
+  const refused = async () => new Response('{"status":"9","message":"Unauthorized"}', { status: 401, headers: { 'Content-Type': 'application/json' } });
+  const sendme = createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: refused, onTokenRejected: () => void reports++ });
+  const stepMs = 1000 / REQUESTS_PER_SECOND;
+  let calls = 0;
+  for (let elapsed = 0; elapsed < REFUSED_MINUTES * 60_000; elapsed += stepMs) {
+    nowMs = START_MS + elapsed;
+    await sendme('GET', '/account/api/balance_inquiry');
+    calls++;
+  }
+  return { minutes: REFUSED_MINUTES, calls, ssmReads, credentialLoads, reports };
+}
+
 async function nsPerOp(iterations: number, operation: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < Math.min(10_000, iterations); i++) await operation();
   const start = process.hrtime.bigint();
@@ -195,7 +235,7 @@ export async function runConsumerBench(options: { iterations?: number } = {}): P
     reads.push(await countReads('Powertools getParameter, maxAge 300 s', refresher, powertools(300)));
   }
   const iterations = options.iterations ?? 200_000;
-  return { reads, iterations, ...(await inProcessCost(iterations)) };
+  return { reads, whileRefused: await countWhileRefused(), iterations, ...(await inProcessCost(iterations)) };
 }
 
 export function formatConsumerBench(result: ConsumerBenchResult): string {
@@ -209,6 +249,9 @@ export function formatConsumerBench(result: ConsumerBenchResult): string {
       (figure) =>
         `| ${figure.refresher} | ${figure.variant} | ${figure.ssmReads} | ${figure.readsPerTokenLifetime} | ${(figure.ssmReads / figure.tokensPublished).toFixed(2)} | ${figure.expiredTokensServed} |`,
     ),
+    '',
+    `SendMe refusing the stored token for ${result.whileRefused.minutes} min, ${REQUESTS_PER_SECOND} requests/s (${result.whileRefused.calls} calls, each retried once):`,
+    `  SSM reads ${result.whileRefused.ssmReads}, credential loads ${result.whileRefused.credentialLoads} (one per ${MIN_REREAD_AFTER_UNAUTHORIZED_MS / 1000} s, not one per call), rejection reports ${result.whileRefused.reports}`,
     '',
     `in-process cost, token cached (${result.iterations} iterations, Node ${process.version}):`,
     `  getToken()                               ${Math.round(result.nsPerGetToken)} ns/op`,

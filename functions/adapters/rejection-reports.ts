@@ -1,4 +1,4 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../shared/rejection-report.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
@@ -32,4 +32,12 @@ export function createEventBridgeRejectionSender(client: EventBridgeClient, even
       }
     },
   };
+}
+
+/**
+ * A client with the SDK's own configuration, for callers that load this adapter lazily: named
+ * imports let a bundler keep this client and PutEvents only, not every EventBridge command.
+ */
+export function createDefaultEventBridgeClient(): EventBridgeClient {
+  return new EventBridgeClient({});
 }

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CredentialsInvalidError, parseFaspayCredentialsJson, type FaspayCredentials } from '../faspay/index.js';
 import type { CredentialsSource } from '../refresher/ports.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
@@ -30,4 +30,13 @@ export function createSecretsManagerCredentialsSource(client: SecretsManagerClie
 /** A fixed credential set (local runs and tests). */
 export function staticCredentialsSource(credentials: FaspayCredentials): CredentialsSource {
   return { load: async () => credentials };
+}
+
+/**
+ * A client with the SDK's own configuration (region, endpoint, credentials), for callers that load
+ * this adapter lazily: named imports let a bundler keep this client and GetSecretValue only, where
+ * `import('@aws-sdk/client-secrets-manager')` would keep every Secrets Manager command.
+ */
+export function createDefaultSecretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({});
 }

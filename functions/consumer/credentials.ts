@@ -80,8 +80,8 @@ let sharedClient: Promise<SecretsManagerClient> | undefined;
 
 /** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
 function defaultSecretsManagerClient(): Promise<SecretsManagerClient> {
-  sharedClient ??= import('@aws-sdk/client-secrets-manager').then(
-    (sdk) => new sdk.SecretsManagerClient({}),
+  sharedClient ??= import('../adapters/secrets.js').then(
+    (adapter) => adapter.createDefaultSecretsManagerClient(),
     (error: unknown) => {
       sharedClient = undefined;
       throw asProviderError(error, 'CREDENTIALS_UNAVAILABLE', 'loading @aws-sdk/client-secrets-manager');

@@ -87,8 +87,8 @@ let sharedClient: Promise<EventBridgeClient> | undefined;
 
 /** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
 function defaultEventBridgeClient(): Promise<EventBridgeClient> {
-  sharedClient ??= import('@aws-sdk/client-eventbridge').then(
-    (sdk) => new sdk.EventBridgeClient({}),
+  sharedClient ??= import('../adapters/rejection-reports.js').then(
+    (adapter) => adapter.createDefaultEventBridgeClient(),
     (error: unknown) => {
       sharedClient = undefined;
       throw error;

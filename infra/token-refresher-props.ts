@@ -67,6 +67,15 @@ export interface FaspayTokenRefresherProps {
    */
   readonly rejectionCooldown?: Duration;
   /**
+   * Lets the function store a token document larger than a Standard parameter holds (4 KB, 8 KB in
+   * the Advanced tier) by writing with Intelligent-Tiering: the parameter stays Standard (free) while
+   * tokens fit and becomes Advanced (charged per parameter-month and per API call, and never
+   * Standard again) the first time one does not. Off, such a token fails the run with
+   * TOKEN_TOO_LARGE and the stored token stays as it was.
+   * @default false
+   */
+  readonly advancedTier?: boolean;
+  /**
    * Reserved concurrency of the function (1 makes it a singleton; needs unreserved account quota).
    * @default - no reservation; the handler is idempotent
    */

@@ -4,13 +4,22 @@ import { AwsAdapterError, awsErrorName } from './errors.js';
 
 export type { StoredRecord, TokenSource, TokenStore } from '../refresher/ports.js';
 
-/** The most a Standard-tier parameter's value may hold, in bytes (not characters). */
+/** The most a parameter's value may hold, in bytes (not characters), per tier. */
 export const SSM_STANDARD_VALUE_LIMIT_BYTES = 4096;
+export const SSM_ADVANCED_VALUE_LIMIT_BYTES = 8192;
+
+/**
+ * Standard, or Intelligent-Tiering: SSM keeps the parameter Standard (free) while the value fits,
+ * and makes it Advanced (charged, and never Standard again) the first time it does not.
+ */
+export type TokenParameterTier = 'Standard' | 'Intelligent-Tiering';
 
 export interface SsmTokenStoreOptions {
   readonly parameterName: string;
   /** KMS key for the SecureString. @default - the AWS managed key alias/aws/ssm */
   readonly kmsKeyId?: string;
+  /** @default 'Standard' */
+  readonly tier?: TokenParameterTier;
 }
 
 /**
@@ -39,7 +48,7 @@ export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOpt
             Name: name,
             Value: value,
             Type: 'SecureString',
-            Tier: 'Standard',
+            Tier: options.tier ?? 'Standard',
             Overwrite: true,
             ...(options.kmsKeyId === undefined ? {} : { KeyId: options.kmsKeyId }),
           }),

@@ -18,10 +18,11 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 48 * 3600;
 export const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 10 * 3600;
 
 /**
- * Longest token accepted: the stored document (token plus three timestamps) must fit an SSM Standard
- * parameter (4 KB). Tokens seen are about 684 characters.
+ * Longest token accepted: the stored document (token plus three timestamps, about 110 bytes) must
+ * fit an SSM Advanced parameter (8 KB). Whether it fits the parameter actually configured (Standard:
+ * 4 KB) is checked in bytes before the write (TOKEN_TOO_LARGE). Tokens seen are about 684 characters.
  */
-export const MAX_ACCESS_TOKEN_LENGTH = 3800;
+export const MAX_ACCESS_TOKEN_LENGTH = 8000;
 
 const MAX_TEXT_FIELD = 200;
 

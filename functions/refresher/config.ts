@@ -28,6 +28,8 @@ export interface RefresherConfig {
   readonly maxAttempts: number;
   /** A rejection report replaces only a token issued at least this long ago (docs/self-healing.md). */
   readonly rejectionCooldownSeconds: number;
+  /** Let a token document larger than a Standard parameter holds (4 KB) be stored in the Advanced tier (docs/self-healing.md). */
+  readonly advancedTier: boolean;
 }
 
 /** Where the token is kept unless configured otherwise (the construct's, the CLI's and the examples' default). */
@@ -71,6 +73,11 @@ function named<T>(parse: (text: string, label: string) => T): (text: string, lab
 
 const text = (value: string): string => value;
 
+function parseBoolean(value: string, label: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${label} must be true or false, got "${value.slice(0, 40)}"`);
+}
+
 export const REFRESHER_SETTINGS = {
   faspayBaseUrl: { env: 'FASPAY_BASE_URL', required: true, parse: named(parseFaspayBaseUrl), render: (url: URL) => url.href.replace(/\/+$/, '') },
   credentialsSecretId: { env: 'FASPAY_CREDENTIALS_SECRET_ID', required: true, parse: (value, label) => checkSecretId(label, value), render: text },
@@ -88,6 +95,7 @@ export const REFRESHER_SETTINGS = {
   httpTimeoutMs: wholeNumber('FASPAY_HTTP_TIMEOUT_MS', 8000, 100, 60_000),
   maxAttempts: wholeNumber('FASPAY_MAX_ATTEMPTS', 3, 1, 10),
   rejectionCooldownSeconds: wholeNumber('REJECTION_COOLDOWN_SECONDS', 60, 0, 3600),
+  advancedTier: { env: 'TOKEN_PARAMETER_ADVANCED_TIER', default: false, parse: parseBoolean, render: String },
 } as const satisfies Settings;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -126,4 +134,5 @@ export const CONFIG_DEFAULTS = {
   httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
   maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
   rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
+  advancedTier: REFRESHER_SETTINGS.advancedTier.default,
 } as const;

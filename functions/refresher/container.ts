@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createFaspayTokenClient } from '../adapters/faspay-http.js';
 import { createSsmRefreshLease } from '../adapters/parameter-lease.js';
-import { createSsmTokenStore, SSM_STANDARD_VALUE_LIMIT_BYTES } from '../adapters/parameter-store.js';
+import { createSsmTokenStore, SSM_ADVANCED_VALUE_LIMIT_BYTES, SSM_STANDARD_VALUE_LIMIT_BYTES } from '../adapters/parameter-store.js';
 import { createSecretsManagerCredentialsSource } from '../adapters/secrets.js';
 import { parseRefresherConfig, type RefresherConfig } from './config.js';
 import { leaseParameterName } from './lease.js';
@@ -28,12 +28,13 @@ export function createContainer(env: Readonly<Record<string, string | undefined>
   const store = createSsmTokenStore(ssm, {
     parameterName: config.tokenParameterName,
     ...(config.kmsKeyId === undefined ? {} : { kmsKeyId: config.kmsKeyId }),
+    tier: config.advancedTier ? 'Intelligent-Tiering' : 'Standard',
   });
   const refresher = createRefresher({
     credentials: createSecretsManagerCredentialsSource(new SecretsManagerClient({}), config.credentialsSecretId),
     store,
     lease: createSsmRefreshLease(ssm, leaseParameterName(config.tokenParameterName)),
-    maxValueBytes: SSM_STANDARD_VALUE_LIMIT_BYTES,
+    maxValueBytes: config.advancedTier ? SSM_ADVANCED_VALUE_LIMIT_BYTES : SSM_STANDARD_VALUE_LIMIT_BYTES,
     faspay: createFaspayTokenClient({ baseUrl: config.faspayBaseUrl, signedPath: config.signedPath, timeZone: config.timeZone }),
     clock: () => new Date(),
     policy: config,

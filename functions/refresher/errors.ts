@@ -27,8 +27,9 @@ export class TimeBudgetError extends CodedError<'TIME_BUDGET_EXHAUSTED'> {
 }
 
 /**
- * Faspay issued a token whose document does not fit the parameter (SSM Standard tier: 4096 bytes
- * of value). Nothing is written; retrying cannot help, so the run fails at once.
+ * Faspay issued a token whose document does not fit the parameter (4096 bytes of value in the
+ * Standard tier, 8192 in the Advanced). Nothing is written; retrying cannot help, so the run fails
+ * at once, without another token request.
  */
 export class TokenTooLargeError extends CodedError<'TOKEN_TOO_LARGE'> {
   override readonly name = 'TokenTooLargeError';
@@ -36,8 +37,8 @@ export class TokenTooLargeError extends CodedError<'TOKEN_TOO_LARGE'> {
 
   constructor(bytes: number, limitBytes: number) {
     super(
-      `the token document is ${bytes} bytes, more than the ${limitBytes} bytes an SSM Standard parameter holds: nothing was stored ` +
-        '(see docs/self-healing.md, "Oversize tokens")',
+      `the token document is ${bytes} bytes, more than the ${limitBytes} bytes the token parameter holds: nothing was stored; ` +
+        'allow the Advanced tier (construct prop advancedTier, see docs/self-healing.md, "Oversize tokens")',
       { details: { bytes, limitBytes } },
     );
   }

@@ -43,7 +43,7 @@ describe('parseTokenResponse', () => {
     ['malformed JSON', 200, '{"access_token": "abc', 'FASPAY_BAD_RESPONSE', false],
     ['a JSON array', 200, '[]', 'FASPAY_BAD_RESPONSE', false],
     ['an empty token', 200, JSON.stringify({ ...SUCCESS, access_token: '' }), 'FASPAY_BAD_RESPONSE', false],
-    ['a token too long to store', 200, JSON.stringify({ ...SUCCESS, access_token: 'x'.repeat(3801) }), 'FASPAY_BAD_RESPONSE', false],
+    ['a token too long to store', 200, JSON.stringify({ ...SUCCESS, access_token: 'x'.repeat(8001) }), 'FASPAY_BAD_RESPONSE', false],
     ['expired_in missing', 200, JSON.stringify({ ...SUCCESS, expired_in: undefined }), 'FASPAY_BAD_RESPONSE', false],
     ['expired_in not numeric', 200, JSON.stringify({ ...SUCCESS, expired_in: '10h' }), 'FASPAY_BAD_RESPONSE', false],
     ['expired_in zero', 200, JSON.stringify({ ...SUCCESS, expired_in: '0' }), 'FASPAY_BAD_RESPONSE', false],

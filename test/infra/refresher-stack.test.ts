@@ -44,6 +44,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
         FASPAY_HTTP_TIMEOUT_MS: '8000',
         FASPAY_MAX_ATTEMPTS: '3',
         REJECTION_COOLDOWN_SECONDS: '60',
+        TOKEN_PARAMETER_ADVANCED_TIER: 'false',
         POWERTOOLS_SERVICE_NAME: 'faspay-token-refresher',
         POWERTOOLS_METRICS_NAMESPACE: 'FaspaySendMe',
         NODE_OPTIONS: '--enable-source-maps',

@@ -103,6 +103,15 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
     expect(refresherEnv(Template.fromStack(local)).REJECTION_COOLDOWN_SECONDS).toBe('300');
   });
 
+  it('allows the Advanced tier only when asked (advancedTier), off by default', () => {
+    const refresherEnv = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!.Properties.Environment.Variables;
+    expect(refresherEnv(template).TOKEN_PARAMETER_ADVANCED_TIER).toBe('false');
+    const local = bareStack();
+    new FaspayTokenRefresher(local, 'Refresher', { advancedTier: true });
+    expect(refresherEnv(Template.fromStack(local)).TOKEN_PARAMETER_ADVANCED_TIER).toBe('true');
+  });
+
   it('throws naming rejectionCooldown when it is out of range', () => {
     expect(() => new FaspayTokenRefresher(bareStack(), 'Refresher', { rejectionCooldown: Duration.hours(2) })).toThrow(/rejectionCooldown/);
   });

@@ -33,6 +33,7 @@ const BAD_ENV: Readonly<Record<string, string>> = {
   FASPAY_HTTP_TIMEOUT_MS: '8s',
   FASPAY_MAX_ATTEMPTS: '11',
   REJECTION_COOLDOWN_SECONDS: '1m',
+  TOKEN_PARAMETER_ADVANCED_TIER: 'yes',
 };
 
 describe('environment variables', () => {
@@ -121,7 +122,8 @@ describe('the credentials secret', () => {
     ['null values', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, app_key: null }) }, /missing: app_key/],
     ['a faspay_key with a line break', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo\nkey' }) }, /sent as an HTTP header\): faspay_key/],
     ['a faspay_key with non-ASCII', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'démo_key' }) }, /sent as an HTTP header\): faspay_key/],
-    ['a faspay_key with a trailing space', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo_key ' }) }, /sent as an HTTP header\): faspay_key/],
+    ['a faspay_key with a trailing space', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo_key ' }) }, /leading or trailing whitespace: faspay_key/],
+    ['an app_secret with a leading space', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, app_secret: ' demo' }) }, /leading or trailing whitespace: app_secret\)$/],
   ])('rejects %s with CREDENTIALS_INVALID before any Faspay request', async (_what, value, message) => {
     const before = await seedDueDocument(ctx.world);
     await replaceSecret(value);

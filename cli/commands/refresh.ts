@@ -140,12 +140,23 @@ function isSummary(value: unknown): value is RefreshSummary {
   return typeof record.refreshed === 'boolean' && typeof record.reason === 'string';
 }
 
+/** Why a run stored nothing, for the operator reading it (the reasons of RefreshSummary). */
+const NOT_REFRESHED: Partial<Record<RefreshSummary['reason'], string>> = {
+  fresh: 'the stored token is fresh (add --force to replace it anyway)',
+  superseded: 'a concurrent scheduled run stored a token issued later; it was kept',
+  joined: 'another refresh was in flight; this run waited for it and the token it stored is shown',
+  'in-flight': 'another refresh holds the lease and had not finished within this run\'s time: run status in a minute',
+  'report-outdated': 'the reported version was replaced already',
+  cooldown: 'the reported token was issued less than the rejection cooldown ago',
+};
+
 function summaryText(summary: RefreshSummary, force: boolean, now: Date): string {
+  const why = NOT_REFRESHED[summary.reason] ?? 'see the summary';
   const outcome = summary.refreshed
     ? `refreshed (reason: ${summary.reason})`
     : summary.reason === 'fresh'
-      ? 'not refreshed: the stored token is fresh (add --force to replace it anyway)'
-      : `not refreshed (${summary.reason}: a concurrent run stored a longer-lived token)`;
+      ? `not refreshed: ${why}`
+      : `not refreshed (${summary.reason}): ${why}`;
   const out = [line('request', JSON.stringify({ force })), line('result', outcome)];
   if (summary.parameterVersion !== undefined) out.push(line('version', String(summary.parameterVersion)));
   if (summary.refreshAt !== undefined) out.push(line('refresh at', `${summary.refreshAt} (${relative(new Date(summary.refreshAt), now)})`));

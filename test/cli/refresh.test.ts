@@ -76,6 +76,15 @@ describe('Command: refresh', () => {
     expect(run.stdout).toContain('not refreshed: the stored token is fresh (add --force to replace it anyway)');
   });
 
+  it('a force that joined a refresh in flight says so and exits 0', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ...SUMMARY, refreshed: false, reason: 'joined' }) });
+
+    const run = await runCli(['refresh', '--force', '--function', 'my-refresher'], { clock });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('not refreshed (joined): another refresh was in flight; this run waited for it and the token it stored is shown');
+  });
+
   it('--json prints the summary as one object', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(SUMMARY) });
 

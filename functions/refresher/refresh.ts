@@ -170,7 +170,10 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           state = current;
 
           const signer = createFaspaySigner(await deps.credentials.load());
-          const { grant, requestedAt } = await requester.request(signer, budget, count);
+          const { grant, requestedAt } = await requester.request(signer, budget, count).catch(async (error: unknown) => {
+            if (reason === 'rejected' && current.kind === 'valid') await markDue(deps.store, current.document, deps.clock());
+            throw error;
+          });
           deps.observer?.granted?.(grant.expiresInSeconds);
           const document = createTokenDocument(grant, requestedAt, deps.policy.refreshBeforeExpirySeconds);
           const value = serializeTokenDocument(document);
@@ -194,6 +197,18 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
       }
     },
   };
+}
+
+/**
+ * A rejected token whose replacement failed (Faspay down) is stored again with its refresh time
+ * moved to now, so that the next scheduled run replaces it instead of every consumer waiting for
+ * its original refresh time: nothing else remembers the report (consumers report a version once).
+ * Done once per token (a document already due is left alone), best effort: the run fails anyway.
+ */
+async function markDue(store: TokenStore, document: TokenDocument, now: Date): Promise<void> {
+  const refreshAt = new Date(Math.max(document.issuedAt.getTime(), Math.floor(now.getTime() / 1000) * 1000));
+  if (refreshAt >= document.refreshAt) return;
+  await store.write(serializeTokenDocument({ ...document, refreshAt })).catch(() => undefined);
 }
 
 function cooldownSeconds(policy: RefreshPolicy): number {

@@ -4,7 +4,7 @@ import { createMemoryTokenStore, type TokenStore } from '../../functions/adapter
 import { staticCredentialsSource } from '../../functions/adapters/secrets.js';
 import { FaspayError, type TokenGrant } from '../../functions/faspay/index.js';
 import { createRefresher, type RefresherDependencies } from '../../functions/refresher/refresh.js';
-import { createTokenDocument, parseTokenDocument, serializeTokenDocument } from '../../functions/token/index.js';
+import { createTokenDocument, parseTokenDocument, serializeTokenDocument, tokenStateOf } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 
 const START = new Date('2026-11-25T00:00:00Z');
@@ -156,6 +156,41 @@ describe('createRefresher', () => {
     const { refresher, deadlineIn } = setup([grant('é'.repeat(2000))], { maxValueBytes: 4096 });
     const result = await refresher.refresh({ force: false }, deadlineIn(60_000));
     expect(!result.ok && result.error.code).toBe('TOKEN_TOO_LARGE');
+  });
+
+  it('refreshes the reported version once it is older than the cooldown, and ignores reports about older versions', async () => {
+    const { refresher, store, calls, advance, deadlineIn } = setup([grant('tok-new')]);
+    await store.write(serializeTokenDocument(createTokenDocument(grant('tok-old'), START, 7200)));
+    advance(61_000);
+    const rejected = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } }, deadlineIn(600_000));
+    const again = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } }, deadlineIn(600_000));
+    const tooSoon = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 2 } }, deadlineIn(600_000));
+    expect(rejected).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'rejected', parameterVersion: 2 } });
+    expect(again).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'report-outdated', parameterVersion: 2 } });
+    expect(tooSoon).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'cooldown', parameterVersion: 2 } });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('makes a rejected token due when its replacement fails, once, so the next scheduled run replaces it', async () => {
+    // GIVEN a fresh token that consumers report rejected while Faspay is down
+    const { refresher, store, advance, deadlineIn } = setup([unauthorized(), unauthorized(), grant('tok-new')]);
+    await store.write(serializeTokenDocument(createTokenDocument(grant('tok-old'), START, 7200)));
+    advance(3_600_000);
+    const report = (parameterVersion: number) => refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion } }, deadlineIn(10 * 3_600_000));
+
+    // WHEN the report's refresh fails, and a report about the re-stored version fails too
+    const failed = await report(1);
+    const markedDue = tokenStateOf(await store.read(), new Date(START.getTime() + 3_600_000));
+    const failedAgain = await report(2);
+
+    // THEN the same token is stored once more, due now; the second failure changes nothing
+    expect(failed).toMatchObject({ ok: false, reason: 'rejected' });
+    expect(markedDue).toMatchObject({ kind: 'valid', version: 2, document: { accessToken: 'tok-old', refreshAt: new Date(START.getTime() + 3_600_000) } });
+    expect(failedAgain).toMatchObject({ ok: false, reason: 'rejected' });
+    expect((await store.read())!.version).toBe(2);
+    // AND the next scheduled run, with Faspay back, replaces it
+    const scheduled = await refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(10 * 3_600_000));
+    expect(scheduled).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'due', parameterVersion: 3 } });
   });
 
   it('reports the remaining lifetime of the kept token when a refresh fails', async () => {

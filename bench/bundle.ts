@@ -1,16 +1,23 @@
 /**
- * Refresher bundle size and cold-import time against a baseline bundle of the same two AWS SDK
- * clients with nothing else, both built the way the stack builds the function.
+ * Weight of what the package ships and of what a user builds with it, each against a bundle of the
+ * AWS SDK clients it needs with nothing else, all built with the settings of the package's Lambda
+ * assets (build/lambda-assets.ts):
+ *   - the refresher asset (dist/assets/refresher, deployed by the construct) against SSM + Secrets Manager;
+ *   - a consumer Lambda bundling the client (bench/lib/consumer-entry.ts) against SSM alone, as one
+ *     file (how NodejsFunction bundles) and code-split (what is loaded at start, what on first use).
  * Run: npm run bench:bundle (also part of npm run bench). Prints a Markdown section.
+ * BENCH_NODE=/path/to/node also times the cold imports under that Node (e.g. 22, the Lambda runtime).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleLikeCdk, type BundleFigures } from './lib/esbuild-like-cdk.js';
+import { buildLambdaAsset, lambdaAssetFile, ROOT } from '../build/lambda-assets.js';
+import { bundleLikeTheAssets, splitLikeTheAssets, type BundleFigures } from './lib/bundle-figures.js';
 import { kib, ms, summarize } from './lib/stats.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}bench/.out/`;
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 21);
+const LIMIT = { refresherRatio: 1.1, consumerExtraKiB: 30 };
 
 /** The refresher reads its configuration at import (a cold start): give it a valid one, no network. */
 const HANDLER_ENV = {
@@ -24,49 +31,84 @@ const HANDLER_ENV = {
 };
 
 /** Milliseconds from before `import()` to the module being ready, in a fresh Node process. */
-function coldImportMs(file: string): number {
+function coldImportMs(node: string, file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env.PATH, ...HANDLER_ENV },
-    encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr}`);
+  const child = spawnSync(node, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...HANDLER_ENV }, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`importing ${file} with ${node} failed: ${child.stderr}`);
   return Number(child.stdout);
 }
 
-export async function runBundleBench() {
-  const refresher = await bundleLikeCdk(`${ROOT}functions/refresher/handler.ts`, `${OUT}refresher/index.mjs`);
-  const baseline = await bundleLikeCdk(`${ROOT}bench/lib/baseline-entry.ts`, `${OUT}baseline/index.mjs`);
-  // Alternated, so that load from other processes on a shared machine weighs on both alike.
-  const refresherRuns: number[] = [];
-  const baselineRuns: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    baselineRuns.push(coldImportMs(baseline.file));
-    refresherRuns.push(coldImportMs(refresher.file));
-  }
-  return { refresher, baseline, refresherImport: summarize(refresherRuns), baselineImport: summarize(baselineRuns) };
+function nodeVersion(node: string): string {
+  return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 }
 
-function format(result: Awaited<ReturnType<typeof runBundleBench>>): string {
-  const row = (name: string, bundle: BundleFigures, imp: ReturnType<typeof summarize>) =>
-    `| ${name} | ${kib(bundle.bytes)} | ${kib(bundle.gzipBytes)} | ${ms(imp.median)} | ${ms(imp.p90)} |`;
-  const { refresher, baseline, refresherImport, baselineImport } = result;
+/** Alternated, so that load from other processes on a shared machine weighs on every file alike. */
+function coldImports(node: string, files: readonly string[]): ReturnType<typeof summarize>[] {
+  const runs: number[][] = files.map(() => []);
+  for (let run = 0; run < RUNS; run++) files.forEach((file, index) => runs[index]!.push(coldImportMs(node, file)));
+  return runs.map(summarize);
+}
+
+export async function runBundleBench() {
+  await buildLambdaAsset('refresher');
+  const refresher = await bundleLikeTheAssets(`${ROOT}functions/refresher/handler.ts`, `${OUT}refresher/index.mjs`);
+  const shipped = readFileSync(lambdaAssetFile('refresher'));
+  if (!readFileSync(refresher.file).equals(shipped)) throw new Error('the bench bundle of the refresher differs from dist/assets/refresher: the settings drifted');
+  const baseline = await bundleLikeTheAssets(`${ROOT}bench/lib/baseline-entry.ts`, `${OUT}baseline/index.mjs`);
+  const consumer = await bundleLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer/index.mjs`);
+  const ssm = await bundleLikeTheAssets(`${ROOT}bench/lib/ssm-baseline-entry.ts`, `${OUT}ssm/index.mjs`);
+  // NodejsFunction's default on nodejs22.x: the SDK left to the runtime's copy.
+  const consumerSdkExternal = await bundleLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer-sdk-external/index.mjs`, { external: ['@aws-sdk/*'] });
+  const consumerSplit = await splitLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer-split`);
+  const ssmSplit = await splitLikeTheAssets(`${ROOT}bench/lib/ssm-baseline-entry.ts`, `${OUT}ssm-split`);
+  const nodes = [process.execPath, ...(process.env.BENCH_NODE === undefined ? [] : [process.env.BENCH_NODE])];
+  const files = [baseline.file, lambdaAssetFile('refresher'), ssm.file, consumer.file, ssmSplit.entryFile, consumerSplit.entryFile];
+  const imports = nodes.map((node) => ({ version: nodeVersion(node), figures: coldImports(node, files) }));
+  return { refresher, baseline, consumer, ssm, consumerSdkExternal, consumerSplit, ssmSplit, imports };
+}
+
+type Result = Awaited<ReturnType<typeof runBundleBench>>;
+
+const ratio = (value: number, floor: number) => `${(value / floor).toFixed(3)}x`;
+
+function format(result: Result): string {
+  const { refresher, baseline, consumer, ssm, consumerSdkExternal, consumerSplit, ssmSplit, imports } = result;
+  const importCells = (index: number) => imports.map(({ figures }) => `${ms(figures[index]!.median)} (p90 ${ms(figures[index]!.p90)})`).join(' | ');
+  const importHeader = imports.map(({ version }) => `cold import, Node ${version}`).join(' | ');
+  const importRule = imports.map(() => '---').join('|');
+  const row = (name: string, bundle: BundleFigures, index: number) => `| ${name} | ${kib(bundle.bytes)} | ${kib(bundle.gzipBytes)} | ${importCells(index)} |`;
+  const importRatio = (index: number, floorIndex: number) =>
+    imports.map(({ version, figures }) => `${ratio(figures[index]!.median, figures[floorIndex]!.median)} (Node ${version})`).join(', ');
+  const sizeRatio = refresher.bytes / baseline.bytes;
+  const consumerExtra = (consumerSplit.bytesAtStart - ssmSplit.bytesAtStart) / 1024;
+  const lazy = Object.entries(consumerSplit.lazyBytes)
+    .filter(([origin]) => origin.startsWith('functions/'))
+    .map(([origin, bytes]) => `${origin} ${kib(bytes)}`)
+    .join(', ');
   return [
-    '## Refresher bundle and cold import',
+    '## Bundles: the refresher asset and a consumer Lambda',
     '',
-    'Built with the esbuild API as the stack builds the function (ESM, minified, platform node, target node22, createRequire banner, AWS SDK bundled);',
-    `cold import = \`await import(bundle)\` in a fresh Node process (the refresher also parses its configuration and builds its clients), ${RUNS} runs each.`,
+    'Built with the settings of the package\'s Lambda assets (build/lambda-assets.ts: esbuild, ESM, minified, keepNames, platform node, target node22,',
+    `createRequire banner, AWS SDK bundled); cold import = \`await import(bundle)\` in a fresh Node process, ${RUNS} runs each, alternated.`,
     '',
-    '| bundle | size | gzip | cold import, median | p90 |',
-    '|---|---|---|---|---|',
-    row('baseline: SSM + Secrets Manager clients only', baseline, baselineImport),
-    row('refresher (functions/refresher/handler.ts)', refresher, refresherImport),
-    `| **the project's own share** | **+${kib(refresher.bytes - baseline.bytes)}** | **+${kib(refresher.gzipBytes - baseline.gzipBytes)}** | **+${ms(refresherImport.median - baselineImport.median)}** | |`,
+    `| bundle | size | gzip | ${importHeader} |`,
+    `|---|---|---|${importRule}|`,
+    row('baseline: SSM + Secrets Manager clients only', baseline, 0),
+    row('**refresher asset as packaged** (dist/assets/refresher/index.mjs)', refresher, 1),
+    row('baseline: SSM client only', ssm, 2),
+    row('consumer Lambda bundling the client, one file', consumer, 3),
     '',
-    `Where the refresher's minified bytes come from (esbuild metafile): AWS SDK ${kib(refresher.bytesByOrigin['aws-sdk'])}, ` +
-      `Powertools Logger + Metrics ${kib(refresher.bytesByOrigin.powertools)}, this project's code ${kib(refresher.bytesByOrigin.project)}, ` +
-      `other packages ${kib(refresher.bytesByOrigin.other)}.`,
-    `Source maps (shipped beside the bundle, not loaded at start): refresher ${kib(refresher.sourceMapBytes)}, baseline ${kib(baseline.sourceMapBytes)}.`,
+    `- Refresher asset: **${ratio(refresher.bytes, baseline.bytes)}** the size of its baseline (limit ${LIMIT.refresherRatio}x: ${sizeRatio <= LIMIT.refresherRatio ? 'met' : 'NOT met'}), ` +
+      `cold import **${importRatio(1, 0)}**. Its bytes: AWS SDK ${kib(refresher.bytesByOrigin['aws-sdk'])}, this project's code ${kib(refresher.bytesByOrigin.project)}, ` +
+      `other packages ${kib(refresher.bytesByOrigin.other)} (no Powertools: functions/refresher/telemetry.ts writes the same log and EMF shapes).`,
+    `- Consumer Lambda, code-split as esbuild \`splitting\` does: **+${consumerExtra.toFixed(1)} KiB** loaded at start over the SSM client alone ` +
+      `(${kib(consumerSplit.bytesAtStart)} vs ${kib(ssmSplit.bytesAtStart)}; limit +${LIMIT.consumerExtraKiB} KiB: ${consumerExtra <= LIMIT.consumerExtraKiB ? 'met' : 'NOT met'}), ` +
+      `cold import ${importRatio(5, 4)}. Loaded on first use only: ${lazy}.`,
+    `- Consumer Lambda as one file (NodejsFunction has no splitting): +${kib(consumer.bytes - ssm.bytes)} over the SSM client alone, cold import ${importRatio(3, 2)}: ` +
+      'the lazily imported Secrets Manager (first signing) and EventBridge (first refused token) clients are in the file, whole (esbuild cannot tree-shake ' +
+      'a lazily loaded module), but not evaluated at import. With the SDK left to the runtime (NodejsFunction\'s default, `bundleAwsSDK: false`) ' +
+      `the consumer's bundle is ${kib(consumerSdkExternal.bytes)}.`,
+    `- Source maps (beside the bundles, not loaded at start unless NODE_OPTIONS=--enable-source-maps): refresher ${kib(refresher.sourceMapBytes)}, consumer ${kib(consumer.sourceMapBytes)}.`,
   ].join('\n');
 }
 

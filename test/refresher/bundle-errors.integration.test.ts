@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { runCli } from '../cli/cli-harness.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { captureOutput } from '../support/output-capture.js';
+import { buildMinifiedRefresher } from '../support/refresher-bundles.js';
 import { createCredentialsSecret, handlerEnv, lambdaContext } from '../support/refresher-harness.js';
 
 /**
@@ -35,17 +35,7 @@ beforeAll(async () => {
   // Credentials the simulator does not know: every token request is answered Unauthorized.
   await createCredentialsSecret(moto, { ...DEMO_CREDENTIALS, client_secret: 'not-the-registered-secret' });
   outDir = mkdtempSync(join(tmpdir(), 'refresher-errors-'));
-  await build({
-    entryPoints: ['functions/refresher/handler.ts'],
-    outfile: join(outDir, 'index.mjs'),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  await buildMinifiedRefresher(join(outDir, 'index.mjs'));
   for (const [name, value] of Object.entries(handlerEnv(moto, simulator.url))) vi.stubEnv(name, value);
   const output = captureOutput();
   try {

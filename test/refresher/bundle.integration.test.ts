@@ -1,4 +1,3 @@
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { parseTokenDocument } from '../../functions/token/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { startIndependentTokenEndpoint, type IndependentCredentials } from '../support/independent-verifier.js';
 import { captureOutput, findLeaks } from '../support/output-capture.js';
+import { buildMinifiedRefresher } from '../support/refresher-bundles.js';
 import { createCredentialsSecret, handlerEnv, lambdaContext, readParameter } from '../support/refresher-harness.js';
 
 const CREDENTIALS: IndependentCredentials = {
@@ -26,19 +26,7 @@ let outDir: string;
 beforeAll(async () => {
   moto = await startMoto();
   outDir = mkdtempSync(join(tmpdir(), 'refresher-bundle-'));
-  // The same esbuild settings the stack gives NodejsFunction: one minified ESM file for nodejs22.x,
-  // with a require() shim because parts of the AWS SDK still require() Node built-ins.
-  await build({
-    entryPoints: ['functions/refresher/handler.ts'],
-    outfile: join(outDir, 'index.mjs'),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  await buildMinifiedRefresher(join(outDir, 'index.mjs'));
 });
 
 afterAll(async () => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRefreshEvent } from '../../functions/refresher/event.js';
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { rejectionReportEvent as reportEvent } from '../support/rejection-events.js';
 
 const PARAMETER = '/faspay/sendme/access-token';
-const reportEvent = (detail: Record<string, unknown>) => ({
-  version: '0',
-  id: 'e-1',
-  'detail-type': REJECTION_REPORT_DETAIL_TYPE,
-  source: REJECTION_REPORT_SOURCE,
-  account: '123456789012',
-  time: '2026-11-25T00:00:00Z',
-  region: 'ap-southeast-3',
-  resources: [],
-  detail,
-});
 
 describe('parseRefreshEvent', () => {
   it('treats {} and no payload as a refresh-when-due request', () => {

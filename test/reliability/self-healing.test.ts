@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
 import { parseTokenDocument, serializeTokenDocument } from '../../functions/token/index.js';
+import { rejectionReportEvent } from '../support/rejection-events.js';
 import { lambdaContext, PARAMETER_NAME, readParameter } from '../support/refresher-harness.js';
 import { useWorld } from './support/lifecycle.js';
 import { storeRaw } from './support/world.js';
@@ -17,20 +17,8 @@ const ctx = useWorld();
 
 const report = (parameterVersion: number) => ({ tokenRejected: { parameterVersion } });
 
-/** The event the consumer's PutEvents turns into, as EventBridge delivers it to the rule's target. */
-function envelope(parameterVersion: number, parameterName = PARAMETER_NAME) {
-  return {
-    version: '0',
-    id: 'b7e1d3c0-0000-4000-8000-000000000001',
-    'detail-type': REJECTION_REPORT_DETAIL_TYPE,
-    source: REJECTION_REPORT_SOURCE,
-    account: '123456789012',
-    time: '2026-11-25T00:00:00Z',
-    region: 'ap-southeast-3',
-    resources: [],
-    detail: { parameterName, parameterVersion },
-  };
-}
+/** The event the consumer's PutEvents turns into, about this test's parameter by default. */
+const envelope = (parameterVersion: number, parameterName = PARAMETER_NAME) => rejectionReportEvent({ parameterName, parameterVersion });
 
 /** Stores a fresh token issued `minutesAgo` (the refresher never asks Faspay whether it still works). */
 async function seedFreshToken(minutesAgo: number) {

@@ -1,4 +1,4 @@
-import { documentProblemAt, parseTokenDocument, remainingLifetimeSeconds, type TokenDocument } from '../functions/token/index.js';
+import { remainingLifetimeSeconds, tokenStateOf, type TokenDocument } from '../functions/token/index.js';
 import { TokenHealthError } from './errors.js';
 import { formatSpan, isoSeconds } from './format.js';
 
@@ -30,18 +30,16 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
       error: new TokenHealthError('TOKEN_MISSING', `no token is stored in "${parameterName}": the refresher has not succeeded yet; ${FORCE_HINT}`),
     };
   }
-  let document: TokenDocument;
-  try {
-    document = parseTokenDocument(value);
-    const problem = documentProblemAt(document, now);
-    if (problem !== undefined) throw new Error(problem);
-  } catch (error) {
-    const problem = error instanceof Error ? error.message : 'unreadable';
+  // The refresher's own reading of the value (version is not needed here), so both call the same documents invalid.
+  const state = tokenStateOf({ value, version: 0 }, now);
+  if (state.kind !== 'valid') {
+    const problem = state.kind === 'invalid' ? state.problem : 'unreadable';
     return {
       health: 'invalid',
       error: new TokenHealthError('TOKEN_INVALID', `the value of "${parameterName}" is not a usable token document (${problem}); ${FORCE_HINT}`),
     };
   }
+  const { document } = state;
   const remainingSeconds = remainingLifetimeSeconds(document, now);
   const overdueSeconds = Math.max(0, Math.floor((now.getTime() - document.refreshAt.getTime()) / 1000));
   const facts = { document, remainingSeconds, overdueSeconds };

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaAssetDir } from '../../infra/bundling.js';
 import { synthStack } from './synth.js';
 
-describe('the refresher bundle (real local esbuild, no Docker)', () => {
+describe('the Lambda assets the stack deploys (prebuilt by build/lambda-assets.ts, as the package ships them)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'faspay-bundle-'));
   let assetDir: string;
   let consumerAssetDir: string;
@@ -61,6 +62,23 @@ describe('the refresher bundle (real local esbuild, no Docker)', () => {
     // THEN
     expect(child.stderr).not.toMatch(/Dynamic require/);
     expect(child.stdout).toMatch(/^REJECTED CONFIG_INVALID$/m);
+  });
+
+  it('deploys the very files of dist/assets/refresher, the asset the package ships', () => {
+    for (const file of ['index.mjs', 'index.mjs.map']) {
+      expect(readFileSync(join(assetDir, file)).equals(readFileSync(join(lambdaAssetDir('refresher'), file)))).toBe(true);
+    }
+  });
+
+  it('keeps class and function names through minification, so Lambda reports errors by their real name', () => {
+    // GIVEN the refresher with no configuration WHEN its handler rejects THEN the error's constructor keeps its name
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
+      try { await handler({}); } catch (error) { console.log(error.constructor.name + ' ' + handler.name); }`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 });
+    const [errorClass, handlerName] = child.stdout.trim().split(' ');
+    expect(errorClass).toMatch(/^[A-Z][A-Za-z]+Error$/);
+    expect(handlerName).toBe('handler');
   });
 
   it('keeps the source map next to the code for --enable-source-maps', () => {

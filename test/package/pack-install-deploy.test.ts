@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { fetchDeployedFunction, run, type DeployedFunction } from '../infra/deploy-support.js';
@@ -120,6 +121,30 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     expect(answer.exports).toEqual(expect.arrayContaining(['createFaspayTokenProvider', 'createSignedFaspayFetch', 'isCodedError', 'TokenProviderError']));
     expect(answer.loaded).toEqual([]);
     expect(answer.construct).toBe('function');
+  });
+
+  it('keeps the ES build\'s import graph: no CDK, refresher or Powertools; Secrets Manager and EventBridge behind import()', async () => {
+    // The same walk as test/consumer/imports.test.ts, on the installed dist/esm instead of the sources.
+    const entry = join(app, 'node_modules', PACKAGE_NAME, 'dist', 'esm', 'functions', 'consumer', 'index.js');
+    const { metafile } = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    const staticPackages = new Set<string>();
+    const staticFiles = new Set<string>();
+    const dynamic = new Set<string>();
+    const pending = Object.keys(metafile.inputs).filter((file) => file.endsWith('dist/esm/functions/consumer/index.js'));
+    while (pending.length > 0) {
+      const file = pending.pop() ?? '';
+      if (staticFiles.has(file)) continue;
+      staticFiles.add(file);
+      for (const edge of metafile.inputs[file]?.imports ?? []) {
+        if (edge.kind === 'dynamic-import') dynamic.add(edge.path.replace(/^.*dist\/esm\//, ''));
+        else if (edge.external) staticPackages.add(edge.path);
+        else pending.push(edge.path);
+      }
+    }
+    expect([...staticPackages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
+    expect([...staticFiles].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file))).toEqual([]);
+    expect(staticPackages).toContain('@aws-sdk/client-ssm');
+    expect([...dynamic].sort()).toEqual(['functions/adapters/rejection-reports.js', 'functions/adapters/secrets.js']);
   });
 
   it('loads the client with plain node as an ES module, the same surface as the CommonJS build', async () => {

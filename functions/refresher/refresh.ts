@@ -153,7 +153,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           if ((order.trigger ?? 'manual') !== 'manual') return done(false, 'in-flight', state);
           const waited = await waitForLease(budget);
           const after = await readTokenState(deps.store, deps.clock());
-          if (after.kind === 'valid' && after.version !== versionOf(state)) return done(false, 'joined', after);
+          if (storedAnotherToken(after, state)) return done(false, 'joined', after);
           if (waited === 'timeout') return done(false, 'in-flight', after);
           // The other run stored nothing (it failed): this one tries itself.
           state = after;
@@ -162,7 +162,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         try {
           // Another run may have finished between the first read and the acquire.
           const current = await readTokenState(deps.store, deps.clock());
-          if (current.kind === 'valid' && current.version !== versionOf(state)) {
+          if (storedAnotherToken(current, state)) {
             if (order.force) return done(false, 'joined', current);
             decision = decide(current, order);
             if (!decision.refresh) return done(false, decision.reason, current);
@@ -215,8 +215,15 @@ function cooldownSeconds(policy: RefreshPolicy): number {
   return policy.rejectionCooldownSeconds ?? CONFIG_DEFAULTS.rejectionCooldownSeconds;
 }
 
-function versionOf(state: StoredTokenState): number | undefined {
-  return state.kind === 'missing' ? undefined : state.version;
+/**
+ * Whether another run stored a new token since `before` was read: a new version holding another
+ * token (a version that re-stores the same token, see markDue, is not a refresh).
+ */
+function storedAnotherToken(after: StoredTokenState, before: StoredTokenState): boolean {
+  if (after.kind !== 'valid') return false;
+  if (before.kind === 'missing') return true;
+  if (after.version === before.version) return false;
+  return before.kind !== 'valid' || after.document.accessToken !== before.document.accessToken;
 }
 
 function summaryOf(refreshed: boolean, reason: RefreshSummary['reason'], state: StoredTokenState): RefreshSummary {

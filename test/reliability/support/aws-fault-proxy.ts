@@ -1,14 +1,31 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The AWS JSON operations the refresher calls, as named by their X-Amz-Target header. */
-export type AwsOperation = 'SSM.GetParameter' | 'SSM.PutParameter' | 'SecretsManager.GetSecretValue';
+/**
+ * The AWS JSON operations the refresher calls, as named by their X-Amz-Target header. Calls on the
+ * refresh lease (a parameter whose name ends in `.lease`) are one operation of their own, so that a
+ * fault aimed at the token parameter hits the token parameter.
+ */
+export type AwsOperation = 'SSM.GetParameter' | 'SSM.PutParameter' | 'SSM.Lease' | 'SecretsManager.GetSecretValue';
 
 const TARGETS: Readonly<Record<string, AwsOperation>> = {
   'AmazonSSM.GetParameter': 'SSM.GetParameter',
   'AmazonSSM.PutParameter': 'SSM.PutParameter',
+  'AmazonSSM.DeleteParameter': 'SSM.Lease',
+  'AmazonSSM.GetParameterHistory': 'SSM.Lease',
   'secretsmanager.GetSecretValue': 'SecretsManager.GetSecretValue',
 };
+
+function operationOf(target: string, body: Buffer): AwsOperation | undefined {
+  const operation = TARGETS[target];
+  if (operation === undefined || !operation.startsWith('SSM.')) return operation;
+  try {
+    const name = (JSON.parse(body.toString('utf8')) as { Name?: unknown }).Name;
+    return typeof name === 'string' && name.endsWith('.lease') ? 'SSM.Lease' : operation;
+  } catch {
+    return operation;
+  }
+}
 
 /** An AWS error answer: the HTTP status and the `__type` the SDK turns into the error's name. */
 export interface AwsFault {
@@ -52,7 +69,7 @@ export async function startAwsFaultProxy(upstream: string): Promise<AwsFaultProx
 
   async function relay(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readAll(request);
-    const operation = TARGETS[String(request.headers['x-amz-target'] ?? '')];
+    const operation = operationOf(String(request.headers['x-amz-target'] ?? ''), body);
     if (operation !== undefined) {
       counts.set(operation, (counts.get(operation) ?? 0) + 1);
       const rule = armed.get(operation);

@@ -138,6 +138,8 @@ export const AWS_SCENARIOS: readonly FaultScenario[] = [
   aws('SSM write failing (500)', 'SSM.PutParameter', AWS_FAULTS.internalError, 'PARAMETER_WRITE_FAILED', 'transient'),
   aws('SSM write access denied', 'SSM.PutParameter', AWS_FAULTS.accessDenied, 'PARAMETER_WRITE_FAILED', 'permanent'),
   aws('SSM write version limit', 'SSM.PutParameter', AWS_FAULTS.versionLimit, 'PARAMETER_WRITE_FAILED', 'permanent'),
+  aws('SSM lease throttled', 'SSM.Lease', AWS_FAULTS.throttled, 'PARAMETER_WRITE_FAILED', 'transient'),
+  aws('SSM lease access denied', 'SSM.Lease', AWS_FAULTS.accessDenied, 'PARAMETER_WRITE_FAILED', 'permanent'),
 ];
 
 export const ALL_FAULT_SCENARIOS: readonly FaultScenario[] = [...FASPAY_SCENARIOS, ...AWS_SCENARIOS];

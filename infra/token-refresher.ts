@@ -33,11 +33,11 @@ export const SERVICE_NAME = 'faspay-token-refresher';
 export const METRICS_NAMESPACE = 'FaspaySendMe';
 
 /*
- * The created secret's template, frozen. CloudFormation writes SecretString only when the template's
- * value changes, so while these two strings stay byte for byte the same, no deploy touches the
- * credentials an operator put in (test/infra/self-healing.test.ts pins them). They are literals
- * on purpose, not derived from CREDENTIAL_KEYS: a new credential key must not reset every filled
- * secret on the next deploy.
+ * The created secret's template, frozen. CloudFormation updates a resource only when its template
+ * properties change, so while these two strings stay byte for byte the same, no deploy touches the
+ * credentials an operator put in (test/infra/self-healing.test.ts pins them; docs/self-healing.md).
+ * They are literals on purpose, not derived from CREDENTIAL_KEYS: a new credential key must not
+ * reset every filled secret on the next deploy.
  */
 const PLACEHOLDER_SECRET_VALUE = '{"faspay_key":"","faspay_secret":"","app_key":"","app_secret":"","client_key":"","client_secret":"","iv":""}';
 const PLACEHOLDER_SECRET_DESCRIPTION =

@@ -133,6 +133,21 @@ describe('a duplicated scheduled delivery', () => {
   });
 });
 
+describe('the cost of the lease', () => {
+  it('the fresh scheduled path stays one GetParameter and never touches the lease', async () => {
+    const [handler] = await containers(1);
+    await ctx.evidence.invoke(handler!, SCHEDULED_EVENT, lambdaContext());
+    const reads = ctx.world.aws.calls('SSM.GetParameter');
+    const leaseCalls = ctx.world.aws.calls('SSM.Lease');
+
+    const outcome = await ctx.evidence.invoke(handler!, SCHEDULED_EVENT, lambdaContext());
+
+    expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'fresh' } });
+    expect(ctx.world.aws.calls('SSM.GetParameter') - reads).toBe(1);
+    expect(ctx.world.aws.calls('SSM.Lease') - leaseCalls).toBe(0);
+  });
+});
+
 describe('a lease left behind', () => {
   it('a scheduled run that finds a live lease does nothing: no secret read, no token request', async () => {
     const seeded = await seedDueDocument(ctx.world);

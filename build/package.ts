@@ -9,7 +9,7 @@
  * Each tree is built beside its final place and swapped in, so a reader never sees half a tree.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +62,15 @@ function swapIn(stagingDir: string, name: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-function buildEsm(): string {
+async function buildEsm(): Promise<string> {
   const out = staging('esm');
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], {
-    cwd: ROOT,
-    encoding: 'utf8',
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], { cwd: ROOT }, (error, stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`));
+    });
   });
-  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed:\n${tsc.stdout}${tsc.stderr}`);
   return out;
 }
 
@@ -111,7 +113,7 @@ async function buildCli(): Promise<string> {
 
 export async function buildPackage(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
-  const [esm, cli] = await Promise.all([Promise.resolve().then(buildEsm), buildCli(), buildLambdaAssets()]);
+  const [esm, cli] = await Promise.all([buildEsm(), buildCli(), buildLambdaAssets()]);
   const cjs = await buildCjs(esm);
   swapIn(esm, 'esm');
   swapIn(cjs, 'cjs');

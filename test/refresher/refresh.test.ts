@@ -193,6 +193,24 @@ describe('createRefresher', () => {
     expect(scheduled).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'due', parameterVersion: 3 } });
   });
 
+  it('does not replace a short-lived token again on a duplicate delivery within the same interval', async () => {
+    // GIVEN 20-minute tokens on a 15-minute schedule (refreshAt is 10 minutes after issue)
+    const short = { accessToken: 'short', expiresInSeconds: 1200 };
+    const { refresher, calls, advance, deadlineIn } = setup([short, short], {
+      policy: { refreshBeforeExpirySeconds: 7200, refreshLookaheadSeconds: 900, httpTimeoutMs: 8000, maxAttempts: 3 },
+    });
+    const scheduled = () => refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(3_600_000));
+    // WHEN the run and its duplicate arrive a minute apart, then the next interval's run
+    const first = await scheduled();
+    advance(60_000);
+    const duplicate = await scheduled();
+    advance(14 * 60_000);
+    const next = await scheduled();
+    // THEN one token per interval
+    expect([first, duplicate, next].map((result) => result.ok && result.summary.reason)).toEqual(['missing', 'fresh', 'due']);
+    expect(calls).toHaveLength(2);
+  });
+
   it('reports the remaining lifetime of the kept token when a refresh fails', async () => {
     const { refresher, store, advance, deadlineIn } = setup([unauthorized()]);
     await store.write(serializeTokenDocument(createTokenDocument(grant(), START, 7200)));

@@ -41,6 +41,7 @@ export function createLocalRefresher(
   const refresher = createRefresher({
     credentials: rig.credentialsSource,
     store: rig.store,
+    ...(rig.lease === undefined ? {} : { lease: rig.lease }),
     faspay: createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }),
     clock: io.clock,
     policy: options.policy,

@@ -1,8 +1,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { createSsmRefreshLease } from '../../functions/adapters/parameter-lease.js';
 import { createMemoryTokenStore, createSsmTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
 import { createSecretsManagerCredentialsSource, staticCredentialsSource, type CredentialsSource } from '../../functions/adapters/secrets.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
+import { leaseParameterName } from '../../functions/refresher/lease.js';
+import type { RefreshLease } from '../../functions/refresher/ports.js';
 import { readTokenState } from '../../functions/refresher/token-state.js';
 import type { StoredTokenState } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
@@ -31,6 +34,8 @@ export interface LocalRig {
   readonly credentials: FaspayCredentials;
   readonly credentialsSource: CredentialsSource;
   readonly store: TokenStore;
+  /** With --aws: the deployed refresher's own lease, so a local run never overlaps a deployed one. @default - a lease in this process */
+  readonly lease?: RefreshLease;
   readonly parameterName: string;
   close(): Promise<void>;
 }
@@ -70,7 +75,7 @@ export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter)
   }
 }
 
-type Side = Pick<LocalRig, 'credentials' | 'credentialsSource' | 'store' | 'parameterName'> & {
+type Side = Pick<LocalRig, 'credentials' | 'credentialsSource' | 'store' | 'lease' | 'parameterName'> & {
   /** Reports this side's steps after the simulator's (when not already reported as they happened). */
   readonly report?: (reporter: Reporter) => void;
 };
@@ -123,7 +128,8 @@ async function awsSide(
     { source: 'secret', secretId: aws.secretId, fingerprint },
     line('credentials', `from secret ${aws.secretId}, sha256 ${fingerprint}… (values never shown)`),
   );
-  return { credentials, credentialsSource, store, parameterName: aws.parameterName };
+  const lease = createSsmRefreshLease(ssm, leaseParameterName(aws.parameterName));
+  return { credentials, credentialsSource, store, lease, parameterName: aws.parameterName };
 }
 
 function describeExisting(state: StoredTokenState): string {

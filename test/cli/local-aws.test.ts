@@ -1,4 +1,5 @@
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { fingerprint } from '../../cli/format.js';
@@ -49,6 +50,22 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
     expect(stored).toMatchObject({ type: 'SecureString', version: 1 });
     expect(run.stdout).toContain(`token sha256 ${fingerprint(parseTokenDocument(stored!.value).accessToken)}…`);
     expect(run.stdout).toContain('signature and token accepted');
+  });
+
+  it('takes the deployed refresher\'s own lease in SSM (here: over a crashed run\'s stale one) and releases it after the write', async () => {
+    // GIVEN a lease left by a deployed run that crashed a minute ago
+    await createCredentialsSecret(moto, DEMO_CREDENTIALS);
+    const ssm = new SSMClient(moto.clientConfig);
+    const stale = JSON.stringify({ holder: 'crashed-deployed-run', expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    await ssm.send(new PutParameterCommand({ Name: `${PARAMETER_NAME}.lease`, Value: stale, Type: 'String' }));
+
+    // WHEN a local run refreshes
+    const run = await runCli(['local', ...AWS_FLAGS]);
+
+    // THEN it stored the token and left no lease behind (a lease of its own process would leave the stale one)
+    expect(run.code).toBe(EXIT_CODES.ok);
+    expect((await readParameter(moto))?.version).toBe(1);
+    await expect(ssm.send(new GetParameterCommand({ Name: `${PARAMETER_NAME}.lease` }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
   });
 
   it('a second run finds the token fresh, leaves it alone, and says why it skips the service call', async () => {

@@ -1,5 +1,6 @@
 import { DEMO_CREDENTIALS, FAULT_HELP, FAULTS, isFault, startSimulator, type Fault, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { COMMON_OPTIONS, parseCommandArgs, parseDuration, parseInteger } from '../args.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/index.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin, parseInteger } from '../args.js';
 import type { Command } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
@@ -46,8 +47,8 @@ export const simulatorCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs('simulator', argv, OPTIONS);
     const port = parseInteger('--port', args.port, 0, 65535);
-    const tokenLifetimeSeconds = parseDuration('--token-lifetime', args['token-lifetime']);
-    if (tokenLifetimeSeconds < 1) throw new UsageError('--token-lifetime must be at least 1 second');
+    // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
+    const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
     const faults = args.fault.map(parseFault);
     const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
     const stop = io.stopSignal();

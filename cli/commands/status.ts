@@ -3,7 +3,7 @@ import { awsErrorName } from '../../functions/adapters/errors.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
-import { COMMON_OPTIONS, parseCommandArgs, parseDuration } from '../args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';
 import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
 import { writeJson, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -57,7 +57,8 @@ export const statusCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('status', argv, OPTIONS);
-    const toleranceSeconds = parseDuration('--tolerance', args.tolerance);
+    // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
+    const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
     const ssm = new SSMClient(awsClientConfig(args.region));
     try {
       await ensureAwsReady(ssm);

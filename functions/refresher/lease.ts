@@ -15,8 +15,15 @@ export function leaseParameterName(tokenParameterName: string): string {
  */
 export const LEASE_CLOCK_SKEW_MS = 5000;
 
+/**
+ * No holder runs longer than this (Lambda's longest timeout), so a lease claiming to last longer was
+ * not taken by a refresh (a hand-written or planted value) and must not block refreshes until then.
+ */
+export const MAX_LEASE_MS = 15 * 60 * 1000;
+
 export function isLeaseStale(lease: LeaseHolder, now: Date): boolean {
-  return now.getTime() > lease.expiresAt.getTime() + LEASE_CLOCK_SKEW_MS;
+  const leftMs = lease.expiresAt.getTime() - now.getTime();
+  return leftMs < -LEASE_CLOCK_SKEW_MS || leftMs > MAX_LEASE_MS + LEASE_CLOCK_SKEW_MS;
 }
 
 /** A lease within one process (local runs, tests, the long-run simulation): the use case's default. */

@@ -17,7 +17,7 @@ import {
 } from '../token/index.js';
 import { CONFIG_DEFAULTS } from './config.js';
 import { TokenTooLargeError } from './errors.js';
-import { createMemoryRefreshLease } from './lease.js';
+import { createMemoryRefreshLease, MAX_LEASE_MS } from './lease.js';
 import type { CredentialsSource, FaspayTokenClient, RefreshLease, TokenStore } from './ports.js';
 import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget, type RetryNotice } from './token-request.js';
 import { readTokenState } from './token-state.js';
@@ -146,7 +146,8 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         if (!decision.refresh) return done(false, decision.reason, state);
         reason = decision.reason;
 
-        const holder = { holder: randomUUID(), expiresAt: new Date(deps.clock().getTime() + budget.remainingTimeMs()) };
+        // The lease lasts until this invocation's deadline: its holder cannot outlive it.
+        const holder = { holder: randomUUID(), expiresAt: new Date(deps.clock().getTime() + Math.min(budget.remainingTimeMs(), MAX_LEASE_MS)) };
         for (;;) {
           const attempt = await lease.acquire(holder, deps.clock());
           if (attempt.acquired) break;

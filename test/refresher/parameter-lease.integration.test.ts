@@ -84,6 +84,14 @@ describe('Function: createSsmRefreshLease', () => {
     expect(await lease.acquire(holder('run-a'), NOW)).toEqual({ acquired: true });
   });
 
+  it('treats a lease claiming to last longer than any invocation (15 min) as stale, so a planted one cannot block refreshes', async () => {
+    const planted = JSON.stringify({ holder: 'planted', expiresAt: '2099-01-01T00:00:00.000Z' });
+    await ssm.send(new PutParameterCommand({ Name: LEASE, Value: planted, Type: 'String' }));
+    const lease = createSsmRefreshLease(ssm, LEASE);
+    expect(await lease.isHeld(NOW)).toBe(false);
+    expect(await lease.acquire(holder('run-a'), NOW)).toEqual({ acquired: true });
+  });
+
   it('releases quietly when there is nothing to release', async () => {
     await expect(createSsmRefreshLease(ssm, LEASE).release('nobody')).resolves.toBeUndefined();
   });

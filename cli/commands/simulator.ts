@@ -18,7 +18,7 @@ exactly as the protocol reference describes. Ctrl-C stops it.
 
 Options:
   --port N              port on 127.0.0.1 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
-  --token-lifetime D    expired_in of issued tokens (default 10h; e.g. 60, 5m, 10h)
+  --token-lifetime D    expired_in of issued tokens (default 10h, 1s to 48h; e.g. 60, 5m, 10h)
   --fault NAME          answer the next token request with this fault; repeat for more, in order
   --credentials FILE    accept this credential set instead of the demo one (never printed)
   --revoke-on-issue     a new token revokes every earlier one (Faspay does not document whether

@@ -25,7 +25,7 @@ Options:
                          ${DEFAULT_STACK_NAME})
   --region REGION        AWS region (default: the SDK's, e.g. $AWS_REGION)
   --tolerance DURATION   how far past its refresh time the token may be before it counts as stale
-                         (default 15m; e.g. 30m, 1h, 900)
+                         (default 15m, at most 24h; e.g. 30m, 1h, 900)
   --json                 one JSON object on stdout
   -h, --help             this help
 

@@ -37,9 +37,10 @@ Options:
   --secret-id ID          with --aws: the credentials secret (default $FASPAY_CREDENTIALS_SECRET_ID)
   --parameter-name NAME   with --aws: the token parameter (default $TOKEN_PARAMETER_NAME)
   --region REGION         with --aws: AWS region (default: the SDK's, e.g. $AWS_REGION)
-  --token-lifetime D      simulator only: expired_in of its tokens (default 10h; 60s with --watch)
-  --refresh-before D      refresh this long before expiry (default 2h; 20s with --watch)
-  --check-every D         with --watch: time between checks (default 5s; 60s with --aws)
+  --token-lifetime D      simulator only: expired_in of its tokens, 2s to 48h (default 10h; 60s
+                          with --watch)
+  --refresh-before D      refresh this long before expiry, at most 24h (default 2h; 20s with --watch)
+  --check-every D         with --watch: time between checks, 1s to 24h (default 5s; 60s with --aws)
   --demo-rejection        then show a rejected token heal: another system requests its own token
                           from the simulator (revoking the stored one), a consumer reports the
                           refusal once, the refresher replaces the token (rejection cooldown 0 s

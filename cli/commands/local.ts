@@ -27,7 +27,7 @@ Options:
   --force                 refresh even when the stored token is fresh
   --watch                 keep running the schedule: a check every few seconds with a countdown;
                           the simulator's tokens then live 60s and are refreshed 20s before expiry.
-                          Ctrl-C stops (exit 0)
+                          Ctrl-C stops (exit 0; started through npm, npm itself exits 130)
   --faspay-url URL        talk to this Faspay instead of starting the simulator, e.g.
                           https://sendme-sandbox.faspay.co.id (needs --credentials or --aws)
   --credentials FILE      the Faspay credentials as JSON (the secret's keys: faspay_key,

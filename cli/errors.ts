@@ -1,5 +1,6 @@
 import { codeOfFunctionErrorMessage } from '../functions/refresher/function-error.js';
 import { CodedError } from '../functions/shared/coded-error.js';
+import type { TokenStateCode } from '../functions/token/errors.js';
 
 /** The command line itself is wrong: unknown flag, missing value, bad number. Names the flag. */
 export class UsageError extends CodedError<'USAGE_INVALID'> {
@@ -66,7 +67,8 @@ export class RefresherFunctionError extends CodedError<'REFRESHER_FUNCTION_FAILE
   }
 }
 
-export type TokenHealthCode = 'TOKEN_STALE' | 'TOKEN_EXPIRED' | 'TOKEN_MISSING' | 'TOKEN_INVALID';
+/** The token states `status` reports, named as everywhere else (functions/token). */
+export type TokenHealthCode = TokenStateCode;
 
 /** `status` found the stored token unhealthy. The message says what and since when, never the token. */
 export class TokenHealthError extends CodedError<TokenHealthCode> {

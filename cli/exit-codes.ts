@@ -86,9 +86,6 @@ const BY_ERROR_CODE: { readonly [Code in ErrorCode]: ExitCode } = {
   TOKEN_EXPIRED: EXIT_CODES.tokenExpired,
   TOKEN_MISSING: EXIT_CODES.tokenMissing,
   TOKEN_INVALID: EXIT_CODES.tokenInvalid,
-  TOKEN_DOCUMENT_INVALID: EXIT_CODES.tokenInvalid,
-  // The consumer provider's name for "nothing stored".
-  PARAMETER_NOT_FOUND: EXIT_CODES.tokenMissing,
   INTERNAL_ERROR: EXIT_CODES.unexpected,
 };
 

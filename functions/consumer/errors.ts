@@ -1,15 +1,20 @@
 import { CodedError } from '../shared/coded-error.js';
+import { LEGACY_TOKEN_STATE_CODES, type LegacyTokenStateCode } from '../token/errors.js';
 
 /**
  * Every code a token provider or a signed fetch can reject with. Some come from the shared layers
  * unchanged (`CREDENTIALS_INVALID` from the protocol module, `PARAMETER_READ_FAILED` and
  * `CREDENTIALS_UNAVAILABLE` from the AWS adapters, `FASPAY_TIMEOUT`/`FASPAY_NETWORK` from the HTTP
  * adapter); every rejection is a `CodedError`, so callers switch on `code`.
+ *
+ * The token's states have the names the refresher and the CLI use (`TOKEN_MISSING`, `TOKEN_INVALID`,
+ * `TOKEN_EXPIRED`). Before 0.2.0 the first two were `PARAMETER_NOT_FOUND` and
+ * `TOKEN_DOCUMENT_INVALID`: those errors still carry the old name as `legacyCode` until 1.0.
  */
 export type FaspayTokenProviderErrorCode =
-  | 'PARAMETER_NOT_FOUND'
+  | 'TOKEN_MISSING'
   | 'PARAMETER_READ_FAILED'
-  | 'TOKEN_DOCUMENT_INVALID'
+  | 'TOKEN_INVALID'
   | 'TOKEN_EXPIRED'
   | 'CREDENTIALS_INVALID'
   | 'CREDENTIALS_UNAVAILABLE'
@@ -20,13 +25,15 @@ export type FaspayTokenProviderErrorCode =
 
 type OwnCode = Extract<
   FaspayTokenProviderErrorCode,
-  'PARAMETER_NOT_FOUND' | 'PARAMETER_READ_FAILED' | 'TOKEN_DOCUMENT_INVALID' | 'TOKEN_EXPIRED' | 'CREDENTIALS_UNAVAILABLE' | 'CONFIG_INVALID'
+  'TOKEN_MISSING' | 'PARAMETER_READ_FAILED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CREDENTIALS_UNAVAILABLE' | 'CONFIG_INVALID'
 >;
 
 /** A failure the consumer layer detects itself. The message names the parameter or option, never a value read from it. */
 export class TokenProviderError extends CodedError<OwnCode> {
   override readonly name = 'TokenProviderError';
   readonly code: OwnCode;
+  /** @deprecated The 0.1 name of `code` (PARAMETER_NOT_FOUND, TOKEN_DOCUMENT_INVALID); switch on `code`. */
+  readonly legacyCode?: LegacyTokenStateCode;
 
   constructor(
     code: OwnCode,
@@ -35,6 +42,8 @@ export class TokenProviderError extends CodedError<OwnCode> {
   ) {
     super(message, options);
     this.code = code;
+    const legacyCode = (LEGACY_TOKEN_STATE_CODES as Partial<Record<string, LegacyTokenStateCode>>)[code];
+    if (legacyCode !== undefined) this.legacyCode = legacyCode;
   }
 }
 

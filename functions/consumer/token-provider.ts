@@ -33,6 +33,8 @@ export interface SignedCall {
   readonly headers: FaspayHeaders;
   /** SSM version of the document whose token signed the call: what a rejection report names. */
   readonly parameterVersion: number;
+  /** When that token was issued: the same token stored again under a new version keeps it. */
+  readonly issuedAt: Date;
 }
 
 interface CachedToken {
@@ -99,7 +101,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     }
     if (record === undefined) {
       throw new TokenProviderError(
-        'PARAMETER_NOT_FOUND',
+        'TOKEN_MISSING',
         `the token parameter "${parameterName}" does not exist: deploy the refresher and let it run once (or invoke it with {"force": true})`,
         { retryable: true, details: { parameterName } },
       );
@@ -129,7 +131,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     } catch (error) {
       // The parser's messages name a field, never a value, so they can be passed on.
       const problem = isCodedError(error) ? error.message : 'unreadable';
-      throw new TokenProviderError('TOKEN_DOCUMENT_INVALID', `the token parameter "${parameterName}" holds an unusable document: ${problem}`, {
+      throw new TokenProviderError('TOKEN_INVALID', `the token parameter "${parameterName}" holds an unusable document: ${problem}`, {
         details: { parameterName },
       });
     }
@@ -149,7 +151,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     const signedPath = parseSignedPath(path, 'the service path');
     const [entry, signer] = await Promise.all([current(), signers.signer()]);
     const headers = signer.serviceCallHeaders(method, signedPath, formatFaspayTimestamp(clock(), settings.timeZone), entry.accessToken);
-    return { headers, parameterVersion: entry.version };
+    return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.issuedAtMs) };
   }
 
   return {

@@ -1,4 +1,4 @@
-export { TokenDocumentError } from './errors.js';
+export { LEGACY_TOKEN_STATE_CODES, TokenDocumentError, type LegacyTokenStateCode, type TokenStateCode } from './errors.js';
 export {
   decideRefresh,
   shouldPublish,

@@ -86,9 +86,9 @@ describe('Function: exitCodeFor', () => {
     [new TokenHealthError('TOKEN_EXPIRED', 'x'), 7],
     [new TokenHealthError('TOKEN_MISSING', 'x'), 8],
     [new TokenHealthError('TOKEN_INVALID', 'x'), 9],
-    [new TokenProviderError('PARAMETER_NOT_FOUND', 'x'), EXIT_CODES.tokenMissing],
+    [new TokenProviderError('TOKEN_MISSING', 'x'), EXIT_CODES.tokenMissing],
     [new TokenProviderError('TOKEN_EXPIRED', 'x'), EXIT_CODES.tokenExpired],
-    [new TokenProviderError('TOKEN_DOCUMENT_INVALID', 'x'), EXIT_CODES.tokenInvalid],
+    [new TokenProviderError('TOKEN_INVALID', 'x'), EXIT_CODES.tokenInvalid],
     // A function failure maps by the code its errorMessage leads with, through the same table.
     [new RefresherFunctionError('fn', 'FaspayError', 'FASPAY_TIMEOUT: x'), EXIT_CODES.faspay],
     [new RefresherFunctionError('fn', 'CredentialsInvalidError', 'CREDENTIALS_INVALID: x'), EXIT_CODES.configuration],

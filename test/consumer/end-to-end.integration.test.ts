@@ -147,10 +147,10 @@ describe('example consumer Lambda', () => {
     expect(serviceCalls()).toEqual([401, 401]);
   });
 
-  it('rejects with PARAMETER_NOT_FOUND before the refresher ever ran', async () => {
+  it('rejects with TOKEN_MISSING before the refresher ever ran', async () => {
     const handler = await loadExampleHandler(exampleEnv());
     const error = await rejectionOf(handler());
-    expect(error).toMatchObject({ code: 'PARAMETER_NOT_FOUND' });
+    expect(error).toMatchObject({ code: 'TOKEN_MISSING' });
     expect(serviceCalls()).toEqual([]);
   });
 

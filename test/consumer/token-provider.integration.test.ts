@@ -112,9 +112,9 @@ describe('token provider against SSM in moto', () => {
     expect(error.code).toBe('TOKEN_EXPIRED');
   });
 
-  it('reports a parameter that does not exist as PARAMETER_NOT_FOUND', async () => {
+  it('reports a parameter that does not exist as TOKEN_MISSING (0.1: PARAMETER_NOT_FOUND)', async () => {
     const error = await rejectionOf(setup().getToken());
-    expect(error).toMatchObject({ code: 'PARAMETER_NOT_FOUND' });
+    expect(error).toMatchObject({ code: 'TOKEN_MISSING', legacyCode: 'PARAMETER_NOT_FOUND' });
     expect(error.message).toContain(PARAMETER);
   });
 });

@@ -258,7 +258,7 @@ describe('Function: createFaspayTokenProvider, single flight and invalidation', 
 
 describe('Function: createFaspayTokenProvider, errors', () => {
   it.each([
-    ['ParameterNotFound', 'PARAMETER_NOT_FOUND', /does not exist: deploy the refresher/],
+    ['ParameterNotFound', 'TOKEN_MISSING', /does not exist: deploy the refresher/],
     ['AccessDeniedException', 'PARAMETER_READ_FAILED', /cannot read the token parameter ".*": AccessDeniedException/],
   ])('maps %s to %s', async (awsName, code, message) => {
     ssm.mock.on(GetParameterCommand).rejects(awsError(awsName));
@@ -271,10 +271,11 @@ describe('Function: createFaspayTokenProvider, errors', () => {
   it.each([
     ['not JSON', 'eyJhbGciOi', /holds an unusable document: the token document is not JSON/],
     ['missing a time', JSON.stringify({ accessToken: 'x'.repeat(40), issuedAt: '2026-11-25T00:00:00Z' }), /expiresAt is not an ISO-8601/],
-  ])('rejects a document that is %s with TOKEN_DOCUMENT_INVALID, without echoing it', async (_case, value, message) => {
+  ])('rejects a document that is %s with TOKEN_INVALID, without echoing it', async (_case, value, message) => {
     store(value);
     const error = await rejectionOf(setup().getToken());
-    expect(error.code).toBe('TOKEN_DOCUMENT_INVALID');
+    expect(error.code).toBe('TOKEN_INVALID');
+    expect(error).toMatchObject({ legacyCode: 'TOKEN_DOCUMENT_INVALID' });
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain(value);
   });
@@ -307,7 +308,7 @@ describe('Function: createFaspayTokenProvider, errors', () => {
     errors.push(await rejectionOf(setup().getToken()));
 
     const text = errors.map((error) => `${error.message} ${JSON.stringify(error)}`).join('\n');
-    expect(errors.map((error) => error.code)).toEqual(['TOKEN_EXPIRED', 'TOKEN_DOCUMENT_INVALID']);
+    expect(errors.map((error) => error.code)).toEqual(['TOKEN_EXPIRED', 'TOKEN_INVALID']);
     expect(findLeaks(text, seenTokens)).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe('parseTokenDocument', () => {
       parseTokenDocument(text);
     } catch (error) {
       expect(String((error as Error).message)).not.toContain('tok"');
-      expect((error as { code: string }).code).toBe('TOKEN_DOCUMENT_INVALID');
+      expect((error as { code: string }).code).toBe('TOKEN_INVALID');
     }
   });
 

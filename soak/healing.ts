@@ -1,7 +1,12 @@
 import type { CallOutcome } from './consumer-fleet.js';
 
-/** Longest accepted time from the first rejection report to the first accepted call. */
+/** Longest accepted time from the first rejection report to the first accepted call (Faspay answering all along). */
 export const HEAL_TARGET_SECONDS = 60;
+
+interface Spread {
+  readonly mean: number;
+  readonly max: number;
+}
 
 /** What the rejection reports did, and how fast consumers were served again. */
 export interface HealingFigures {
@@ -19,28 +24,59 @@ export interface HealingFigures {
   readonly tokensPublished: number;
   /** Tokens Faspay created during report invocations (published, superseded or lost in transit). */
   readonly tokensCreated: number;
-  /** Most tokens published by reports within one episode (target: 1). */
-  readonly mostTokensInOneEpisode: number;
-  /** Seconds from an episode's first report to its first accepted call. */
-  readonly reportToHealedSeconds: { readonly mean: number; readonly max: number };
-  /** Seconds from an episode's first refused call to its first accepted call. */
-  readonly refusedToHealedSeconds: { readonly mean: number; readonly max: number };
-  /** Episodes healed later than HEAL_TARGET_SECONDS after their first report (or not at all). */
+  /**
+   * Tokens published by reports although nothing had revoked the stored token since the last one was
+   * stored (an outside reissue, or a token lost in transit): a report chain. Target 0, that is, at
+   * most one healing token per revocation.
+   */
+  readonly tokensWithoutRevocation: number;
+  /** Seconds from an episode's first report to its first accepted call, episodes that met no Faspay outage: the target (60 s) holds these. */
+  readonly reportToHealedSeconds: Spread;
+  /** Episodes whose healing met a Faspay outage (nothing can heal while Faspay is out). */
+  readonly episodesInOutage: number;
+  /**
+   * Their seconds from the first report to the first accepted call, outage time left out (a failed
+   * healing leaves the token due, and the schedule's next successful run replaces it).
+   */
+  readonly inOutageHealedWhileUpSeconds: Spread;
+  /** Seconds from the first replacement stored during an episode to its first accepted call: target 60 s. */
+  readonly storedToHealedSeconds: Spread;
+  /** Seconds from an episode's first refused call to its first accepted call, all episodes. */
+  readonly refusedToHealedSeconds: Spread;
+  /**
+   * Episodes over the target: more than HEAL_TARGET_SECONDS from the first report to the first
+   * accepted call without an outage, or from the replacement stored to the first accepted call.
+   */
   readonly slowHeals: number;
-  /** Of those, episodes whose first report came while Faspay was out: no refresher could heal them in time. */
-  readonly slowHealsInOutage: number;
+  /** Episodes in which the refresher ignored a report for the cooldown (the revoked token was that young). */
+  readonly cooldownEpisodes: number;
 }
 
 interface Episode {
   readonly firstRefusedMs: number;
   firstReportMs?: number;
-  tokens: number;
+  firstStoredMs?: number;
+  cooldownIgnored?: boolean;
 }
 
-/** Follows consumer calls and report invocations through the run and sums them up; `inOutage` tells when Faspay was out. */
-export function createHealingTracker(inOutage: (ms: number) => boolean) {
-  const closed: { reportToHealedMs?: number; refusedToHealedMs: number; tokens: number; reportInOutage: boolean }[] = [];
+interface ClosedEpisode {
+  readonly refusedToHealedMs: number;
+  readonly reportToHealedMs?: number;
+  readonly reportToHealedWhileUpMs?: number;
+  readonly storedToHealedMs?: number;
+  readonly metOutage: boolean;
+  readonly cooldownIgnored: boolean;
+}
+
+/**
+ * Follows consumer calls and report invocations through the run and sums them up;
+ * `outageMs(from, to)` says how much of that span Faspay was out.
+ */
+export function createHealingTracker(outageMs: (fromMs: number, toMs: number) => number) {
+  const closed: ClosedEpisode[] = [];
   let open: Episode | undefined;
+  let revokedSinceStored = false;
+  let tokensWithoutRevocation = 0;
   let outsideReissues = 0;
   let reportInvocations = 0;
   let reportInvocationsFailed = 0;
@@ -48,59 +84,89 @@ export function createHealingTracker(inOutage: (ms: number) => boolean) {
   let tokensCreated = 0;
   const reportsIgnored: Record<string, number> = {};
 
+  const close = (episode: Episode, endMs: number): ClosedEpisode => {
+    const out = outageMs(episode.firstReportMs ?? episode.firstRefusedMs, endMs);
+    return {
+      refusedToHealedMs: endMs - episode.firstRefusedMs,
+      ...(episode.firstReportMs === undefined
+        ? {}
+        : { reportToHealedMs: endMs - episode.firstReportMs, reportToHealedWhileUpMs: endMs - episode.firstReportMs - out }),
+      ...(episode.firstStoredMs === undefined ? {} : { storedToHealedMs: endMs - episode.firstStoredMs }),
+      metOutage: out > 0,
+      cooldownIgnored: episode.cooldownIgnored === true,
+    };
+  };
+
   return {
     outsideReissue() {
       outsideReissues++;
     },
+    /** The stored token may have just been revoked (an outside reissue, a token lost in transit). */
+    revoked() {
+      revokedSinceStored = true;
+    },
+    /** A scheduled run stored a token. */
+    scheduledStore(nowMs: number) {
+      revokedSinceStored = false;
+      if (open !== undefined) open.firstStoredMs ??= nowMs;
+    },
     /** A consumer sent a report (it fires before the refused call's outcome is recorded). */
     reported(nowMs: number) {
-      open ??= { firstRefusedMs: nowMs, tokens: 0 };
+      open ??= { firstRefusedMs: nowMs };
       open.firstReportMs ??= nowMs;
     },
     call(outcome: CallOutcome, nowMs: number) {
-      if (outcome === 'refused') open ??= { firstRefusedMs: nowMs, tokens: 0 };
+      if (outcome === 'refused') open ??= { firstRefusedMs: nowMs };
       if ((outcome === 'accepted' || outcome === 'accepted-on-retry') && open !== undefined) {
-        closed.push({
-          refusedToHealedMs: nowMs - open.firstRefusedMs,
-          ...(open.firstReportMs === undefined ? {} : { reportToHealedMs: nowMs - open.firstReportMs }),
-          tokens: open.tokens,
-          reportInOutage: open.firstReportMs !== undefined && inOutage(open.firstReportMs),
-        });
+        closed.push(close(open, nowMs));
         open = undefined;
       }
     },
     tokenCreated() {
       tokensCreated++;
     },
-    invocation(result: { readonly ok: boolean; readonly refreshed?: boolean; readonly reason?: string }) {
+    invocation(result: { readonly ok: boolean; readonly refreshed?: boolean; readonly reason?: string }, nowMs: number) {
       reportInvocations++;
-      if (!result.ok) reportInvocationsFailed++;
-      else if (result.refreshed === true) {
+      if (!result.ok) {
+        reportInvocationsFailed++;
+      } else if (result.refreshed === true) {
         tokensPublished++;
-        if (open !== undefined) open.tokens++;
-      } else reportsIgnored[result.reason ?? 'unknown'] = (reportsIgnored[result.reason ?? 'unknown'] ?? 0) + 1;
+        if (!revokedSinceStored) tokensWithoutRevocation++;
+        revokedSinceStored = false;
+        if (open !== undefined) open.firstStoredMs ??= nowMs;
+      } else {
+        const reason = result.reason ?? 'unknown';
+        reportsIgnored[reason] = (reportsIgnored[reason] ?? 0) + 1;
+        if (reason === 'cooldown' && open !== undefined) open.cooldownIgnored = true;
+      }
     },
-    /** `endMs`: the end of the run (an episode still open then counts as slow once its first report is older than the target). */
+    /** `endMs`: the end of the run (an episode still open then is measured up to it). */
     figures(endMs: number): HealingFigures {
-      const stats = (values: number[]) =>
+      const all = open === undefined ? closed : [...closed, close(open, endMs)];
+      const spread = (values: readonly number[]): Spread =>
         values.length === 0 ? { mean: 0, max: 0 } : { mean: values.reduce((a, b) => a + b, 0) / values.length / 1000, max: Math.max(...values) / 1000 };
-      const reported = closed.flatMap((episode) => (episode.reportToHealedMs === undefined ? [] : [episode.reportToHealedMs]));
-      const slow = closed.filter((episode) => (episode.reportToHealedMs ?? 0) > HEAL_TARGET_SECONDS * 1000);
-      const openSlow = open?.firstReportMs !== undefined && endMs - open.firstReportMs > HEAL_TARGET_SECONDS * 1000;
+      const of = (episodes: readonly ClosedEpisode[], pick: (episode: ClosedEpisode) => number | undefined) =>
+        episodes.flatMap((episode) => (pick(episode) === undefined ? [] : [pick(episode)!]));
+      const targetMs = HEAL_TARGET_SECONDS * 1000;
+      const clear = all.filter((episode) => !episode.metOutage);
+      const inOutage = all.filter((episode) => episode.metOutage);
       return {
         outsideReissues,
-        episodes: closed.length + (open === undefined ? 0 : 1),
+        episodes: all.length,
         unhealedAtEnd: open === undefined ? 0 : 1,
         reportInvocations,
         reportsIgnored: { ...reportsIgnored },
         reportInvocationsFailed,
         tokensPublished,
         tokensCreated,
-        mostTokensInOneEpisode: Math.max(0, open?.tokens ?? 0, ...closed.map((episode) => episode.tokens)),
-        reportToHealedSeconds: stats(reported),
-        refusedToHealedSeconds: stats(closed.map((episode) => episode.refusedToHealedMs)),
-        slowHeals: slow.length + (openSlow ? 1 : 0),
-        slowHealsInOutage: slow.filter((episode) => episode.reportInOutage).length + (openSlow && inOutage(open!.firstReportMs!) ? 1 : 0),
+        tokensWithoutRevocation,
+        reportToHealedSeconds: spread(of(clear, (episode) => episode.reportToHealedMs)),
+        episodesInOutage: inOutage.length,
+        inOutageHealedWhileUpSeconds: spread(of(inOutage, (episode) => episode.reportToHealedWhileUpMs)),
+        storedToHealedSeconds: spread(of(all, (episode) => episode.storedToHealedMs)),
+        refusedToHealedSeconds: spread(of(all, (episode) => episode.refusedToHealedMs)),
+        slowHeals: all.filter((episode) => (!episode.metOutage && (episode.reportToHealedMs ?? 0) > targetMs) || (episode.storedToHealedMs ?? 0) > targetMs).length,
+        cooldownEpisodes: all.filter((episode) => episode.cooldownIgnored).length,
       };
     },
   };

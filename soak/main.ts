@@ -36,7 +36,8 @@ Options:
 
 Exit codes: 0 the bar is met, 1 it is not (more than 1.3 scheduled tokens per day per minimum, an
 expired token handed out, a consumer read with no valid token, a rejection not healed within 60 s
-of its first report, or more than one token spent healing one), 2 bad options.`;
+of its first report while Faspay answered, or a healing token bought with nothing revoked since the
+last stored token), 2 bad options.`;
 
 const LIMITS: Readonly<Record<keyof typeof FLAGS, [number, number]>> = {
   days: [1, 3650],

@@ -3,7 +3,7 @@ import { transportError } from '../adapters/faspay-http.js';
 import { faspayUrl, parseFaspayBaseUrl, parseSignedPath, type HttpMethod } from '../faspay/index.js';
 import { TokenProviderError } from './errors.js';
 import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
-import type { FaspayTokenProvider } from './token-provider.js';
+import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
 
 /** @default of `timeoutMs`: one attempt, headers and JSON body included. */
 export const DEFAULT_SERVICE_TIMEOUT_MS = 10_000;
@@ -22,8 +22,9 @@ export interface SignedFaspayFetchOptions {
   readonly timeoutMs?: number;
   /**
    * Told when SendMe still answers Unauthorized after the re-read-and-retry and the retry used the
-   * same parameter version: the stored token itself is refused (revoked by an outside reissue, say),
-   * and only the refresher can replace it. Called once per rejected version per signed fetch (build
+   * same token (the same parameter version, or the same token stored again as a new version): the
+   * stored token itself is refused (revoked by an outside reissue, say), and only the refresher can
+   * replace it; the report names the retry's version. Called once per rejected version per signed fetch (build
    * it once per container), awaited for up to 2 s; a failure is logged by code and never changes the
    * answer handed back.
    * @default - when FASPAY_TOKEN_REJECTION_BUS is set (the construct's `grantReportRejection` sets
@@ -77,13 +78,13 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     if (body !== undefined && method === 'GET') {
       throw new TokenProviderError('CONFIG_INVALID', 'a GET request cannot carry a body: pass query or pathValues instead');
     }
-    const attempt = async (): Promise<Answer & { readonly parameterVersion: number }> => {
-      const { headers, parameterVersion } = await provider.signCall(method, signedPath);
+    const attempt = async (): Promise<Answer & Omit<SignedCall, 'headers'>> => {
+      const { headers, parameterVersion, issuedAt } = await provider.signCall(method, signedPath);
       const signal = AbortSignal.timeout(timeoutMs);
       try {
         // Never followed: the signed headers must not go to another host. A 3xx is handed back as the answer.
         const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'manual' });
-        return { ...(await classify(response)), parameterVersion };
+        return { ...(await classify(response)), parameterVersion, issuedAt };
       } catch (error) {
         // Not kept as cause: fetch errors can carry the request, and the request carries the signature.
         throw transportError(error, signal, timeoutMs);
@@ -93,9 +94,12 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     if (!first.unauthorized) return first.response;
     provider.invalidate({ parameterVersion: first.parameterVersion });
     const second = await attempt();
-    // Another version refused too would be a different story (credentials, say): only a version
-    // refused twice is reported, and the refresher replaces it only while it is still the stored one.
-    if (second.unauthorized && second.parameterVersion === first.parameterVersion) await report?.(second.parameterVersion);
+    // Only the same token refused twice is reported: the same version, or the same token stored again
+    // under a new version (the refresher does that when a replacement failed, to keep it due). A
+    // different token refused too would be a different story (credentials, say). The refresher
+    // replaces the reported version only while it is still the stored one.
+    const sameToken = second.parameterVersion === first.parameterVersion || second.issuedAt.getTime() === first.issuedAt.getTime();
+    if (second.unauthorized && sameToken) await report?.(second.parameterVersion);
     return second.response;
   };
 }

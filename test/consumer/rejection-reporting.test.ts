@@ -113,6 +113,23 @@ describe('Function: createSignedFaspayFetch, onTokenRejected', () => {
     expect(reports).toEqual([1, 2]);
   });
 
+  it('reports the new version at once when the refresher stored the same token again (its replacement had failed)', async () => {
+    // Prepare: version 1 refused and reported; the refresher's replacement fails and it stores the same token again as version 2
+    accepted.clear();
+    const reports: number[] = [];
+    const call = sendme(({ parameterVersion }) => void reports.push(parameterVersion));
+    await call('GET', BALANCE);
+    const stored = await memory.read();
+    await memory.write(stored!.value);
+    clock.advance(MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+
+    // Act: the next call re-reads version 2, the same token, refused again
+    await call('GET', BALANCE);
+
+    // Assess
+    expect(reports).toEqual([1, 2]);
+  });
+
   it('does not report when the re-read found a new token that SendMe accepts', async () => {
     const onTokenRejected = vi.fn();
     const call = sendme(onTokenRejected);

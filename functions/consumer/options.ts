@@ -2,13 +2,14 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials } from '../faspay/index.js';
 import { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
+import type { TokenSource } from '../refresher/ports.js';
 import { TokenProviderError } from './errors.js';
 
-/** Where the token document is read from when it is not SSM (`TokenStore` from the parameter-store adapter fits). */
-export interface TokenSource {
-  /** The stored document's text and version, or undefined when nothing is stored. */
-  read(): Promise<{ readonly value: string; readonly version: number } | undefined>;
-}
+/**
+ * Where the token document is read from when it is not SSM: the read half of the refresher's own
+ * token store port, so the parameter-store adapter (or any TokenStore) fits as it is.
+ */
+export type { TokenSource } from '../refresher/ports.js';
 
 export interface FaspayTokenProviderOptions {
   /** The SSM parameter the refresher writes (its `TOKEN_PARAMETER_NAME`), e.g. `/faspay/sendme/access-token`. */

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { buildLambdaAsset, lambdaAssetFile, ROOT } from '../build/lambda-assets.js';
 import { bundleLikeTheAssets, splitLikeTheAssets, type BundleFigures } from './lib/bundle-figures.js';
 import { kib, ms, summarize } from './lib/stats.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
 
 const OUT = `${ROOT}bench/.out/`;
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 21);
@@ -21,9 +23,11 @@ const LIMIT = { refresherRatio: 1.1, consumerExtraKiB: 30 };
 
 /** The refresher reads its configuration at import (a cold start): give it a valid one, no network. */
 const HANDLER_ENV = {
-  FASPAY_BASE_URL: 'https://sendme-sandbox.faspay.co.id',
-  FASPAY_CREDENTIALS_SECRET_ID: 'faspay/sendme/credentials',
-  TOKEN_PARAMETER_NAME: '/faspay/sendme/access-token',
+  ...renderRefresherEnvironment({
+    faspayBaseUrl: new URL(FASPAY_SANDBOX_BASE_URL),
+    credentialsSecretId: 'faspay/sendme/credentials',
+    tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
+  }),
   AWS_REGION: 'ap-southeast-3',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -15,8 +15,9 @@ import { pathToFileURL } from 'node:url';
 import { createFaspayTokenProvider, createSignedFaspayFetch, DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from '../functions/consumer/index.js';
 import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/refresher/config.js';
 
-const PARAMETER = '/faspay/sendme/access-token';
+const PARAMETER = DEFAULT_TOKEN_PARAMETER_NAME;
 const HOUR = 3_600_000;
 const LIFETIME_MS = 10 * HOUR;
 const REFRESH_BEFORE_MS = 2 * HOUR;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS, startSimulator } from '../simulator/index.js';
 import { startMoto } from '../test/support/moto.js';
 import { ms, summarize } from './lib/stats.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
 
 const NO_OP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 100);
 const REFRESH_RUNS = Number(process.env.BENCH_REFRESH_RUNS ?? 40);
@@ -66,11 +67,15 @@ export async function runWarmBench() {
     await new SecretsManagerClient(moto.clientConfig).send(
       new CreateSecretCommand({ Name: 'faspay/sendme/credentials', SecretString: JSON.stringify(DEMO_CREDENTIALS) }),
     );
-    Object.assign(process.env, moto.env, {
-      FASPAY_BASE_URL: simulator.url,
-      FASPAY_CREDENTIALS_SECRET_ID: 'faspay/sendme/credentials',
-      TOKEN_PARAMETER_NAME: '/faspay/sendme/access-token',
-    });
+    Object.assign(
+      process.env,
+      moto.env,
+      renderRefresherEnvironment({
+        faspayBaseUrl: new URL(simulator.url),
+        credentialsSecretId: 'faspay/sendme/credentials',
+        tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
+      }),
+    );
     const io = instrumentIo();
     const { handler } = await import('../functions/refresher/handler.js');
     // Logs and metrics are still formatted (that is the code's cost) but not printed.

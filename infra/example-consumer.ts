@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { renderRefresherEnvironment } from '../functions/refresher/config.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
 
@@ -41,10 +42,13 @@ export class ExampleConsumer extends Construct {
       logGroup,
       description: 'Example Faspay SendMe consumer: a balance inquiry signed with the published token',
       environment: {
-        FASPAY_BASE_URL: props.faspayBaseUrl,
-        TOKEN_PARAMETER_NAME: props.refresher.parameterName,
-        FASPAY_CREDENTIALS_SECRET_ID: secret.secretFullArn ?? secret.secretName,
-        FASPAY_TIMEZONE: props.timeZone,
+        // The refresher's own variables, rendered by its declarations.
+        ...renderRefresherEnvironment({
+          faspayBaseUrl: new URL(props.faspayBaseUrl),
+          tokenParameterName: props.refresher.parameterName,
+          credentialsSecretId: secret.secretFullArn ?? secret.secretName,
+          timeZone: props.timeZone,
+        }),
         POWERTOOLS_SERVICE_NAME: 'faspay-example-consumer',
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl } from '../faspay/index.js';
+import { parseSettings } from '../refresher/config.js';
 import { asCodedError, CodedError } from '../shared/coded-error.js';
-import { createFaspayTokenProvider, createSignedFaspayFetch, TokenProviderError, type SignedFaspayFetch } from './index.js';
+import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFetch } from './index.js';
 
 /**
  * An example consumer Lambda: a read-only SendMe balance inquiry signed with the token the
  * refresher publishes. Deploy it next to the refresher, grant it with `refresher.grantRead(fn)`, and
- * set FASPAY_BASE_URL, TOKEN_PARAMETER_NAME and FASPAY_CREDENTIALS_SECRET_ID (FASPAY_TIMEZONE is
- * optional). It returns a summary of SendMe's answer, never the token or the balance itself.
+ * give it the refresher's own base URL, parameter, secret and time-zone variables (read with the
+ * refresher's declarations, functions/refresher/config.ts). It returns a summary of SendMe's answer, never the token or the balance itself.
  */
 
 export const BALANCE_INQUIRY_PATH = '/account/api/balance_inquiry';
@@ -48,15 +48,13 @@ const sendme: SignedFaspayFetch | CodedError = (() => {
 })();
 
 export function createSendme(env: Readonly<Record<string, string | undefined>>): SignedFaspayFetch {
-  const baseUrl = named('FASPAY_BASE_URL', () => parseFaspayBaseUrl(required(env, 'FASPAY_BASE_URL'), 'FASPAY_BASE_URL'));
-  const timeZone = env.FASPAY_TIMEZONE?.trim() || DEFAULT_FASPAY_TIME_ZONE;
-  named('FASPAY_TIMEZONE', () => assertTimeZone(timeZone));
+  const config = parseSettings(env, ['faspayBaseUrl', 'tokenParameterName', 'credentialsSecretId', 'timeZone']);
   const provider = createFaspayTokenProvider({
-    parameterName: required(env, 'TOKEN_PARAMETER_NAME'),
-    credentialsSecretId: required(env, 'FASPAY_CREDENTIALS_SECRET_ID'),
-    timeZone,
+    parameterName: config.tokenParameterName,
+    credentialsSecretId: config.credentialsSecretId,
+    timeZone: config.timeZone,
   });
-  return createSignedFaspayFetch(provider, { baseUrl });
+  return createSignedFaspayFetch(provider, { baseUrl: config.faspayBaseUrl });
 }
 
 export async function handler(): Promise<BalanceInquirySummary> {
@@ -100,22 +98,3 @@ async function summarize(response: Response): Promise<BalanceInquirySummary> {
   };
 }
 
-function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') {
-    throw new TokenProviderError('CONFIG_INVALID', `environment variable ${name} is required but not set`);
-  }
-  return value;
-}
-
-/** Prefixes a configuration error with the variable it came from. */
-function named<T>(variable: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof CodedError && error.code === 'CONFIG_INVALID' && !error.message.startsWith(variable)) {
-      throw new TokenProviderError('CONFIG_INVALID', `${variable}: ${error.message}`);
-    }
-    throw error;
-  }
-}

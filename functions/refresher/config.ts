@@ -102,8 +102,17 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and checks every variable; the error names the variable at fault and the fix. */
 export function parseRefresherConfig(env: Env): RefresherConfig {
+  return parseSettings(env, Object.keys(REFRESHER_SETTINGS) as (keyof RefresherConfig)[]) as RefresherConfig;
+}
+
+/**
+ * Parses some of the settings: what a function that shares them (the example consumer reads the
+ * base URL, the parameter, the secret and the time zone) needs, by the same rules and messages.
+ */
+export function parseSettings<K extends keyof RefresherConfig>(env: Env, keys: readonly K[]): Pick<RefresherConfig, K> {
   const config: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [keyof RefresherConfig, Setting<unknown>][]) {
+  for (const key of keys) {
+    const setting = REFRESHER_SETTINGS[key] as Setting<unknown>;
     const value = env[setting.env]?.trim();
     if (value === undefined || value === '') {
       if ('required' in setting) throw new ConfigError(`environment variable ${setting.env} is required but not set`);
@@ -112,11 +121,11 @@ export function parseRefresherConfig(env: Env): RefresherConfig {
     }
     config[key] = setting.parse(value, setting.env);
   }
-  return config as unknown as RefresherConfig;
+  return config as Pick<RefresherConfig, K>;
 }
 
 /** The function's environment for a configuration: what the construct deploys (values may be CDK tokens). */
-export function renderRefresherEnvironment(config: RefresherConfig): Record<string, string> {
+export function renderRefresherEnvironment(config: Partial<RefresherConfig>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [keyof RefresherConfig, Setting<unknown>][]) {
     const value = config[key];

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { credentialsFingerprint, line } from '../format.js';
 import type { CliIo } from '../io.js';
+import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 
 const HELP = `Usage: credentials (--credentials FILE | --demo) [--secret-id ID | --stack NAME] [options]
 
@@ -24,7 +25,7 @@ Options:
                       app_key, app_secret, client_key, client_secret, iv (keep the file outside
                       the repository, readable only by you, and delete it afterwards)
   --demo              the simulator's demo set (public, made-up values): only against an emulator
-  --secret-id ID      the secret's name or ARN (default $FASPAY_CREDENTIALS_SECRET_ID; created if missing)
+  --secret-id ID      the secret's name or ARN (default $${REFRESHER_SETTINGS.credentialsSecretId.env}; created if missing)
   --stack NAME        the stack whose CredentialsSecretArn output names the secret
                       (default ${DEFAULT_STACK_NAME}, when no --secret-id is given)
   --region REGION     AWS region (default: the SDK's, e.g. $AWS_REGION)
@@ -104,7 +105,7 @@ interface SecretTarget {
 }
 
 async function resolveSecret(args: CredentialsArgs, io: CliIo): Promise<SecretTarget> {
-  const secretId = flagOrEnv(args['secret-id'], io.env, 'FASPAY_CREDENTIALS_SECRET_ID');
+  const secretId = flagOrEnv(args['secret-id'], io.env, REFRESHER_SETTINGS.credentialsSecretId.env);
   if (secretId !== undefined && args.stack === undefined) return { secretId };
   const stackName = args.stack ?? DEFAULT_STACK_NAME;
   const cloudFormation = cloudFormationClient(args.region);

@@ -14,6 +14,7 @@ import { createReporter, type Reporter } from '../local/reporter.js';
 import { prepareRig, type LocalPlan } from '../local/rig.js';
 import { demonstrateRejection } from '../local/rejection-demo.js';
 import { reportCheckFailure, watchSchedule, type WatchParts } from '../local/watch.js';
+import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 
 const HELP = `Usage: local [options]      (what \`npm start\` runs)
 
@@ -34,8 +35,8 @@ Options:
                           faspay_secret, app_key, app_secret, client_key, client_secret, iv)
   --aws                   use the real Secrets Manager and SSM (default credential chain, or an
                           emulator through AWS_ENDPOINT_URL); writes the parameter
-  --secret-id ID          with --aws: the credentials secret (default $FASPAY_CREDENTIALS_SECRET_ID)
-  --parameter-name NAME   with --aws: the token parameter (default $TOKEN_PARAMETER_NAME)
+  --secret-id ID          with --aws: the credentials secret (default $${REFRESHER_SETTINGS.credentialsSecretId.env})
+  --parameter-name NAME   with --aws: the token parameter (default $${REFRESHER_SETTINGS.tokenParameterName.env})
   --region REGION         with --aws: AWS region (default: the SDK's, e.g. $AWS_REGION)
   --token-lifetime D      simulator only: expired_in of its tokens, 2s to 48h (default 10h; 60s
                           with --watch)
@@ -187,11 +188,11 @@ function planOf(args: LocalArgs, io: CliIo): LocalPlan {
 
   let aws: LocalPlan['aws'];
   if (args.aws) {
-    const secretId = flagOrEnv(args['secret-id'], io.env, 'FASPAY_CREDENTIALS_SECRET_ID');
-    const parameterName = flagOrEnv(args['parameter-name'], io.env, 'TOKEN_PARAMETER_NAME');
+    const secretId = flagOrEnv(args['secret-id'], io.env, REFRESHER_SETTINGS.credentialsSecretId.env);
+    const parameterName = flagOrEnv(args['parameter-name'], io.env, REFRESHER_SETTINGS.tokenParameterName.env);
     const missing = [
-      secretId === undefined ? '--secret-id ID (or FASPAY_CREDENTIALS_SECRET_ID)' : '',
-      parameterName === undefined ? '--parameter-name NAME (or TOKEN_PARAMETER_NAME)' : '',
+      secretId === undefined ? `--secret-id ID (or ${REFRESHER_SETTINGS.credentialsSecretId.env})` : '',
+      parameterName === undefined ? `--parameter-name NAME (or ${REFRESHER_SETTINGS.tokenParameterName.env})` : '',
     ].filter((text) => text !== '');
     if (missing.length > 0) throw new UsageError(`--aws needs ${missing.join(' and ')}`);
     if (faspayUrl === undefined && flagOrEnv(undefined, io.env, 'AWS_ENDPOINT_URL') === undefined) {

@@ -20,7 +20,7 @@ without showing the token: its fingerprint (first 12 hex of SHA-256), length and
 
 Options:
   --parameter-name NAME  the token parameter (default: the stack's TokenParameterName output with
-                         --stack, else $TOKEN_PARAMETER_NAME, else ${DEFAULT_PARAMETER_NAME})
+                         --stack, else $${REFRESHER_SETTINGS.tokenParameterName.env}, else ${DEFAULT_PARAMETER_NAME})
   --stack NAME           read the parameter name from this stack's outputs (the project's stack is
                          ${DEFAULT_STACK_NAME})
   --region REGION        AWS region (default: the SDK's, e.g. $AWS_REGION)
@@ -100,7 +100,7 @@ async function resolveParameterName(
       cloudFormation.destroy();
     }
   }
-  const fromEnv = io.env.TOKEN_PARAMETER_NAME?.trim();
+  const fromEnv = io.env[REFRESHER_SETTINGS.tokenParameterName.env]?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, 'env');
   return checked(DEFAULT_PARAMETER_NAME, 'default');
 }

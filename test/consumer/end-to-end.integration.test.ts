@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFaspayTokenProvider, createSignedFaspayFetch, type FaspayTokenProvider } from '../../functions/consumer/index.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
-import { captureOutput, findLeaks } from '../support/output-capture.js';
+import type { RunningSimulator, SimulatorRequestEvent } from '../../simulator/index.js';
+import { expectNothingLeaked, resetConsumerWorld, startConsumerWorld, stopConsumerWorld, type ConsumerWorld } from '../support/consumer-world.js';
+import type { MotoServer } from '../support/moto.js';
+import type { captureOutput } from '../support/output-capture.js';
 import {
-  createCredentialsSecret,
   handlerEnv,
   lambdaContext,
   loadHandler,
@@ -22,7 +22,8 @@ let moto: MotoServer;
 let simulator: RunningSimulator;
 let refresher: Handler;
 let output: ReturnType<typeof captureOutput>;
-const events: SimulatorRequestEvent[] = [];
+let events: SimulatorRequestEvent[];
+let world: ConsumerWorld;
 const tokens: string[] = [];
 
 type ExampleHandler = () => Promise<Record<string, unknown>>;
@@ -48,29 +49,18 @@ async function refresh(event: Record<string, unknown>): Promise<void> {
 const serviceCalls = () => events.filter((event) => event.path === BALANCE).map((event) => event.status);
 
 beforeAll(async () => {
-  moto = await startMoto();
-  simulator = await startSimulator({ onRequest: (event) => events.push(event) });
+  world = await startConsumerWorld();
+  ({ moto, simulator, events } = world);
 });
 
-afterAll(async () => {
-  await simulator?.close();
-  await moto?.stop();
-});
+afterAll(() => stopConsumerWorld(world));
 
 beforeEach(async () => {
-  await resetMoto(moto);
-  simulator.revokeAll();
-  events.length = 0;
-  await createCredentialsSecret(moto, DEMO_CREDENTIALS);
+  output = await resetConsumerWorld(world);
   refresher = await loadHandler(handlerEnv(moto, simulator.url));
-  output = captureOutput();
 });
 
-afterEach(() => {
-  output.stop();
-  expect(findLeaks(output.text(), [...Object.values(DEMO_CREDENTIALS), ...tokens])).toEqual([]);
-  vi.unstubAllEnvs();
-});
+afterEach(() => expectNothingLeaked(output, tokens));
 
 describe('refresher → SSM (moto) → consumer → SendMe (simulator)', () => {
   let provider: FaspayTokenProvider;

@@ -12,10 +12,11 @@ import {
 import { createFaspaySigner } from '../../functions/faspay/index.js';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
-import { captureOutput, findLeaks } from '../support/output-capture.js';
-import { createCredentialsSecret, handlerEnv, lambdaContext, loadHandler, PARAMETER_NAME, readParameter, SECRET_NAME, type Handler } from '../support/refresher-harness.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
+import { expectNothingLeaked, resetConsumerWorld, startConsumerWorld, stopConsumerWorld, type ConsumerWorld } from '../support/consumer-world.js';
+import type { MotoServer } from '../support/moto.js';
+import type { captureOutput } from '../support/output-capture.js';
+import { handlerEnv, lambdaContext, loadHandler, PARAMETER_NAME, readParameter, SECRET_NAME, type Handler } from '../support/refresher-harness.js';
 
 /**
  * Issue 11's healing end to end, against moto and the simulator in revoke-on-issue mode: an outside
@@ -32,7 +33,8 @@ let simulator: RunningSimulator;
 let refresher: Handler;
 let output: ReturnType<typeof captureOutput>;
 let queueUrl: string;
-const events: SimulatorRequestEvent[] = [];
+let events: SimulatorRequestEvent[];
+let world: ConsumerWorld;
 const tokens: string[] = [];
 
 /** SQS through its JSON protocol (the project has no SQS client; moto does not check signatures). */
@@ -84,29 +86,18 @@ const tokenRequests = () => events.filter((event) => event.outcome === 'token-is
 const serviceCalls = () => events.filter((event) => event.path === BALANCE).map((event) => event.status);
 
 beforeAll(async () => {
-  moto = await startMoto();
-  simulator = await startSimulator({ revokeOnIssue: true, onRequest: (event) => events.push(event) });
+  world = await startConsumerWorld({ revokeOnIssue: true });
+  ({ moto, simulator, events } = world);
 });
 
-afterAll(async () => {
-  await simulator?.close();
-  await moto?.stop();
-});
+afterAll(() => stopConsumerWorld(world));
 
 beforeEach(async () => {
-  await resetMoto(moto);
-  simulator.revokeAll();
-  events.length = 0;
-  await createCredentialsSecret(moto, DEMO_CREDENTIALS);
+  output = await resetConsumerWorld(world);
   await createReportRule();
-  output = captureOutput();
 });
 
-afterEach(() => {
-  output.stop();
-  expect(findLeaks(output.text(), [...Object.values(DEMO_CREDENTIALS), ...tokens])).toEqual([]);
-  vi.unstubAllEnvs();
-});
+afterEach(() => expectNothingLeaked(output, tokens));
 
 describe('rejected token: consumer report → EventBridge (moto) → refresher → SSM (moto) → consumer', () => {
   let skippedMs: number;

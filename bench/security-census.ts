@@ -5,9 +5,10 @@
  * AwsSolutions findings and acknowledgements.
  * Run: npm run bench:security (also part of npm run bench). Prints a Markdown section.
  */
+
+import { fileURLToPath } from 'node:url';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { fileURLToPath } from 'node:url';
 import { flatten, synthStack } from '../test/infra/synth.js';
 
 interface Statement {
@@ -22,7 +23,13 @@ type Resource = { readonly Type: string; readonly Properties: Record<string, unk
 
 const VARIANTS: readonly [string, Record<string, string>][] = [
   ['defaults (cdk.json)', {}],
-  ['kmsKeyArn + imported secret', { kmsKeyArn: 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', credentialsSecretName: 'faspay/sendme/prod' }],
+  [
+    'kmsKeyArn + imported secret',
+    {
+      kmsKeyArn: 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      credentialsSecretName: 'faspay/sendme/prod',
+    },
+  ],
   ['deployExampleConsumer', { deployExampleConsumer: 'true' }],
 ];
 
@@ -39,7 +46,9 @@ function principalText(principal: unknown): string {
 
 function conditionText(condition: unknown): string {
   return Object.entries(condition as Record<string, Record<string, unknown>>)
-    .flatMap(([operator, pairs]) => Object.entries(pairs).map(([key, value]) => `${operator} ${key} = ${list(value).map(flatten).join(', ')}`))
+    .flatMap(([operator, pairs]) =>
+      Object.entries(pairs).map(([key, value]) => `${operator} ${key} = ${list(value).map(flatten).join(', ')}`),
+    )
     .join(' and ');
 }
 
@@ -56,7 +65,10 @@ function census(overrides: Record<string, string>) {
     const actions = new Set(allow.flatMap((statement) => list(statement.Action)));
     const granted = new Set(allow.flatMap((statement) => list(statement.Resource).map(flatten)));
     const patterns = allow.flatMap((statement) =>
-      list(statement.Resource).map(flatten).filter(isPattern).map((resource) => `${list(statement.Action).join(', ')} on \`${resource}\``),
+      list(statement.Resource)
+        .map(flatten)
+        .filter(isPattern)
+        .map((resource) => `${list(statement.Action).join(', ')} on \`${resource}\``),
     );
     return {
       role: id,
@@ -77,7 +89,8 @@ function census(overrides: Record<string, string>) {
         id,
         type: resource.Type,
         statements: document.Statement.map(
-          (s) => `${s.Effect} ${list(s.Action).join(', ')} to ${principalText(s.Principal)}${s.Condition === undefined ? '' : ` when ${conditionText(s.Condition)}`}`,
+          (s) =>
+            `${s.Effect} ${list(s.Action).join(', ')} to ${principalText(s.Principal)}${s.Condition === undefined ? '' : ` when ${conditionText(s.Condition)}`}`,
         ),
       };
     });
@@ -86,11 +99,18 @@ function census(overrides: Record<string, string>) {
     .findAll()
     .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
     .flatMap((entry) => Object.keys(entry.data as Record<string, string>));
-  const kmsKeys = Object.values(resources).filter((resource) => resource.Type === 'AWS::KMS::Key').map((key) => ({
-    description: String(key.Properties.Description ?? ''),
-    rotation: key.Properties.EnableKeyRotation === true,
-  }));
-  return { perRole, resourcePolicies, nag: { errors: report.violations.filter((v) => v.severity === 'error').length, findings: report.violations.length, acknowledged }, kmsKeys };
+  const kmsKeys = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::KMS::Key')
+    .map((key) => ({
+      description: String(key.Properties.Description ?? ''),
+      rotation: key.Properties.EnableKeyRotation === true,
+    }));
+  return {
+    perRole,
+    resourcePolicies,
+    nag: { errors: report.violations.filter((v) => v.severity === 'error').length, findings: report.violations.length, acknowledged },
+    kmsKeys,
+  };
 }
 
 export function runSecurityCensus() {
@@ -107,7 +127,11 @@ function format(variants: ReturnType<typeof runSecurityCensus>): string {
       );
     }
   }
-  lines.push('', '| stack | cdk-nag AwsSolutions findings (errors) | acknowledged, each with a reason | KMS keys created |', '|---|---|---|---|');
+  lines.push(
+    '',
+    '| stack | cdk-nag AwsSolutions findings (errors) | acknowledged, each with a reason | KMS keys created |',
+    '|---|---|---|---|',
+  );
   for (const variant of variants) {
     lines.push(
       `| ${variant.name} | ${variant.nag.findings} (${variant.nag.errors}) | ${variant.nag.acknowledged.length}: ${variant.nag.acknowledged.map((id) => id.replace('Annotation::', '')).join(', ')} | ${variant.kmsKeys.map((k) => `${k.description} (rotation ${k.rotation ? 'on' : 'off'})`).join('; ') || 'none'} |`,

@@ -52,11 +52,12 @@ function format({ main, variants }: Awaited<ReturnType<typeof runSoakBench>>): s
     '| run | scheduled tokens/day per minimum | failed requests/day | longest < 1 h held (min) | least left (min) | expired handed out | failed reads | ' +
       'reissues | refused calls | healing tokens (with no revocation) | report to accepted, max (s) | met an outage; max without it (s) | over the limit | wall time |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...variants.map(({ options, report: r, wallMs }) =>
-      `| ${describe(options)} | ${r.tokens.perMinimum.toFixed(3)} | ${r.faspay.failedPerDay.toFixed(2)} | ${r.consumers.longestUnderAnHourMinutes.toFixed(1)} | ` +
-      `${r.consumers.minRemainingMinutes.toFixed(1)} | ${r.consumers.expiredHandedOut} | ${sum(r.consumers.failedReads)} | ` +
-      `${r.healing.outsideReissues} | ${r.consumers.calls.refused} | ${r.healing.tokensPublished} (${r.healing.tokensWithoutRevocation}) | ` +
-      `${r.healing.reportToHealedSeconds.max.toFixed(1)} | ${r.healing.episodesInOutage}; ${r.healing.inOutageHealedWhileUpSeconds.max.toFixed(1)} | ${r.healing.slowHeals} | ${ms(wallMs)} |`,
+    ...variants.map(
+      ({ options, report: r, wallMs }) =>
+        `| ${describe(options)} | ${r.tokens.perMinimum.toFixed(3)} | ${r.faspay.failedPerDay.toFixed(2)} | ${r.consumers.longestUnderAnHourMinutes.toFixed(1)} | ` +
+        `${r.consumers.minRemainingMinutes.toFixed(1)} | ${r.consumers.expiredHandedOut} | ${sum(r.consumers.failedReads)} | ` +
+        `${r.healing.outsideReissues} | ${r.consumers.calls.refused} | ${r.healing.tokensPublished} (${r.healing.tokensWithoutRevocation}) | ` +
+        `${r.healing.reportToHealedSeconds.max.toFixed(1)} | ${r.healing.episodesInOutage}; ${r.healing.inOutageHealedWhileUpSeconds.max.toFixed(1)} | ${r.healing.slowHeals} | ${ms(wallMs)} |`,
     ),
   ].join('\n');
 }

@@ -4,14 +4,15 @@
  * the project's own code and time waiting on the adapters' calls.
  * Run: npm run bench:warm (also part of npm run bench). Prints a Markdown section.
  */
+
+import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
 import { DEMO_CREDENTIALS, startSimulator } from '../simulator/index.js';
 import { startMoto } from '../test/support/moto.js';
 import { ms, summarize } from './lib/stats.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
 
 const NO_OP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 100);
 const REFRESH_RUNS = Number(process.env.BENCH_REFRESH_RUNS ?? 40);
@@ -114,12 +115,15 @@ function format({ noOp, refresh }: Awaited<ReturnType<typeof runWarmBench>>): st
     '',
     'The real handler (its TypeScript source, run by tsx) warm in one process, moto for SSM and Secrets Manager, the simulator for Faspay, all on loopback.',
     "\"Waiting\" is the wall time inside the adapters' calls (the SDK clients' `send`, which includes the SDK's own serialisation and",
-    "signing, and `fetch` with the answer's body); \"own code\" is the rest: event parsing, decision, signing, parsing, logging, metrics.",
+    'signing, and `fetch` with the answer\'s body); "own code" is the rest: event parsing, decision, signing, parsing, logging, metrics.',
     '',
     `| run | total, median | waiting on calls, median | own code, median |`,
     '|---|---|---|---|',
     row(`scheduled run, token fresh (no-op: 1 GetParameter), ${noOp.total.n} runs`, noOp),
-    row(`forced refresh (GetParameter, lease PutParameter, GetParameter, GetSecretValue, token request, PutParameter, lease DeleteParameter), ${refresh.total.n} runs`, refresh),
+    row(
+      `forced refresh (GetParameter, lease PutParameter, GetParameter, GetSecretValue, token request, PutParameter, lease DeleteParameter), ${refresh.total.n} runs`,
+      refresh,
+    ),
   ].join('\n');
 }
 

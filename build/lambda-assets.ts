@@ -7,10 +7,11 @@
  * assets): files are written only when their content changed, through a rename, so a reader never
  * sees half a file.
  */
-import { build, type BuildOptions } from 'esbuild';
+
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
 import { ASSETS_DIR, LAMBDA_ASSETS, type LambdaAssetName } from '../infra/bundling.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

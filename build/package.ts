@@ -8,11 +8,12 @@
  *   dist/assets/  the prebuilt Lambda functions (build/lambda-assets.ts)
  * Each tree is built beside its final place and swapped in, so a reader never sees half a tree.
  */
-import { build, type BuildOptions } from 'esbuild';
+
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
 import { buildLambdaAssets, ROOT } from './lambda-assets.js';
 
 const DIST = join(ROOT, 'dist');

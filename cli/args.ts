@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../functions/shared/config-error.js';
 import { checkWholeNumber, parseDurationSeconds } from '../functions/shared/validators.js';
 import { UsageError } from './errors.js';

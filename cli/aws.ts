@@ -30,7 +30,10 @@ export async function ensureAwsReady(client: ResolvableClient): Promise<void> {
   try {
     await client.config.region();
   } catch {
-    throw new CliSetupError('AWS_REGION_MISSING', 'no AWS region is configured: pass --region, or set AWS_REGION (or a region in your AWS profile)');
+    throw new CliSetupError(
+      'AWS_REGION_MISSING',
+      'no AWS region is configured: pass --region, or set AWS_REGION (or a region in your AWS profile)',
+    );
   }
   try {
     await client.config.credentials();
@@ -90,7 +93,10 @@ export async function readStackOutputs(
 export function requireOutput(outputs: Record<string, string>, key: string, stackName: string, alternative: string): string {
   const value = outputs[key];
   if (value === undefined) {
-    throw new CliSetupError('STACK_OUTPUT_MISSING', `stack "${stackName}" has no output "${key}": is it this project's stack? Or pass ${alternative}`);
+    throw new CliSetupError(
+      'STACK_OUTPUT_MISSING',
+      `stack "${stackName}" has no output "${key}": is it this project's stack? Or pass ${alternative}`,
+    );
   }
   return value;
 }

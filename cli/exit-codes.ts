@@ -1,12 +1,12 @@
 import type { AwsAdapterError } from '../functions/adapters/errors.js';
-import type { BalanceInquiryError } from '../functions/consumer/example-handler.js';
 import type { TokenProviderError } from '../functions/consumer/errors.js';
+import type { BalanceInquiryError } from '../functions/consumer/example-handler.js';
 import type { CredentialsInvalidError, FaspayConfigError, FaspayError } from '../functions/faspay/errors.js';
 import type { EventError, TimeBudgetError, TokenTooLargeError } from '../functions/refresher/errors.js';
-import type { ConfigError } from '../functions/shared/config-error.js';
 import { isCodedError, type UnexpectedError } from '../functions/shared/coded-error.js';
+import type { ConfigError } from '../functions/shared/config-error.js';
 import type { TokenDocumentError } from '../functions/token/errors.js';
-import { RefresherFunctionError, type AwsCallError, type CliSetupError, type TokenHealthError, type UsageError } from './errors.js';
+import { type AwsCallError, type CliSetupError, RefresherFunctionError, type TokenHealthError, type UsageError } from './errors.js';
 
 /**
  * The CLI's exit codes: a contract for scripts and monitors (documented in docs/operate.md). Each

@@ -10,7 +10,7 @@ import { statusCommand } from './commands/status.js';
 import { UsageError } from './errors.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { hintFor } from './hints.js';
-import { processIo, type CliIo } from './io.js';
+import { type CliIo, processIo } from './io.js';
 
 const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, credentialsCommand, simulatorCommand];
 
@@ -45,11 +45,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), pro
     }
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (command === undefined) {
-      throw new UsageError(`unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`);
+      throw new UsageError(
+        `unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`,
+      );
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       // Command help shows the clone's invocation; an installed command shows the name the user typed.
-      io.stdout.write(program === REPO_PROGRAM ? command.help : command.help.replaceAll(REPO_PROGRAM, program).replace(/^Usage: /, `Usage: ${program} `));
+      io.stdout.write(
+        program === REPO_PROGRAM ? command.help : command.help.replaceAll(REPO_PROGRAM, program).replace(/^Usage: /, `Usage: ${program} `),
+      );
       return EXIT_CODES.ok;
     }
     return await command.run(rest, io);
@@ -63,11 +67,15 @@ function reportFailure(error: unknown, io: CliIo, json: boolean): number {
   // Only coded errors are shown in full: their messages are built to be safe. Anything else could
   // carry a request or a value, so only its class name is shown.
   const code = isCodedError(error) ? error.code : 'INTERNAL_ERROR';
-  const message = isCodedError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : typeof error} (a bug: please report it)`;
+  const message = isCodedError(error)
+    ? error.message
+    : `unexpected ${error instanceof Error ? error.name : typeof error} (a bug: please report it)`;
   const hint = hintFor(error);
   if (json) {
     const details = isCodedError(error) ? error.details : {};
-    io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }), details }, exitCode })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }), details }, exitCode })}\n`,
+    );
   } else {
     io.stderr.write(`error (${code}, exit ${exitCode}): ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`);
   }

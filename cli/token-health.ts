@@ -1,4 +1,4 @@
-import { remainingLifetimeSeconds, tokenStateOf, type TokenDocument } from '../functions/token/index.js';
+import { remainingLifetimeSeconds, type TokenDocument, tokenStateOf } from '../functions/token/index.js';
 import { TokenHealthError } from './errors.js';
 import { formatSpan, isoSeconds } from './format.js';
 
@@ -27,7 +27,10 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
   if (value === undefined) {
     return {
       health: 'missing',
-      error: new TokenHealthError('TOKEN_MISSING', `no token is stored in "${parameterName}": the refresher has not succeeded yet; ${FORCE_HINT}`),
+      error: new TokenHealthError(
+        'TOKEN_MISSING',
+        `no token is stored in "${parameterName}": the refresher has not succeeded yet; ${FORCE_HINT}`,
+      ),
     };
   }
   // The refresher's own reading of the value (version is not needed here), so both call the same documents invalid.
@@ -36,7 +39,10 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
     const problem = state.kind === 'invalid' ? state.problem : 'unreadable';
     return {
       health: 'invalid',
-      error: new TokenHealthError('TOKEN_INVALID', `the value of "${parameterName}" is not a usable token document (${problem}); ${FORCE_HINT}`),
+      error: new TokenHealthError(
+        'TOKEN_INVALID',
+        `the value of "${parameterName}" is not a usable token document (${problem}); ${FORCE_HINT}`,
+      ),
     };
   }
   const { document } = state;
@@ -48,7 +54,10 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
     return {
       health: 'expired',
       ...facts,
-      error: new TokenHealthError('TOKEN_EXPIRED', `the token in "${parameterName}" expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`),
+      error: new TokenHealthError(
+        'TOKEN_EXPIRED',
+        `the token in "${parameterName}" expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`,
+      ),
     };
   }
   if (overdueSeconds > toleranceSeconds) {

@@ -24,9 +24,7 @@ export function checkDuration(prop: string, value: Duration, min: Duration, max:
     throw new InfraConfigError(`${prop} must be a whole number of seconds, got ${value.toHumanString()}`);
   }
   if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-    throw new InfraConfigError(
-      `${prop} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`,
-    );
+    throw new InfraConfigError(`${prop} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`);
   }
   return ms / 1000;
 }

@@ -8,6 +8,7 @@
  * const refresher = new FaspayTokenRefresher(this, 'FaspayToken', { faspayBaseUrl: 'https://sendme.faspay.co.id' });
  * refresher.grantRead(payoutFunction);
  */
+
+export { FASPAY_PRODUCTION_BASE_URL, FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
 export { FaspayTokenRefresher, METRICS_NAMESPACE, SERVICE_NAME } from './token-refresher.js';
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
-export { FASPAY_PRODUCTION_BASE_URL, FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';

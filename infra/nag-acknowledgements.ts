@@ -33,8 +33,7 @@ export function acknowledgeNagFindings(subjects: NagSubjects): void {
   });
   Validations.of(subjects.deadLetterQueue).acknowledge({
     id: 'AwsSolutions-SQS3',
-    reason:
-      "This queue is itself the dead-letter queue of the EventBridge Scheduler target; it alarms on any visible message.",
+    reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler target; it alarms on any visible message.',
   });
   if (subjects.createdSecret !== undefined) {
     Validations.of(subjects.createdSecret).acknowledge({

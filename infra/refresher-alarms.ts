@@ -45,7 +45,7 @@ export class RefresherAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription:
         'The Faspay token refresher failed (error, timeout or configuration). The stored token was left unchanged. ' +
-        "Read the function's log group for the error code, fix the cause, then invoke it with {\"force\": true}.",
+        'Read the function\'s log group for the error code, fix the cause, then invoke it with {"force": true}.',
     });
     this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

@@ -2,7 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
 import { ConfigError } from '../functions/shared/config-error.js';
-import { checkKmsKeyArn, checkSecretId, checkWholeNumber, isCronExpression, parseDurationSeconds, rateIntervalSeconds } from '../functions/shared/validators.js';
+import {
+  checkKmsKeyArn,
+  checkSecretId,
+  checkWholeNumber,
+  isCronExpression,
+  parseDurationSeconds,
+  rateIntervalSeconds,
+} from '../functions/shared/validators.js';
 import { InfraConfigError } from './errors.js';
 import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
 
@@ -56,7 +63,9 @@ export function readStackConfig(node: Node): StackConfig {
   rejectUnknownKeys(node);
   const text = (key: ContextKey): string | undefined => readText(node, key);
   const credentialsSecretName = optional(text('credentialsSecretName'), (v) =>
-    withExample('credentialsSecretName', 'faspay/sendme/credentials', () => checkSecretId(label('credentialsSecretName'), v, { nameOnly: true })),
+    withExample('credentialsSecretName', 'faspay/sendme/credentials', () =>
+      checkSecretId(label('credentialsSecretName'), v, { nameOnly: true }),
+    ),
   );
   const kmsKeyArn = optional(text('kmsKeyArn'), (v) =>
     withExample('kmsKeyArn', 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', () =>
@@ -91,7 +100,12 @@ export function parseSchedule(value: string): scheduler.ScheduleExpression {
     return scheduler.ScheduleExpression.rate(Duration.seconds(intervalSeconds));
   }
   if (isCronExpression(value)) return scheduler.ScheduleExpression.expression(value.trim());
-  throw contextError('schedule', value, 'rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)', 'rate(15 minutes)');
+  throw contextError(
+    'schedule',
+    value,
+    'rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)',
+    'rate(15 minutes)',
+  );
 }
 
 /** Whole seconds (`7200`), or hours/minutes/seconds (`2h`, `90m`, `1h30m`, `45s`). */
@@ -119,7 +133,12 @@ const label = (key: ContextKey): string => `context "${key}"`;
 
 function parseStackName(value: string): string {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(value)) {
-    throw contextError('stackName', value, 'a CloudFormation stack name (letters, digits, hyphens; starts with a letter)', 'FaspayTokenRefresherProd');
+    throw contextError(
+      'stackName',
+      value,
+      'a CloudFormation stack name (letters, digits, hyphens; starts with a letter)',
+      'FaspayTokenRefresherProd',
+    );
   }
   return value;
 }
@@ -128,7 +147,8 @@ function readText(node: Node, key: ContextKey): string | undefined {
   const raw: unknown = node.tryGetContext(key);
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-  if (typeof raw !== 'string') throw contextError(key, JSON.stringify(raw), 'a string, number or boolean', String(CONTEXT_DEFAULTS[key] ?? ''));
+  if (typeof raw !== 'string')
+    throw contextError(key, JSON.stringify(raw), 'a string, number or boolean', String(CONTEXT_DEFAULTS[key] ?? ''));
   const trimmed = raw.trim();
   return trimmed === '' ? undefined : trimmed;
 }
@@ -142,7 +162,9 @@ function rejectUnknownKeys(node: Node): void {
   const known = new Set<string>(CONTEXT_KEYS);
   const unknown = Object.keys(node.getAllContext()).filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
   if (unknown.length > 0) {
-    throw new InfraConfigError(`unknown context key(s) ${unknown.map((k) => `"${k}"`).join(', ')}: the known keys are ${CONTEXT_KEYS.join(', ')}`);
+    throw new InfraConfigError(
+      `unknown context key(s) ${unknown.map((k) => `"${k}"`).join(', ')}: the known keys are ${CONTEXT_KEYS.join(', ')}`,
+    );
   }
 }
 

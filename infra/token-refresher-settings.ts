@@ -2,7 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS, type NumberSetting, type RefresherConfig, type Setting } from '../functions/refresher/config.js';
+import {
+  DEFAULT_TOKEN_PARAMETER_NAME,
+  type NumberSetting,
+  REFRESHER_SETTINGS,
+  type RefresherConfig,
+  type Setting,
+} from '../functions/refresher/config.js';
 import { DEFAULT_BACKOFF } from '../functions/shared/retry.js';
 import { rateIntervalSeconds } from '../functions/shared/validators.js';
 import { checkDuration, checkEmail, checkInteger, checkParameterName } from './checks.js';
@@ -54,7 +60,11 @@ export interface RefresherSettings {
   readonly stalenessPeriod: Duration;
 }
 
-export const DERIVED_FUNCTION_SETTINGS: ReadonlySet<string> = new Set<DerivedFunctionSetting>(['credentialsSecretId', 'kmsKeyId', 'refreshLookaheadSeconds']);
+export const DERIVED_FUNCTION_SETTINGS: ReadonlySet<string> = new Set<DerivedFunctionSetting>([
+  'credentialsSecretId',
+  'kmsKeyId',
+  'refreshLookaheadSeconds',
+]);
 
 /** The construct prop that feeds a function setting, and the unit a Duration prop is converted to. */
 export function propOfSetting(key: string): { readonly prop: string; readonly unit?: 'Seconds' | 'Ms' } {
@@ -76,7 +86,8 @@ export function functionSettingsFromProps(props: FaspayTokenRefresherProps): Fun
     const { prop, unit } = propOfSetting(key);
     const scale = unit === 'Seconds' ? 1000 : 1;
     const declared = 'default' in setting ? setting.default : undefined;
-    const fallback = PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);
+    const fallback =
+      PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);
     const value = given[prop] ?? fallback;
     if (value === undefined) throw new InfraConfigError(`${prop} is required`);
     if (unit !== undefined) {
@@ -101,9 +112,7 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(REFRESHER_DEFAULTS.scheduleInterval);
   const intervalSeconds = rateIntervalSeconds(schedule.expressionString);
   if (intervalSeconds === undefined && !schedule.expressionString.startsWith('cron(')) {
-    throw new InfraConfigError(
-      `schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`,
-    );
+    throw new InfraConfigError(`schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`);
   }
   checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName);
   const fn = functionSettingsFromProps(props);
@@ -133,7 +142,9 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const stalenessPeriod = props.stalenessPeriod ?? defaultStalenessPeriod(intervalSeconds);
   const stalenessPeriodSeconds = checkDuration('stalenessPeriod', stalenessPeriod, Duration.minutes(1), Duration.days(1));
   if (stalenessPeriodSeconds % 60 !== 0) {
-    throw new InfraConfigError(`stalenessPeriod must be a whole number of minutes (a CloudWatch period), got ${stalenessPeriod.toHumanString()}`);
+    throw new InfraConfigError(
+      `stalenessPeriod must be a whole number of minutes (a CloudWatch period), got ${stalenessPeriod.toHumanString()}`,
+    );
   }
   if (intervalSeconds !== undefined && stalenessPeriodSeconds < intervalSeconds) {
     throw new InfraConfigError(

@@ -14,17 +14,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { renderRefresherEnvironment } from '../functions/refresher/config.js';
 import { leaseParameterName } from '../functions/refresher/lease.js';
-import {
-  REJECTION_REPORT_BUS_ENV,
-  REJECTION_REPORT_DETAIL_TYPE,
-  REJECTION_REPORT_SOURCE,
-} from '../functions/shared/rejection-report.js';
+import { REJECTION_REPORT_BUS_ENV, REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../functions/shared/rejection-report.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
-import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
-import { resolveSettings, type RefresherSettings } from './token-refresher-settings.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
+import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
+import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
@@ -39,7 +35,8 @@ export const METRICS_NAMESPACE = 'FaspaySendMe';
  * They are literals on purpose, not derived from CREDENTIAL_KEYS: a new credential key must not
  * reset every filled secret on the next deploy.
  */
-const PLACEHOLDER_SECRET_VALUE = '{"faspay_key":"","faspay_secret":"","app_key":"","app_secret":"","client_key":"","client_secret":"","iv":""}';
+const PLACEHOLDER_SECRET_VALUE =
+  '{"faspay_key":"","faspay_secret":"","app_key":"","app_secret":"","client_key":"","client_secret":"","iv":""}';
 const PLACEHOLDER_SECRET_DESCRIPTION =
   'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
   'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
@@ -325,7 +322,12 @@ export class FaspayTokenRefresher extends Construct {
 }
 
 function parameterArnOf(stack: Stack, name: string): string {
-  return stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, ''), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'ssm',
+    resource: 'parameter',
+    resourceName: name.replace(/^\//, ''),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }
 
 function defaultEventBusArn(stack: Stack): string {

@@ -7,7 +7,14 @@ import type { Fault } from './faults.js';
 
 /** SendMe's token answer, as the protocol reference shows it. */
 export function successBody(accessToken: string, expiredInSeconds: number | string): Record<string, string> {
-  return { access_token: accessToken, expired_in: String(expiredInSeconds), status: '2', message: 'Success', response_code: '00', response_desc: 'success' };
+  return {
+    access_token: accessToken,
+    expired_in: String(expiredInSeconds),
+    status: '2',
+    message: 'Success',
+    response_code: '00',
+    response_desc: 'success',
+  };
 }
 
 export function unauthorizedBody(problem: string): Record<string, string> {
@@ -15,7 +22,14 @@ export function unauthorizedBody(problem: string): Record<string, string> {
 }
 
 /** The body SendMe's balance inquiry answers with (made-up figures). */
-export const BALANCE_BODY = Object.freeze({ status: '2', response_code: '00', response_desc: 'success', message: 'Success', balance: '100000000.00', currency: 'IDR' });
+export const BALANCE_BODY = Object.freeze({
+  status: '2',
+  response_code: '00',
+  response_desc: 'success',
+  message: 'Success',
+  balance: '100000000.00',
+  currency: 'IDR',
+});
 
 /** One answer of the token endpoint. */
 export interface TokenEndpointAnswer {
@@ -31,7 +45,12 @@ export interface TokenEndpointAnswer {
   readonly issuedToken?: string;
 }
 
-const json = (status: number, body: unknown): TokenEndpointAnswer => ({ status, contentType: 'application/json', body: JSON.stringify(body), delivery: 'whole' });
+const json = (status: number, body: unknown): TokenEndpointAnswer => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify(body),
+  delivery: 'whole',
+});
 
 /** The answer to a good token request: a new token from `issue()`. */
 export function successAnswer(issue: () => string, lifetimeSeconds: number): TokenEndpointAnswer {
@@ -41,7 +60,10 @@ export function successAnswer(issue: () => string, lifetimeSeconds: number): Tok
 
 /** The answer a fault gives; `issue()` is called only by the faults in which Faspay creates a token. */
 export function faultAnswer(fault: Fault, issue: () => string, lifetimeSeconds: number): TokenEndpointAnswer {
-  const withToken = (change: (body: Record<string, string>) => Record<string, unknown>, delivery: TokenEndpointAnswer['delivery'] = 'whole') => {
+  const withToken = (
+    change: (body: Record<string, string>) => Record<string, unknown>,
+    delivery: TokenEndpointAnswer['delivery'] = 'whole',
+  ) => {
     const token = issue();
     return { ...json(200, change(successBody(token, lifetimeSeconds))), delivery, issuedToken: token };
   };

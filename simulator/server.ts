@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_FASPAY_TIME_ZONE, TOKEN_PATH, type FaspayCredentials } from '../functions/faspay/index.js';
-import { BALANCE_BODY, faultAnswer, successAnswer, unauthorizedBody, type TokenEndpointAnswer } from './answers.js';
+import { DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials, TOKEN_PATH } from '../functions/faspay/index.js';
+import { BALANCE_BODY, faultAnswer, successAnswer, type TokenEndpointAnswer, unauthorizedBody } from './answers.js';
 import { DEMO_CREDENTIALS } from './demo-credentials.js';
-import { isFault, type Fault } from './faults.js';
+import { type Fault, isFault } from './faults.js';
 import { createTokenLedger } from './token-ledger.js';
 import { createVerifier } from './verifier.js';
 
@@ -100,7 +100,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {
-      if (!response.headersSent) send(response, 500, { status: '3', response_code: '99', response_desc: 'simulator error', message: 'Error' });
+      if (!response.headersSent)
+        send(response, 500, { status: '3', response_code: '99', response_desc: 'simulator error', message: 'Error' });
       else response.destroy();
     });
   });
@@ -193,8 +194,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (typeof value !== 'object' || value === null) return { ok: false, problem: 'body must be an object' };
     const { next, sticky: stickyFault } = value as { next?: unknown; sticky?: unknown };
-    if (next !== undefined && !(Array.isArray(next) && next.every(isFault))) return { ok: false, problem: 'next must be a list of fault names' };
-    if (stickyFault !== undefined && stickyFault !== null && !isFault(stickyFault)) return { ok: false, problem: 'sticky must be a fault name or null' };
+    if (next !== undefined && !(Array.isArray(next) && next.every(isFault)))
+      return { ok: false, problem: 'next must be a list of fault names' };
+    if (stickyFault !== undefined && stickyFault !== null && !isFault(stickyFault))
+      return { ok: false, problem: 'sticky must be a fault name or null' };
     if (next !== undefined) queue.push(...next);
     if (stickyFault !== undefined) sticky = stickyFault ?? undefined;
     return { ok: true };

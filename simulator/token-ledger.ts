@@ -30,7 +30,8 @@ export function createTokenLedger(options: { readonly now: () => number; readonl
     },
     problemWith(token) {
       const expiresAtMs = live.get(token);
-      if (expiresAtMs === undefined) return everIssued.has(token) ? 'access token was revoked' : 'access token was not issued by this server';
+      if (expiresAtMs === undefined)
+        return everIssued.has(token) ? 'access token was revoked' : 'access token was not issued by this server';
       return expiresAtMs <= options.now() ? 'access token has expired' : undefined;
     },
     expiryOf: (token) => everIssued.get(token),

@@ -1,11 +1,11 @@
 import {
   createFaspayCipher,
+  type FaspayCredentials,
   formatFaspayTimestamp,
   parseFaspayTimestamp,
   parseStringToSign,
-  tokenRequestTokenField,
-  type FaspayCredentials,
   type StringToSignFields,
+  tokenRequestTokenField,
 } from '../functions/faspay/index.js';
 
 export type Verdict<T = StringToSignFields> = { readonly ok: true; readonly fields: T } | { readonly ok: false; readonly problem: string };
@@ -69,7 +69,8 @@ export function createVerifier(options: VerifierOptions) {
       const verdict = verifyCommon(headers, 'GET');
       if (!verdict.ok) return verdict;
       if (!acceptedPaths.has(verdict.fields.path)) return { ok: false, problem: 'signed path is not accepted' };
-      if (verdict.fields.token !== expectedTokenRequestToken) return { ok: false, problem: 'signed token field is not base64(client_key:client_secret)' };
+      if (verdict.fields.token !== expectedTokenRequestToken)
+        return { ok: false, problem: 'signed token field is not base64(client_key:client_secret)' };
       return verdict;
     },
     /** A service call: the token field must carry an access token; the caller checks it was issued. */

@@ -1,8 +1,14 @@
 import type { TokenStore } from '../functions/adapters/parameter-store.js';
-import { createFaspayTokenProvider, createSignedFaspayFetch, isCodedError, type FaspayTokenProvider, type SignedFaspayFetch } from '../functions/consumer/index.js';
+import {
+  createFaspayTokenProvider,
+  createSignedFaspayFetch,
+  type FaspayTokenProvider,
+  isCodedError,
+  type SignedFaspayFetch,
+} from '../functions/consumer/index.js';
 import { DEMO_CREDENTIALS, type TokenLedger } from '../simulator/index.js';
-import { createFakeSendme } from './sendme.js';
 import type { Random } from './random.js';
+import { createFakeSendme } from './sendme.js';
 import type { VirtualClock } from './virtual-time.js';
 
 const HOUR = 3_600_000;
@@ -66,7 +72,10 @@ export function createConsumerFleet(options: {
       reports++;
       options.onReport(index, parameterVersion);
     };
-    return { provider, sendme: createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: sendmeFetch, onTokenRejected }) };
+    return {
+      provider,
+      sendme: createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: sendmeFetch, onTokenRejected }),
+    };
   });
   const lowSince: (number | undefined)[] = consumers.map(() => undefined);
   const failedReads: Record<string, number> = {};
@@ -84,7 +93,8 @@ export function createConsumerFleet(options: {
       const consumer = consumers[index]!;
       try {
         const token = await consumer.provider.getToken();
-        const remainingMs = Math.min(token.expiresAt.getTime(), options.ledger.expiryOf(token.accessToken) ?? Number.NEGATIVE_INFINITY) - nowMs;
+        const remainingMs =
+          Math.min(token.expiresAt.getTime(), options.ledger.expiryOf(token.accessToken) ?? Number.NEGATIVE_INFINITY) - nowMs;
         if (remainingMs <= 0) expiredHandedOut++;
         minRemainingMs = Math.min(minRemainingMs, remainingMs);
         if (remainingMs < HOUR) {

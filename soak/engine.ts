@@ -4,7 +4,7 @@ import { CONFIG_DEFAULTS } from '../functions/refresher/config.js';
 import { createRefresher, type RefreshOrder, type RefreshResult } from '../functions/refresher/refresh.js';
 import { createTokenLedger, DEMO_CREDENTIALS } from '../simulator/index.js';
 import { createConsumerFleet, type FleetFigures } from './consumer-fleet.js';
-import { createFakeFaspay, FAILURES, planOutages, type FailureKind, type Outage } from './faspay-weather.js';
+import { createFakeFaspay, FAILURES, type FailureKind, type Outage, planOutages } from './faspay-weather.js';
 import { createHealingTracker, HEAL_TARGET_SECONDS, type HealingFigures } from './healing.js';
 import { createRandom, type Random } from './random.js';
 import { createAgenda, createVirtualClock } from './virtual-time.js';
@@ -208,7 +208,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     }
   };
 
-  const runAt = (tick: number) => startMs + tick * options.scheduleMinutes * MINUTE + random.integer(500, options.maxInvokeDelaySeconds * SECOND);
+  const runAt = (tick: number) =>
+    startMs + tick * options.scheduleMinutes * MINUTE + random.integer(500, options.maxInvokeDelaySeconds * SECOND);
   agenda.add(runAt(0), { kind: 'run', tick: 0 });
   for (let consumer = 0; consumer < options.consumers; consumer++) {
     agenda.add(startMs + MINUTE + random.integer(0, options.consumerReadSeconds * SECOND), { kind: 'read', consumer });
@@ -235,8 +236,14 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
       continue;
     }
     if (event.kind === 'report') {
-      const result = await invoke({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: event.parameterVersion } }, 'report');
-      healing.invocation(result.ok ? { ok: true, refreshed: result.summary.refreshed, reason: result.summary.reason } : { ok: false }, clock.nowMs());
+      const result = await invoke(
+        { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: event.parameterVersion } },
+        'report',
+      );
+      healing.invocation(
+        result.ok ? { ok: true, refreshed: result.summary.refreshed, reason: result.summary.reason } : { ok: false },
+        clock.nowMs(),
+      );
       // The handler rejects on a failed refresh, so Lambda retries the asynchronous invocation (twice).
       const retryDelayMs = LAMBDA_ASYNC_RETRY_DELAYS_MS[event.delivery];
       if (!result.ok && retryDelayMs !== undefined) deliverReport(event.parameterVersion, event.delivery + 1, retryDelayMs);
@@ -265,7 +272,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   const failedReads = Object.values(consumers.failedReads).reduce((sum, n) => sum + n, 0);
   const ages = replacedAtAges.length === 0 ? [0] : replacedAtAges;
   const problems = [
-    ...(issuedPerDay / minimumPerDay > 1.3 ? [`${(issuedPerDay / minimumPerDay).toFixed(3)} tokens issued per day per minimum (limit 1.3)`] : []),
+    ...(issuedPerDay / minimumPerDay > 1.3
+      ? [`${(issuedPerDay / minimumPerDay).toFixed(3)} tokens issued per day per minimum (limit 1.3)`]
+      : []),
     ...(consumers.expiredHandedOut > 0 ? [`${consumers.expiredHandedOut} expired tokens handed out to consumers`] : []),
     ...(failedReads > 0 ? [`${failedReads} consumer reads found no valid token`] : []),
     ...(healed.slowHeals > 0
@@ -274,7 +283,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
             `(${healed.cooldownEpisodes} met the cooldown)`,
         ]
       : []),
-    ...(healed.tokensWithoutRevocation > 0 ? [`${healed.tokensWithoutRevocation} healing tokens bought although nothing had revoked the stored one (limit 0)`] : []),
+    ...(healed.tokensWithoutRevocation > 0
+      ? [`${healed.tokensWithoutRevocation} healing tokens bought although nothing had revoked the stored one (limit 0)`]
+      : []),
   ];
   return {
     options,

@@ -1,6 +1,6 @@
 import { createFaspayTokenClient, type FaspayTokenClient } from '../functions/adapters/faspay-http.js';
-import { FASPAY_SANDBOX_BASE_URL, TOKEN_PATH, type FaspayCredentials } from '../functions/faspay/index.js';
-import { createVerifier, faultAnswer, successAnswer, type Fault, type TokenEndpointAnswer, type TokenLedger } from '../simulator/index.js';
+import { FASPAY_SANDBOX_BASE_URL, type FaspayCredentials, TOKEN_PATH } from '../functions/faspay/index.js';
+import { createVerifier, type Fault, faultAnswer, successAnswer, type TokenEndpointAnswer, type TokenLedger } from '../simulator/index.js';
 import type { Random } from './random.js';
 import type { VirtualClock } from './virtual-time.js';
 
@@ -117,7 +117,11 @@ export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient 
     if (!verdict.ok) throw new Error(`the refresher sent a request the verifier rejects: ${verdict.problem}`);
     const failure = inOutage(atMs) ? random.pick(OUTAGE_FAILURES) : random.chance(options.failureRate) ? random.pick(weighted) : undefined;
     const respond = answerFor(failure, attemptTimeoutMs);
-    options.onRequest({ atMs, ...(failure === undefined ? {} : { failure }), ...(respond.issuedToken === undefined ? {} : { issuedToken: respond.issuedToken }) });
+    options.onRequest({
+      atMs,
+      ...(failure === undefined ? {} : { failure }),
+      ...(respond.issuedToken === undefined ? {} : { issuedToken: respond.issuedToken }),
+    });
     return respond.response();
   };
 
@@ -131,7 +135,10 @@ export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient 
     issueOutside: issue,
   };
 
-  function answerFor(failure: FailureKind | undefined, timeoutMs: number): { issuedToken?: string; response: () => Response | Promise<Response> } {
+  function answerFor(
+    failure: FailureKind | undefined,
+    timeoutMs: number,
+  ): { issuedToken?: string; response: () => Response | Promise<Response> } {
     if (failure === 'refused') {
       clock.advanceBy(1);
       return { response: () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })) };
@@ -140,11 +147,17 @@ export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient 
       // Faspay issues the token but answers too late: the time passes, then the request is aborted.
       const answer = faultAnswer(FAILURES.timeout.fault, issue, options.tokenLifetimeSeconds);
       clock.advanceBy(timeoutMs);
-      return { ...tokenOf(answer), response: () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
+      return {
+        ...tokenOf(answer),
+        response: () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      };
     }
     const [min, max] = LATENCY_MS[failure ?? 'success'];
     clock.advanceBy(random.integer(min, max));
-    const answer = failure === undefined ? successAnswer(issue, options.tokenLifetimeSeconds) : faultAnswer(FAILURES[failure].fault, issue, options.tokenLifetimeSeconds);
+    const answer =
+      failure === undefined
+        ? successAnswer(issue, options.tokenLifetimeSeconds)
+        : faultAnswer(FAILURES[failure].fault, issue, options.tokenLifetimeSeconds);
     return { ...tokenOf(answer), response: () => render(answer) };
   }
 }

@@ -144,7 +144,9 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
     figures(endMs: number): HealingFigures {
       const all = open === undefined ? closed : [...closed, close(open, endMs)];
       const spread = (values: readonly number[]): Spread =>
-        values.length === 0 ? { mean: 0, max: 0 } : { mean: values.reduce((a, b) => a + b, 0) / values.length / 1000, max: Math.max(...values) / 1000 };
+        values.length === 0
+          ? { mean: 0, max: 0 }
+          : { mean: values.reduce((a, b) => a + b, 0) / values.length / 1000, max: Math.max(...values) / 1000 };
       const of = (episodes: readonly ClosedEpisode[], pick: (episode: ClosedEpisode) => number | undefined) =>
         episodes.flatMap((episode) => (pick(episode) === undefined ? [] : [pick(episode)!]));
       const targetMs = HEAL_TARGET_SECONDS * 1000;
@@ -165,7 +167,9 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
         inOutageHealedWhileUpSeconds: spread(of(inOutage, (episode) => episode.reportToHealedWhileUpMs)),
         storedToHealedSeconds: spread(of(all, (episode) => episode.storedToHealedMs)),
         refusedToHealedSeconds: spread(of(all, (episode) => episode.refusedToHealedMs)),
-        slowHeals: all.filter((episode) => (!episode.metOutage && (episode.reportToHealedMs ?? 0) > targetMs) || (episode.storedToHealedMs ?? 0) > targetMs).length,
+        slowHeals: all.filter(
+          (episode) => (!episode.metOutage && (episode.reportToHealedMs ?? 0) > targetMs) || (episode.storedToHealedMs ?? 0) > targetMs,
+        ).length,
         cooldownEpisodes: all.filter((episode) => episode.cooldownIgnored).length,
       };
     },

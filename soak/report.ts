@@ -10,13 +10,25 @@ export function formatReport(report: SoakReport): string {
     .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
     .map(([kind, count]) => `${kind} ${count}`)
     .join(', ');
-  const failedReads = Object.entries(c.failedReads).map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
-  const ignored = Object.entries(h.reportsIgnored).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none';
+  const failedReads =
+    Object.entries(c.failedReads)
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ') || 'none';
+  const ignored =
+    Object.entries(h.reportsIgnored)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ') || 'none';
   const rows: [string, string][] = [
-    ['tokens issued (all; by the schedule); scheduled per day after the first (mean); worst day', `${t.issued}; ${t.issuedBySchedule}; ${fixed(t.issuedPerDay)}; ${t.worstDay}`],
+    [
+      'tokens issued (all; by the schedule); scheduled per day after the first (mean); worst day',
+      `${t.issued}; ${t.issuedBySchedule}; ${fixed(t.issuedPerDay)}; ${t.worstDay}`,
+    ],
     ['minimum per day (24 h / token lifetime)', fixed(t.minimumPerDay)],
     ['**scheduled tokens issued per day per minimum**', `**${fixed(t.perMinimum, 3)}** (limit 1.3)`],
-    ['token age when replaced, hours (min / mean / max)', `${fixed(t.replacedAtAgeHours.min)} / ${fixed(t.replacedAtAgeHours.mean)} / ${fixed(t.replacedAtAgeHours.max)}`],
+    [
+      'token age when replaced, hours (min / mean / max)',
+      `${fixed(t.replacedAtAgeHours.min)} / ${fixed(t.replacedAtAgeHours.mean)} / ${fixed(t.replacedAtAgeHours.max)}`,
+    ],
     ['token requests; failed', `${f.requests}; ${f.failedRequests}`],
     ['failed requests per day (mean; worst day)', `${fixed(f.failedPerDay)}; ${f.worstDayFailed}`],
     ['failures by kind', kinds || 'none'],
@@ -28,11 +40,20 @@ export function formatReport(report: SoakReport): string {
     ['least lifetime left on a token handed out (min)', fixed(c.minRemainingMinutes, 1)],
     ['**longest time a consumer held a token with < 1 h left (min)**', `**${fixed(c.longestUnderAnHourMinutes, 1)}**`],
     ['**expired tokens handed out**', `**${c.expiredHandedOut}**`],
-    ['signed consumer calls: accepted / accepted on the retry / **refused (failed)**', `${c.calls.accepted} / ${c.calls.acceptedOnRetry} / **${c.calls.refused}**`],
+    [
+      'signed consumer calls: accepted / accepted on the retry / **refused (failed)**',
+      `${c.calls.accepted} / ${c.calls.acceptedOnRetry} / **${c.calls.refused}**`,
+    ],
     ['outside reissues; episodes of refused calls (unhealed at the end)', `${h.outsideReissues}; ${h.episodes} (${h.unhealedAtEnd})`],
-    ['rejection reports sent; refresher invocations by reports (failed)', `${c.reports}; ${h.reportInvocations} (${h.reportInvocationsFailed})`],
+    [
+      'rejection reports sent; refresher invocations by reports (failed)',
+      `${c.reports}; ${h.reportInvocations} (${h.reportInvocationsFailed})`,
+    ],
     ['report invocations that changed nothing', ignored],
-    ['**tokens spent on healing: published (created, lost ones included); bought with no revocation since the last stored token**', `**${h.tokensPublished}** (${h.tokensCreated}); **${h.tokensWithoutRevocation}** (limit 0)`],
+    [
+      '**tokens spent on healing: published (created, lost ones included); bought with no revocation since the last stored token**',
+      `**${h.tokensPublished}** (${h.tokensCreated}); **${h.tokensWithoutRevocation}** (limit 0)`,
+    ],
     [
       '**first report to first accepted call, s (mean / max), Faspay answering**',
       `${fixed(h.reportToHealedSeconds.mean, 1)} / **${fixed(h.reportToHealedSeconds.max, 1)}** (limit ${HEAL_TARGET_SECONDS})`,
@@ -45,7 +66,10 @@ export function formatReport(report: SoakReport): string {
       '**replacement stored to first accepted call, s (mean / max)**',
       `${fixed(h.storedToHealedSeconds.mean, 1)} / **${fixed(h.storedToHealedSeconds.max, 1)}** (limit ${HEAL_TARGET_SECONDS})`,
     ],
-    ['first refused call to first accepted call, all, s (mean / max)', `${fixed(h.refusedToHealedSeconds.mean, 1)} / ${fixed(h.refusedToHealedSeconds.max, 1)}`],
+    [
+      'first refused call to first accepted call, all, s (mean / max)',
+      `${fixed(h.refusedToHealedSeconds.mean, 1)} / ${fixed(h.refusedToHealedSeconds.max, 1)}`,
+    ],
     ['rejections over their limit; episodes that met the cooldown', `${h.slowHeals}; ${h.cooldownEpisodes}`],
   ];
   const verdict =

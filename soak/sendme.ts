@@ -1,5 +1,5 @@
-import { BALANCE_BODY, createVerifier, unauthorizedBody, type TokenLedger } from '../simulator/index.js';
 import type { FaspayCredentials } from '../functions/faspay/index.js';
+import { BALANCE_BODY, createVerifier, type TokenLedger, unauthorizedBody } from '../simulator/index.js';
 import type { VirtualClock } from './virtual-time.js';
 
 /**
@@ -7,8 +7,17 @@ import type { VirtualClock } from './virtual-time.js';
  * signature against the virtual clock and Faspay's ledger says whether the token is still accepted
  * (issued, unexpired, not revoked by a later token). Answers are the simulator's bodies.
  */
-export function createFakeSendme(options: { readonly clock: VirtualClock; readonly credentials: FaspayCredentials; readonly ledger: TokenLedger }): typeof fetch {
-  const verifier = createVerifier({ credentials: options.credentials, timeZone: 'Asia/Jakarta', maxSkewSeconds: 300, now: options.clock.now });
+export function createFakeSendme(options: {
+  readonly clock: VirtualClock;
+  readonly credentials: FaspayCredentials;
+  readonly ledger: TokenLedger;
+}): typeof fetch {
+  const verifier = createVerifier({
+    credentials: options.credentials,
+    timeZone: 'Asia/Jakarta',
+    maxSkewSeconds: 300,
+    now: options.clock.now,
+  });
   return async (input, init) => {
     const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
     // The signed fetch passes a plain object of lower-case names; anything else goes through Headers.

@@ -2,9 +2,8 @@
  * The floor the refresher's bundle is measured against: the same two AWS SDK clients, built once
  * at module scope like the refresher's container does, and nothing else.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 
 const ssm = new SSMClient({});
 const secrets = new SecretsManagerClient({});

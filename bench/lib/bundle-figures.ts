@@ -1,7 +1,7 @@
-import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { LAMBDA_BUNDLE_OPTIONS } from '../../build/lambda-assets.js';
 
 export type Origin = 'project' | 'aws-sdk' | 'other';
@@ -48,7 +48,14 @@ export interface SplitFigures {
 /** The same bundle with ESM code splitting: lazily imported modules become chunks loaded on first use. */
 export async function splitLikeTheAssets(entry: string, outdir: string): Promise<SplitFigures> {
   rmSync(outdir, { recursive: true, force: true });
-  const result = await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: { index: entry }, outdir, splitting: true, outExtension: { '.js': '.mjs' }, metafile: true });
+  const result = await build({
+    ...LAMBDA_BUNDLE_OPTIONS,
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+  });
   const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
   // Dynamically imported modules are entry points of their own chunks too: the entry is the one named index.
   const entryFile = outputs.find(([file]) => file.endsWith('/index.mjs'))?.[0] ?? '';
@@ -70,7 +77,8 @@ function staticClosure(metafile: Metafile, entryFile: string): Set<string> {
     const file = pending.pop() ?? '';
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const edge of metafile.outputs[file]?.imports ?? []) if (edge.kind === 'import-statement' && !edge.external) pending.push(edge.path);
+    for (const edge of metafile.outputs[file]?.imports ?? [])
+      if (edge.kind === 'import-statement' && !edge.external) pending.push(edge.path);
   }
   return seen;
 }

@@ -1,16 +1,24 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
+import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs } from '../args.js';
-import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
-import { writeJson, type Command } from '../command.js';
+import {
+  awsClientConfig,
+  awsFailure,
+  cloudFormationClient,
+  DEFAULT_STACK_NAME,
+  ensureAwsReady,
+  readStackOutputs,
+  requireOutput,
+} from '../aws.js';
+import { type Command, writeJson } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { credentialsFingerprint, line } from '../format.js';
 import type { CliIo } from '../io.js';
-import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 
 const HELP = `Usage: credentials (--credentials FILE | --demo) [--secret-id ID | --stack NAME] [options]
 
@@ -74,8 +82,14 @@ export const credentialsCommand: Command = {
         writeJson(io, { ok: true, secretId: target.secretId, outcome, fingerprint, source: args.demo ? 'demo' : 'file' });
       } else {
         io.stdout.write(
-          line('secret', `${target.secretId}${target.stack === undefined ? '' : ` (output CredentialsSecretArn of stack ${target.stack})`}`) +
-            line('stored', `${outcome === 'created' ? 'created the secret' : 'new version put'}, credentials sha256 ${fingerprint}… (values never shown)`) +
+          line(
+            'secret',
+            `${target.secretId}${target.stack === undefined ? '' : ` (output CredentialsSecretArn of stack ${target.stack})`}`,
+          ) +
+            line(
+              'stored',
+              `${outcome === 'created' ? 'created the secret' : 'new version put'}, credentials sha256 ${fingerprint}… (values never shown)`,
+            ) +
             line('next', 'the next refresh uses them; to replace the token now: npm run refresh -- --force'),
         );
       }
@@ -94,7 +108,9 @@ function checkCombination(args: CredentialsArgs, io: CliIo): void {
     throw new UsageError('--secret-id and --stack are exclusive: name the secret, or the stack whose output names it');
   }
   if (args.demo && flagOrEnv(undefined, io.env, 'AWS_ENDPOINT_URL') === undefined) {
-    throw new UsageError('--demo stores made-up credentials that only the simulator accepts: use it against an emulator (AWS_ENDPOINT_URL), or pass --credentials FILE');
+    throw new UsageError(
+      '--demo stores made-up credentials that only the simulator accepts: use it against an emulator (AWS_ENDPOINT_URL), or pass --credentials FILE',
+    );
   }
 }
 
@@ -117,12 +133,18 @@ async function resolveSecret(args: CredentialsArgs, io: CliIo): Promise<SecretTa
   }
 }
 
-async function storeCredentials(secrets: SecretsManagerClient, target: SecretTarget, value: string, io: CliIo): Promise<'created' | 'updated'> {
+async function storeCredentials(
+  secrets: SecretsManagerClient,
+  target: SecretTarget,
+  value: string,
+  io: CliIo,
+): Promise<'created' | 'updated'> {
   try {
     await secrets.send(new PutSecretValueCommand({ SecretId: target.secretId, SecretString: value }));
     return 'updated';
   } catch (error) {
-    if (awsErrorName(error) !== 'ResourceNotFoundException') throw awsFailure(`cannot store the credentials in "${target.secretId}"`, error, io.env);
+    if (awsErrorName(error) !== 'ResourceNotFoundException')
+      throw awsFailure(`cannot store the credentials in "${target.secretId}"`, error, io.env);
     if (target.stack !== undefined || target.secretId.startsWith('arn:')) {
       throw awsFailure(`the secret "${target.secretId}" does not exist (check --region)`, error, io.env);
     }

@@ -1,20 +1,19 @@
-import { CONFIG_DEFAULTS } from '../../functions/refresher/config.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, parseFaspayBaseUrl } from '../../functions/faspay/index.js';
+import { CONFIG_DEFAULTS, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
+import type { TokenDocument } from '../../functions/token/index.js';
 import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDurationWithin } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import type { TokenDocument } from '../../functions/token/index.js';
 import { line, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
 import { checkConsumer, createLocalConsumer } from '../local/consumer-check.js';
-import { createLocalRefresher, type CycleOutcome } from '../local/cycle.js';
-import { createReporter, type Reporter } from '../local/reporter.js';
-import { prepareRig, type LocalPlan } from '../local/rig.js';
+import { type CycleOutcome, createLocalRefresher } from '../local/cycle.js';
 import { demonstrateRejection } from '../local/rejection-demo.js';
-import { reportCheckFailure, watchSchedule, type WatchParts } from '../local/watch.js';
-import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { createReporter, type Reporter } from '../local/reporter.js';
+import { type LocalPlan, prepareRig } from '../local/rig.js';
+import { reportCheckFailure, type WatchParts, watchSchedule } from '../local/watch.js';
 
 const HELP = `Usage: local [options]      (what \`npm start\` runs)
 
@@ -88,7 +87,12 @@ export const localCommand: Command = {
   async run(argv, io) {
     const args = parseLocalArgs(argv);
     const plan = planOf(args, io);
-    const refreshBeforeSeconds = durationOr(args['refresh-before'], '--refresh-before', args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds, RANGES.refreshBefore);
+    const refreshBeforeSeconds = durationOr(
+      args['refresh-before'],
+      '--refresh-before',
+      args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds,
+      RANGES.refreshBefore,
+    );
     const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5, RANGES.checkEvery);
 
     const reporter = createReporter(io, args.json);
@@ -175,7 +179,7 @@ function planOf(args: LocalArgs, io: CliIo): LocalPlan {
     throw new UsageError('--credentials and --aws are exclusive: with --aws the credentials come from the secret (--secret-id)');
   }
   if (faspayUrl !== undefined && args['token-lifetime'] !== undefined) {
-    throw new UsageError('--token-lifetime sets the simulator\'s tokens: it cannot be used with --faspay-url (Faspay decides the lifetime)');
+    throw new UsageError("--token-lifetime sets the simulator's tokens: it cannot be used with --faspay-url (Faspay decides the lifetime)");
   }
   if (faspayUrl !== undefined && !args.aws && args.credentials === undefined) {
     throw new UsageError('--faspay-url needs --credentials FILE (or --aws): the demo credentials work only with the simulator');
@@ -218,4 +222,3 @@ function parseFaspayUrlFlag(text: string): URL {
     throw new UsageError(isCodedError(error) ? error.message : `--faspay-url is not a URL: "${text}"`);
   }
 }
-

@@ -2,8 +2,16 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
-import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
-import { writeJson, type Command } from '../command.js';
+import {
+  awsClientConfig,
+  awsFailure,
+  cloudFormationClient,
+  DEFAULT_STACK_NAME,
+  ensureAwsReady,
+  readStackOutputs,
+  requireOutput,
+} from '../aws.js';
+import { type Command, writeJson } from '../command.js';
 import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { line, relative } from '../format.js';
@@ -49,7 +57,10 @@ export const refreshCommand: Command = {
     try {
       await ensureAwsReady(lambda);
       const target = await resolveFunction(args, io);
-      if (!args.json) io.stdout.write(line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`));
+      if (!args.json)
+        io.stdout.write(
+          line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
+        );
       const summary = await invokeRefresher(lambda, target.name, args.force, io);
       if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
       else io.stdout.write(summaryText(summary, args.force, io.clock()));
@@ -82,7 +93,10 @@ export async function invokeRefresher(lambda: LambdaClient, functionName: string
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'ResourceNotFoundException') {
-      throw new CliSetupError('FUNCTION_NOT_FOUND', `no function "${functionName}" in this account and region: check --function, --stack and --region`);
+      throw new CliSetupError(
+        'FUNCTION_NOT_FOUND',
+        `no function "${functionName}" in this account and region: check --function, --stack and --region`,
+      );
     }
     if (name === 'TooManyRequestsException') {
       throw new AwsCallError(
@@ -98,7 +112,10 @@ export async function invokeRefresher(lambda: LambdaClient, functionName: string
     throw new RefresherFunctionError(functionName, errorType, errorMessage);
   }
   if (!isSummary(payload)) {
-    throw new AwsCallError(`the function "${functionName}" answered something that is not a refresh summary: is it the refresher?`, 'UnexpectedPayload');
+    throw new AwsCallError(
+      `the function "${functionName}" answered something that is not a refresh summary: is it the refresher?`,
+      'UnexpectedPayload',
+    );
   }
   return payload;
 }
@@ -125,7 +142,10 @@ function errorOf(payload: unknown, functionError: string): { errorType: string; 
   if (typeof payload === 'string') return { errorType: functionError, errorMessage: oneLine(payload) };
   const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
   const errorType = typeof record.errorType === 'string' ? oneLine(record.errorType) : functionError;
-  const errorMessage = typeof record.errorMessage === 'string' ? oneLine(record.errorMessage) : 'the answer carries no error message (read the function\'s logs)';
+  const errorMessage =
+    typeof record.errorMessage === 'string'
+      ? oneLine(record.errorMessage)
+      : "the answer carries no error message (read the function's logs)";
   return { errorType, errorMessage };
 }
 
@@ -145,7 +165,7 @@ const NOT_REFRESHED: Partial<Record<RefreshSummary['reason'], string>> = {
   fresh: 'the stored token is fresh (add --force to replace it anyway)',
   superseded: 'a concurrent scheduled run stored a token issued later; it was kept',
   joined: 'another refresh was in flight; this run waited for it and the token it stored is shown',
-  'in-flight': 'another refresh holds the lease and had not finished within this run\'s time: run status in a minute',
+  'in-flight': "another refresh holds the lease and had not finished within this run's time: run status in a minute",
   'report-outdated': 'the reported version was replaced already',
   cooldown: 'the reported token was issued less than the rejection cooldown ago',
 };

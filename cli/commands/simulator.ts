@@ -1,5 +1,14 @@
-import { DEMO_CREDENTIALS, FAULT_HELP, FAULTS, isFault, startSimulator, type Fault, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/index.js';
+import {
+  DEMO_CREDENTIALS,
+  FAULT_HELP,
+  FAULTS,
+  type Fault,
+  isFault,
+  type RunningSimulator,
+  type SimulatorRequestEvent,
+  startSimulator,
+} from '../../simulator/index.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin, parseInteger } from '../args.js';
 import type { Command } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
@@ -74,7 +83,9 @@ export const simulatorCommand: Command = {
         })}\n`,
       );
     } else {
-      io.stdout.write(banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']));
+      io.stdout.write(
+        banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']),
+      );
     }
     await untilAborted(stop);
     await simulator.close();
@@ -105,7 +116,13 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-function banner(simulator: RunningSimulator, lifetimeSeconds: number, faults: readonly Fault[], fingerprint: string | undefined, revokeOnIssue: boolean): string {
+function banner(
+  simulator: RunningSimulator,
+  lifetimeSeconds: number,
+  faults: readonly Fault[],
+  fingerprint: string | undefined,
+  revokeOnIssue: boolean,
+): string {
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
     line('token endpoint', `GET ${simulator.url}/account/api/tokens`),

@@ -1,17 +1,24 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName } from '../../functions/adapters/errors.js';
-import { isCodedError } from '../../functions/shared/coded-error.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';
-import { awsClientConfig, awsFailure, cloudFormationClient, DEFAULT_STACK_NAME, ensureAwsReady, readStackOutputs, requireOutput } from '../aws.js';
-import { writeJson, type Command } from '../command.js';
+import {
+  awsClientConfig,
+  awsFailure,
+  cloudFormationClient,
+  DEFAULT_STACK_NAME,
+  ensureAwsReady,
+  readStackOutputs,
+  requireOutput,
+} from '../aws.js';
+import { type Command, writeJson } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
-import { isoSeconds, line, relative, formatSpan, tokenFacts } from '../format.js';
+import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
 import { assessToken, parameterTypeWarning, type TokenAssessment } from '../token-health.js';
-
 
 const HELP = `Usage: status [options]
 
@@ -182,7 +189,8 @@ function statusText(
   const out: string[] = [];
   out.push(line('parameter', `${target.name}${target.source === 'default' ? ' (default name)' : ''}`));
   if (stored !== undefined) {
-    const modified = stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;
+    const modified =
+      stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;
     out.push(line('', `version ${stored.version ?? '?'}${modified}${stored.type === undefined ? '' : `, ${stored.type}`}`));
   }
   if ('document' in assessment) {
@@ -194,7 +202,12 @@ function statusText(
     out.push(line('expires', `${isoSeconds(document.expiresAt)} (${relative(document.expiresAt, now)})`));
     out.push(line('remaining', formatSpan(assessment.remainingSeconds)));
   }
-  out.push(line('status', `${VERDICT[assessment.health]}${assessment.health === 'due' || assessment.health === 'stale' ? `, tolerance ${formatSpan(toleranceSeconds)}` : ''}`));
+  out.push(
+    line(
+      'status',
+      `${VERDICT[assessment.health]}${assessment.health === 'due' || assessment.health === 'stale' ? `, tolerance ${formatSpan(toleranceSeconds)}` : ''}`,
+    ),
+  );
   if (assessment.error !== undefined) out.push(line('', assessment.error.message));
   const warning = parameterTypeWarning(stored?.type, target.name);
   if (warning !== undefined) out.push(line('warning', warning));

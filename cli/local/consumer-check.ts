@@ -45,7 +45,12 @@ export async function checkConsumer(
   const same = options.storedFingerprint === undefined ? undefined : facts.fingerprint === options.storedFingerprint;
   reporter.step(
     'consumer-read',
-    { token: facts, expiresAt: isoSeconds(token.expiresAt), refreshAt: isoSeconds(token.refreshAt), ...(same === undefined ? {} : { sameAsStored: same }) },
+    {
+      token: facts,
+      expiresAt: isoSeconds(token.expiresAt),
+      refreshAt: isoSeconds(token.refreshAt),
+      ...(same === undefined ? {} : { sameAsStored: same }),
+    },
     line(
       'consumer read',
       `token sha256 ${facts.fingerprint}…${same === undefined ? '' : same ? ' (the one just stored)' : ' (an earlier token, still valid)'}, cached until its refresh time (${relative(token.refreshAt, io.clock())})`,
@@ -69,11 +74,15 @@ export async function checkConsumer(
     reporter.step('service-call', data, line('service call', `${summary}: not Unauthorized, so the signed headers were accepted`));
     return;
   }
-  throw new FaspayError(unauthorized ? 'FASPAY_UNAUTHORIZED' : response.ok ? 'FASPAY_REJECTED' : 'FASPAY_HTTP_ERROR', `the signed service call was refused: ${summary}`, {
-    httpStatus: response.status,
-    responseCode: answer.responseCode,
-    responseDesc: answer.responseDesc,
-  });
+  throw new FaspayError(
+    unauthorized ? 'FASPAY_UNAUTHORIZED' : response.ok ? 'FASPAY_REJECTED' : 'FASPAY_HTTP_ERROR',
+    `the signed service call was refused: ${summary}`,
+    {
+      httpStatus: response.status,
+      responseCode: answer.responseCode,
+      responseDesc: answer.responseDesc,
+    },
+  );
 }
 
 /** The few documented fields of a SendMe answer; the rest (balances, names) is not echoed. */

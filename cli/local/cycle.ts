@@ -1,6 +1,12 @@
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { faspayUrl, formatFaspayTimestamp, TOKEN_PATH } from '../../functions/faspay/index.js';
-import { createRefresher, type RefreshOrder, type RefreshPolicy, type RefreshSummary, type RetryNotice } from '../../functions/refresher/refresh.js';
+import {
+  createRefresher,
+  type RefreshOrder,
+  type RefreshPolicy,
+  type RefreshSummary,
+  type RetryNotice,
+} from '../../functions/refresher/refresh.js';
 import type { TokenRejectedReport } from '../../functions/shared/rejection-report.js';
 import type { RefreshDecision, StoredTokenState, TokenDocument } from '../../functions/token/index.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
@@ -33,7 +39,10 @@ export function createLocalRefresher(
   rig: LocalRig,
   io: CliIo,
   reporter: Reporter,
-  options: { readonly policy: RefreshPolicy; /** Show "skip" decisions on the live line (the watch countdown on a terminal). */ readonly liveSkips: boolean },
+  options: {
+    readonly policy: RefreshPolicy /** Show "skip" decisions on the live line (the watch countdown on a terminal). */;
+    readonly liveSkips: boolean;
+  },
 ): LocalRefresher {
   let cycle: { decided?: RefreshDecision; stored?: TokenDocument } = {};
   const tokenUrl = faspayUrl(rig.faspayBaseUrl, TOKEN_PATH).href;
@@ -54,10 +63,18 @@ export function createLocalRefresher(
       },
       requesting(requestedAt) {
         const timestamp = formatFaspayTimestamp(requestedAt);
-        reporter.step('token-request', { url: tokenUrl, timestamp }, line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`));
+        reporter.step(
+          'token-request',
+          { url: tokenUrl, timestamp },
+          line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`),
+        );
       },
       granted(expiresInSeconds) {
-        reporter.step('token-granted', { expiresInSeconds }, line('token granted', `expired_in ${expiresInSeconds} s (${formatSpan(expiresInSeconds)})`));
+        reporter.step(
+          'token-granted',
+          { expiresInSeconds },
+          line('token granted', `expired_in ${expiresInSeconds} s (${formatSpan(expiresInSeconds)})`),
+        );
       },
       stored(document, version) {
         cycle.stored = document;
@@ -73,7 +90,11 @@ export function createLocalRefresher(
     if (!result.ok) throw result.error;
     const { summary } = result;
     if (summary.reason === 'superseded') {
-      reporter.step('superseded', { ...summary }, line('not stored', 'a concurrent run stored a token issued later meanwhile; it was kept'));
+      reporter.step(
+        'superseded',
+        { ...summary },
+        line('not stored', 'a concurrent run stored a token issued later meanwhile; it was kept'),
+      );
     }
     return {
       summary,
@@ -101,7 +122,10 @@ const WHY: Record<RefreshDecision['reason'], string> = {
 };
 
 function reportDecision(reporter: Reporter, state: StoredTokenState, decision: RefreshDecision, now: Date, liveSkips: boolean): void {
-  const stored = state.kind === 'valid' ? { version: state.version, refreshAt: isoSeconds(state.document.refreshAt), expiresAt: isoSeconds(state.document.expiresAt) } : {};
+  const stored =
+    state.kind === 'valid'
+      ? { version: state.version, refreshAt: isoSeconds(state.document.refreshAt), expiresAt: isoSeconds(state.document.expiresAt) }
+      : {};
   const text = decision.refresh
     ? `refresh (${WHY[decision.reason]})`
     : decision.reason !== 'fresh'
@@ -110,7 +134,12 @@ function reportDecision(reporter: Reporter, state: StoredTokenState, decision: R
           state.kind === 'valid' ? `, ${relative(state.document.refreshAt, now)}` : ''
         })`;
   if (liveSkips && !decision.refresh && reporter.interactive) reporter.live(`${isoSeconds(now)} decision: ${text}`);
-  else reporter.step('decision', { refresh: decision.refresh, reason: decision.reason, stored: state.kind, ...stored }, line('decision', text));
+  else
+    reporter.step(
+      'decision',
+      { refresh: decision.refresh, reason: decision.reason, stored: state.kind, ...stored },
+      line('decision', text),
+    );
 }
 
 function reportStored(reporter: Reporter, document: TokenDocument, version: number, now: Date): void {
@@ -125,7 +154,10 @@ function reportStored(reporter: Reporter, document: TokenDocument, version: numb
       expiresAt: isoSeconds(document.expiresAt),
     },
     line('stored', `version ${version}, token sha256 ${token.fingerprint}… (${token.length} chars)`) +
-      line('', `expires ${isoSeconds(document.expiresAt)} (${relative(document.expiresAt, now)}), refresh at ${isoSeconds(document.refreshAt)} (${relative(document.refreshAt, now)})`),
+      line(
+        '',
+        `expires ${isoSeconds(document.expiresAt)} (${relative(document.expiresAt, now)}), refresh at ${isoSeconds(document.refreshAt)} (${relative(document.refreshAt, now)})`,
+      ),
   );
 }
 
@@ -133,6 +165,9 @@ function reportRetry(reporter: Reporter, notice: RetryNotice): void {
   reporter.step(
     'retry',
     { attempt: notice.attempt, delayMs: notice.delayMs, code: notice.error.code, message: notice.error.message },
-    line('retry', `attempt ${notice.attempt} failed (${notice.error.code}: ${notice.error.message}); trying again in ${(notice.delayMs / 1000).toFixed(1)} s`),
+    line(
+      'retry',
+      `attempt ${notice.attempt} failed (${notice.error.code}: ${notice.error.message}); trying again in ${(notice.delayMs / 1000).toFixed(1)} s`,
+    ),
   );
 }

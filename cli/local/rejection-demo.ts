@@ -27,12 +27,22 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   if (simulator === undefined) throw new Error('the rejection demo needs the simulator started by this run');
   const reports: TokenRejectedReport[] = [];
   const consumer = (name: string) => {
-    const provider = createFaspayTokenProvider({ parameterName: rig.parameterName, tokenSource: rig.store, credentials: rig.credentials, clock: io.clock, maxJitterSeconds: 0 });
+    const provider = createFaspayTokenProvider({
+      parameterName: rig.parameterName,
+      tokenSource: rig.store,
+      credentials: rig.credentials,
+      clock: io.clock,
+      maxJitterSeconds: 0,
+    });
     const sendme = createSignedFaspayFetch(provider, {
       baseUrl: rig.faspayBaseUrl,
       onTokenRejected: (report) => {
         reports.push(report);
-        reporter.step('rejection-report', { consumer: name, ...report }, line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`));
+        reporter.step(
+          'rejection-report',
+          { consumer: name, ...report },
+          line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`),
+        );
       },
     });
     return { name, provider, sendme };
@@ -43,33 +53,55 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   await second.provider.getToken();
 
   simulator.setRevokeOnIssue(true);
-  const outside = await createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }).requestToken(createFaspaySigner(rig.credentials), io.clock(), 5000);
+  const outside = await createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }).requestToken(
+    createFaspaySigner(rig.credentials),
+    io.clock(),
+    5000,
+  );
   reporter.step(
     'outside-reissue',
     { revokeOnIssue: true, token: tokenFacts(outside.accessToken), revokedVersion: held.parameterVersion },
-    line('outside token', `another system got its own token (sha256 ${tokenFacts(outside.accessToken).fingerprint}…) with the same credentials;`) +
-      line('', `the simulator now revokes earlier tokens on issue, so stored version ${held.parameterVersion} is refused`),
+    line(
+      'outside token',
+      `another system got its own token (sha256 ${tokenFacts(outside.accessToken).fingerprint}…) with the same credentials;`,
+    ) + line('', `the simulator now revokes earlier tokens on issue, so stored version ${held.parameterVersion} is refused`),
   );
 
   await call(first.name, first.sendme, reporter, 401);
   const report = reports[0];
   if (report === undefined) throw new Error('the consumer did not report the refused token');
   await call(first.name, first.sendme, reporter, 401);
-  reporter.step('report-once', { reports: reports.length }, line('', `${first.name} called again: still refused, no second report (${reports.length} in all)`));
+  reporter.step(
+    'report-once',
+    { reports: reports.length },
+    line('', `${first.name} called again: still refused, no second report (${reports.length} in all)`),
+  );
 
   reporter.step('report-delivered', { ...report }, line('refresher', `rejection report for version ${report.parameterVersion} delivered`));
   const healed = await refresher.runReport(report);
   if (!healed.summary.refreshed) throw new Error(`the refresher did not replace the reported token (${healed.summary.reason})`);
-  reporter.step('report-again', { ...report }, line('refresher', `the same report again (another container's): version ${report.parameterVersion} was replaced already`));
+  reporter.step(
+    'report-again',
+    { ...report },
+    line('refresher', `the same report again (another container's): version ${report.parameterVersion} was replaced already`),
+  );
   const again = await refresher.runReport(report);
   if (again.summary.refreshed) throw new Error('a second report for the same version refreshed again');
 
   await call(second.name, second.sendme, reporter, 200, 'it re-read the token after the refusal');
   const waitMs = MIN_REREAD_AFTER_UNAUTHORIZED_MS;
-  reporter.step('reread-wait', { waitMs }, line('', `${first.name} re-read moments ago, and re-reads at most every ${waitMs / 1000} s after Unauthorized: waiting`));
+  reporter.step(
+    'reread-wait',
+    { waitMs },
+    line('', `${first.name} re-read moments ago, and re-reads at most every ${waitMs / 1000} s after Unauthorized: waiting`),
+  );
   await io.sleep(waitMs);
   await call(first.name, first.sendme, reporter, 200, 'healed');
-  reporter.step('healed', { tokensSpent: 1, reports: reports.length }, line('healed', `one report, one new token, every consumer served again`));
+  reporter.step(
+    'healed',
+    { tokensSpent: 1, reports: reports.length },
+    line('healed', `one report, one new token, every consumer served again`),
+  );
 }
 
 async function call(name: string, sendme: SignedFaspayFetch, reporter: Reporter, expected: 200 | 401, note?: string): Promise<void> {
@@ -81,6 +113,10 @@ async function call(name: string, sendme: SignedFaspayFetch, reporter: Reporter,
     line('service call', `${name}: GET ${SERVICE_CALL_PATH} -> HTTP ${response.status}${note === undefined ? '' : ` (${note})`}`),
   );
   if (response.status !== expected) {
-    throw new FaspayError('FASPAY_UNAUTHORIZED', `the rejection demo expected HTTP ${expected} from the service call, got ${response.status}`, { httpStatus: response.status });
+    throw new FaspayError(
+      'FASPAY_UNAUTHORIZED',
+      `the rejection demo expected HTTP ${expected} from the service call, got ${response.status}`,
+      { httpStatus: response.status },
+    );
   }
 }

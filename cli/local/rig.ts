@@ -2,19 +2,23 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSsmRefreshLease } from '../../functions/adapters/parameter-lease.js';
 import { createMemoryTokenStore, createSsmTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
-import { createSecretsManagerCredentialsSource, staticCredentialsSource, type CredentialsSource } from '../../functions/adapters/secrets.js';
+import {
+  type CredentialsSource,
+  createSecretsManagerCredentialsSource,
+  staticCredentialsSource,
+} from '../../functions/adapters/secrets.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/refresher/config.js';
 import { leaseParameterName } from '../../functions/refresher/lease.js';
 import type { RefreshLease } from '../../functions/refresher/ports.js';
 import { readTokenState } from '../../functions/refresher/token-state.js';
 import type { StoredTokenState } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { awsClientConfig, ensureAwsReady } from '../aws.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
 import type { Reporter } from './reporter.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/refresher/config.js';
 
 /** Where each side of the local run comes from, as decided from the flags. */
 export interface LocalPlan {
@@ -65,7 +69,11 @@ export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter)
         line('simulator', `up on ${simulator.url} (Faspay SendMe stand-in; tokens live ${formatSpan(plan.tokenLifetimeSeconds)})`),
       );
     } else {
-      reporter.step('faspay', { url: faspayBaseUrl.href }, line('faspay', `${faspayBaseUrl.origin}${faspayBaseUrl.pathname.replace(/\/$/, '')} (no simulator)`));
+      reporter.step(
+        'faspay',
+        { url: faspayBaseUrl.href },
+        line('faspay', `${faspayBaseUrl.origin}${faspayBaseUrl.pathname.replace(/\/$/, '')} (no simulator)`),
+      );
     }
     side.report?.(reporter);
     return { ...side, faspayBaseUrl, ...(simulator === undefined ? {} : { simulator }), close };
@@ -93,9 +101,16 @@ async function localSide(plan: LocalPlan, io: CliIo): Promise<Side> {
       reporter.step(
         'credentials',
         { source, ...(plan.credentialsFile === undefined ? {} : { file: plan.credentialsFile }), fingerprint },
-        line('credentials', `${source === 'demo' ? 'demo set (made-up values)' : `from ${plan.credentialsFile}`}, sha256 ${fingerprint}… (values never shown)`),
+        line(
+          'credentials',
+          `${source === 'demo' ? 'demo set (made-up values)' : `from ${plan.credentialsFile}`}, sha256 ${fingerprint}… (values never shown)`,
+        ),
       );
-      reporter.step('store', { kind: 'memory' }, line('store', 'in memory (stands in for Secrets Manager and SSM; nothing leaves this process)'));
+      reporter.step(
+        'store',
+        { kind: 'memory' },
+        line('store', 'in memory (stands in for Secrets Manager and SSM; nothing leaves this process)'),
+      );
     },
   };
 }
@@ -108,7 +123,10 @@ async function awsSide(
 ): Promise<Side> {
   const ssm = new SSMClient(awsClientConfig(aws.region));
   const secrets = new SecretsManagerClient(awsClientConfig(aws.region));
-  closers.push(() => ssm.destroy(), () => secrets.destroy());
+  closers.push(
+    () => ssm.destroy(),
+    () => secrets.destroy(),
+  );
   await ensureAwsReady(ssm);
   const store = createSsmTokenStore(ssm, { parameterName: aws.parameterName });
   // One read first: an unreachable endpoint or a denied read is reported before anything is requested.
@@ -116,9 +134,17 @@ async function awsSide(
   const version = existing.kind === 'missing' ? undefined : existing.version;
   reporter.step(
     'store',
-    { kind: 'ssm', parameterName: aws.parameterName, exists: existing.kind !== 'missing', ...(version === undefined ? {} : { version }), endpoint: io.env.AWS_ENDPOINT_URL ?? 'aws' },
-    line('store', `SSM parameter ${aws.parameterName} (${existing.kind === 'missing' ? 'not created yet' : `version ${version}${describeExisting(existing)}`})`) +
-      (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
+    {
+      kind: 'ssm',
+      parameterName: aws.parameterName,
+      exists: existing.kind !== 'missing',
+      ...(version === undefined ? {} : { version }),
+      endpoint: io.env.AWS_ENDPOINT_URL ?? 'aws',
+    },
+    line(
+      'store',
+      `SSM parameter ${aws.parameterName} (${existing.kind === 'missing' ? 'not created yet' : `version ${version}${describeExisting(existing)}`})`,
+    ) + (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
   );
   const credentialsSource = createSecretsManagerCredentialsSource(secrets, aws.secretId);
   const credentials = await credentialsSource.load();

@@ -52,7 +52,10 @@ export async function watchSchedule(
       if (outcome.stored !== undefined) {
         stats.refreshes++;
         current = outcome.stored;
-        await checkConsumer(parts.consumer, io, reporter, { storedFingerprint: tokenFacts(current.accessToken).fingerprint, realFaspay: parts.realFaspay });
+        await checkConsumer(parts.consumer, io, reporter, {
+          storedFingerprint: tokenFacts(current.accessToken).fingerprint,
+          realFaspay: parts.realFaspay,
+        });
       }
     } catch (error) {
       stats.failures++;
@@ -66,7 +69,11 @@ export async function watchSchedule(
 export function reportCheckFailure(reporter: Reporter, error: unknown): void {
   const code = isCodedError(error) ? error.code : 'INTERNAL_ERROR';
   const message = isCodedError(error) ? error.message : 'unexpected error';
-  reporter.step('check-failed', { code, message, exitCode: exitCodeFor(error) }, line('check failed', `${code}: ${message} (the next check tries again)`));
+  reporter.step(
+    'check-failed',
+    { code, message, exitCode: exitCodeFor(error) },
+    line('check failed', `${code}: ${message} (the next check tries again)`),
+  );
 }
 
 function countdown(now: Date, nextCheckMs: number, current: TokenDocument | undefined): string {

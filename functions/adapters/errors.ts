@@ -1,6 +1,10 @@
 import { CodedError } from '../shared/coded-error.js';
 
-export type AwsAdapterErrorCode = 'CREDENTIALS_UNAVAILABLE' | 'PARAMETER_READ_FAILED' | 'PARAMETER_WRITE_FAILED' | 'REJECTION_REPORT_FAILED';
+export type AwsAdapterErrorCode =
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'PARAMETER_READ_FAILED'
+  | 'PARAMETER_WRITE_FAILED'
+  | 'REJECTION_REPORT_FAILED';
 
 /** Throttling and server-side faults are worth another try; denial and missing resources are not. */
 const RETRYABLE_AWS_ERRORS = new Set([

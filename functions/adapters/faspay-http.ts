@@ -1,10 +1,4 @@
-import {
-  faspayUrl,
-  FaspayError,
-  formatFaspayTimestamp,
-  parseTokenResponse,
-  TOKEN_PATH,
-} from '../faspay/index.js';
+import { FaspayError, faspayUrl, formatFaspayTimestamp, parseTokenResponse, TOKEN_PATH } from '../faspay/index.js';
 import type { FaspayTokenClient } from '../refresher/ports.js';
 import { BodyTooLargeError, readBoundedText } from './bounded-body.js';
 
@@ -43,9 +37,13 @@ export function createFaspayTokenClient(options: FaspayTokenClientOptions): Fasp
         throw transportError(error, signal, timeoutMs);
       }
       if (isRedirect(status)) {
-        throw new FaspayError('FASPAY_HTTP_ERROR', `Faspay answered a redirect (HTTP ${status}), which is not followed: check the Faspay base URL`, {
-          httpStatus: status,
-        });
+        throw new FaspayError(
+          'FASPAY_HTTP_ERROR',
+          `Faspay answered a redirect (HTTP ${status}), which is not followed: check the Faspay base URL`,
+          {
+            httpStatus: status,
+          },
+        );
       }
       return parseTokenResponse({ status, body });
     },

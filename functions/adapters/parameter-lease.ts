@@ -61,7 +61,11 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
         try {
           if (await takeOver(holder, current)) return { acquired: true };
         } catch (error) {
-          throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot take over the stale refresh lease "${leaseName}"`, awsErrorName(error));
+          throw new AwsAdapterError(
+            'PARAMETER_WRITE_FAILED',
+            `cannot take over the stale refresh lease "${leaseName}"`,
+            awsErrorName(error),
+          );
         }
         const winner = await read();
         return { acquired: false, heldBy: winner?.lease ?? current.lease };

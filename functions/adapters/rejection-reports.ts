@@ -19,11 +19,22 @@ export function createEventBridgeRejectionSender(client: EventBridgeClient, even
       try {
         answer = await client.send(
           new PutEventsCommand({
-            Entries: [{ EventBusName: eventBusName, Source: REJECTION_REPORT_SOURCE, DetailType: REJECTION_REPORT_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
+            Entries: [
+              {
+                EventBusName: eventBusName,
+                Source: REJECTION_REPORT_SOURCE,
+                DetailType: REJECTION_REPORT_DETAIL_TYPE,
+                Detail: JSON.stringify(detail),
+              },
+            ],
           }),
         );
       } catch (error) {
-        throw new AwsAdapterError('REJECTION_REPORT_FAILED', `cannot send the rejection report to the event bus "${eventBusName}"`, awsErrorName(error));
+        throw new AwsAdapterError(
+          'REJECTION_REPORT_FAILED',
+          `cannot send the rejection report to the event bus "${eventBusName}"`,
+          awsErrorName(error),
+        );
       }
       if ((answer.FailedEntryCount ?? 0) > 0) {
         const code = answer.Entries?.[0]?.ErrorCode;

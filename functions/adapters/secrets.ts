@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CredentialsInvalidError, parseFaspayCredentialsJson, type FaspayCredentials } from '../faspay/index.js';
+import { CredentialsInvalidError, type FaspayCredentials, parseFaspayCredentialsJson } from '../faspay/index.js';
 import type { CredentialsSource } from '../refresher/ports.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 

@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createFaspaySigner, parseFaspayCredentials, type FaspayCredentials, type FaspaySigner } from '../faspay/index.js';
+import { createFaspaySigner, type FaspayCredentials, type FaspaySigner, parseFaspayCredentials } from '../faspay/index.js';
 import { asProviderError, TokenProviderError } from './errors.js';
 import { createSingleFlight } from './single-flight.js';
 

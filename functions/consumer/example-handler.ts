@@ -30,9 +30,17 @@ export class BalanceInquiryError extends CodedError<'SERVICE_CALL_FAILED'> {
   readonly code = 'SERVICE_CALL_FAILED' as const;
 
   constructor(summary: BalanceInquirySummary) {
-    super(`the balance inquiry failed: HTTP ${summary.httpStatus}, status ${summary.faspayStatus ?? '-'}, response_code ${summary.responseCode ?? '-'}`, {
-      details: { httpStatus: summary.httpStatus, faspayStatus: summary.faspayStatus, responseCode: summary.responseCode, responseDesc: summary.responseDesc },
-    });
+    super(
+      `the balance inquiry failed: HTTP ${summary.httpStatus}, status ${summary.faspayStatus ?? '-'}, response_code ${summary.responseCode ?? '-'}`,
+      {
+        details: {
+          httpStatus: summary.httpStatus,
+          faspayStatus: summary.faspayStatus,
+          responseCode: summary.responseCode,
+          responseDesc: summary.responseDesc,
+        },
+      },
+    );
   }
 }
 
@@ -97,4 +105,3 @@ async function summarize(response: Response): Promise<BalanceInquirySummary> {
     balanceReceived: body.balance !== undefined,
   };
 }
-

@@ -4,9 +4,14 @@
  * Manager is loaded on first use, and only when `credentialsSecretId` is used; EventBridge only when
  * a rejected token is first reported.
  */
+
+export type { FaspayCredentials, FaspayHeaders, HttpMethod } from '../faspay/index.js';
+export { type CodedError, isCodedError } from '../shared/coded-error.js';
+export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../shared/rejection-report.js';
 export { DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
-export { TokenProviderError, type FaspayTokenProviderErrorCode } from './errors.js';
+export { type FaspayTokenProviderErrorCode, TokenProviderError } from './errors.js';
 export type { ConsumerToken, FaspayTokenProviderOptions, TokenSource } from './options.js';
+export { REPORT_WAIT_MS, type TokenRejectedHook } from './rejection-reporting.js';
 export {
   createSignedFaspayFetch,
   DEFAULT_SERVICE_TIMEOUT_MS,
@@ -15,7 +20,3 @@ export {
   type SignedRequestInit,
 } from './signed-fetch.js';
 export { createFaspayTokenProvider, type FaspayTokenProvider, type SignedCall } from './token-provider.js';
-export { REPORT_WAIT_MS, type TokenRejectedHook } from './rejection-reporting.js';
-export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../shared/rejection-report.js';
-export type { FaspayCredentials, FaspayHeaders, HttpMethod } from '../faspay/index.js';
-export { isCodedError, type CodedError } from '../shared/coded-error.js';

@@ -1,8 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials } from '../faspay/index.js';
-import { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
 import type { TokenSource } from '../refresher/ports.js';
+import { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
 import { TokenProviderError } from './errors.js';
 
 /**
@@ -71,7 +71,10 @@ export function resolveOptions(options: FaspayTokenProviderOptions): ResolvedOpt
   if (options.secretsManagerClient !== undefined && options.credentialsSecretId === undefined) {
     throw configError('secretsManagerClient is used only to read credentialsSecretId: set credentialsSecretId too');
   }
-  if (options.credentialsSecretId !== undefined && (typeof options.credentialsSecretId !== 'string' || options.credentialsSecretId.trim() === '')) {
+  if (
+    options.credentialsSecretId !== undefined &&
+    (typeof options.credentialsSecretId !== 'string' || options.credentialsSecretId.trim() === '')
+  ) {
     throw configError('credentialsSecretId must be the name or ARN of the credentials secret, got an empty value');
   }
   const timeZone = options.timeZone ?? DEFAULT_FASPAY_TIME_ZONE;

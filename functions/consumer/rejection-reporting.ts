@@ -21,7 +21,10 @@ const BUS_PATTERN = /^[A-Za-z0-9._\-/:]{1,1600}$/;
  * FASPAY_TOKEN_REJECTION_BUS, which the construct's `grantReportRejection` sets together with the
  * permission to send exactly this kind of event. Without the variable, nothing is reported.
  */
-export function defaultTokenRejectedHook(env: Readonly<Record<string, string | undefined>>, parameterName: string): TokenRejectedHook | undefined {
+export function defaultTokenRejectedHook(
+  env: Readonly<Record<string, string | undefined>>,
+  parameterName: string,
+): TokenRejectedHook | undefined {
   const busName = env[REJECTION_REPORT_BUS_ENV]?.trim();
   if (busName === undefined || busName === '') return undefined;
   if (!BUS_PATTERN.test(busName)) {
@@ -79,7 +82,10 @@ function warnReportFailed(error: unknown, parameterName: string, parameterVersio
 
 async function loadSender(busName: string): Promise<RejectionReportSender> {
   // Loaded only here, on the first report: a consumer whose token is never refused never loads EventBridge.
-  const [{ createEventBridgeRejectionSender }, client] = await Promise.all([import('../adapters/rejection-reports.js'), defaultEventBridgeClient()]);
+  const [{ createEventBridgeRejectionSender }, client] = await Promise.all([
+    import('../adapters/rejection-reports.js'),
+    defaultEventBridgeClient(),
+  ]);
   return createEventBridgeRejectionSender(client, busName);
 }
 

@@ -1,6 +1,6 @@
 import { readBoundedText } from '../adapters/bounded-body.js';
 import { transportError } from '../adapters/faspay-http.js';
-import { faspayUrl, parseFaspayBaseUrl, parseSignedPath, type HttpMethod } from '../faspay/index.js';
+import { faspayUrl, type HttpMethod, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
 import { TokenProviderError } from './errors.js';
 import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
@@ -65,7 +65,10 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
   const base = parseFaspayBaseUrl(options.baseUrl instanceof URL ? options.baseUrl.href : String(options.baseUrl), 'baseUrl');
   const timeoutMs = options.timeoutMs ?? DEFAULT_SERVICE_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300_000) {
-    throw new TokenProviderError('CONFIG_INVALID', `timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`);
+    throw new TokenProviderError(
+      'CONFIG_INVALID',
+      `timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`,
+    );
   }
   const doFetch = options.fetch ?? globalThis.fetch;
   const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName);

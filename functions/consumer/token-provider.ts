@@ -1,13 +1,13 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSsmTokenStore } from '../adapters/parameter-store.js';
-import { formatFaspayTimestamp, parseSignedPath, type FaspayHeaders, type HttpMethod } from '../faspay/index.js';
+import { type FaspayHeaders, formatFaspayTimestamp, type HttpMethod, parseSignedPath } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
 import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import { parseTokenDocument, type TokenDocument } from '../token/index.js';
 import { cacheDeadlineMs, jitterMs, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 import { createSignerSource } from './credentials.js';
 import { asProviderError, TokenProviderError } from './errors.js';
-import { resolveOptions, type ConsumerToken, type FaspayTokenProviderOptions, type TokenSource } from './options.js';
+import { type ConsumerToken, type FaspayTokenProviderOptions, resolveOptions, type TokenSource } from './options.js';
 import { createSingleFlight } from './single-flight.js';
 
 export interface FaspayTokenProvider {
@@ -66,8 +66,7 @@ const METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 
 export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): FaspayTokenProvider {
   const settings = resolveOptions(options);
   const { parameterName, clock } = settings;
-  const source: TokenSource =
-    options.tokenSource ?? createSsmTokenStore(options.ssmClient ?? defaultSsmClient(), { parameterName });
+  const source: TokenSource = options.tokenSource ?? createSsmTokenStore(options.ssmClient ?? defaultSsmClient(), { parameterName });
   const signers = createSignerSource(options);
   const nextJitterMs = () => jitterMs(settings.random, settings.maxJitterSeconds);
 

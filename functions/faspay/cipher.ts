@@ -21,7 +21,9 @@ export function deriveFaspayKey(faspaySecret: string): Buffer {
 }
 
 export function deriveFaspayIv(faspaySecret: string, ivWord: string): Buffer {
-  const hex = createHash('md5').update(faspaySecret + ivWord, 'utf8').digest('hex');
+  const hex = createHash('md5')
+    .update(faspaySecret + ivWord, 'utf8')
+    .digest('hex');
   return Buffer.from(hex.slice(-16), 'ascii');
 }
 

@@ -37,18 +37,14 @@ export function parseFaspayCredentialsJson(text: string, source = 'the credentia
   try {
     value = JSON.parse(text);
   } catch {
-    throw new CredentialsInvalidError(
-      `${source} is not JSON: expected an object with the string keys ${CREDENTIAL_KEYS.join(', ')}`,
-    );
+    throw new CredentialsInvalidError(`${source} is not JSON: expected an object with the string keys ${CREDENTIAL_KEYS.join(', ')}`);
   }
   return parseFaspayCredentials(value, source);
 }
 
 export function parseFaspayCredentials(value: unknown, source = 'the credentials secret'): FaspayCredentials {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CredentialsInvalidError(
-      `${source} must be a JSON object with the string keys ${CREDENTIAL_KEYS.join(', ')}`,
-    );
+    throw new CredentialsInvalidError(`${source} must be a JSON object with the string keys ${CREDENTIAL_KEYS.join(', ')}`);
   }
   const record = value as Record<string, unknown>;
   const missing: string[] = [];

@@ -1,6 +1,6 @@
 import { createFaspayCipher, type FaspayCipher } from './cipher.js';
 import type { FaspayCredentials } from './credentials.js';
-import { buildStringToSign, serviceCallTokenField, tokenRequestTokenField, type HttpMethod } from './signature.js';
+import { buildStringToSign, type HttpMethod, serviceCallTokenField, tokenRequestTokenField } from './signature.js';
 
 export const TOKEN_PATH = '/account/api/tokens';
 

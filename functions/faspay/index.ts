@@ -1,13 +1,5 @@
 /** The Faspay SendMe protocol: pure functions, no AWS, no I/O, no clock. */
-export { createFaspayCipher, deriveFaspayIv, deriveFaspayKey, type FaspayCipher } from './cipher.js';
-export {
-  CREDENTIAL_KEYS,
-  parseFaspayCredentials,
-  parseFaspayCredentialsJson,
-  type FaspayCredentials,
-} from './credentials.js';
-export { CredentialsInvalidError, FaspayConfigError, FaspayError, type FaspayErrorCode } from './errors.js';
-export { createFaspaySigner, TOKEN_PATH, type FaspayHeaders, type FaspaySigner } from './headers.js';
+
 export {
   FASPAY_PRODUCTION_BASE_URL,
   FASPAY_SANDBOX_BASE_URL,
@@ -15,13 +7,22 @@ export {
   parseFaspayBaseUrl,
   parseSignedPath,
 } from './base-url.js';
+export { createFaspayCipher, deriveFaspayIv, deriveFaspayKey, type FaspayCipher } from './cipher.js';
+export {
+  CREDENTIAL_KEYS,
+  type FaspayCredentials,
+  parseFaspayCredentials,
+  parseFaspayCredentialsJson,
+} from './credentials.js';
+export { CredentialsInvalidError, FaspayConfigError, FaspayError, type FaspayErrorCode } from './errors.js';
+export { createFaspaySigner, type FaspayHeaders, type FaspaySigner, TOKEN_PATH } from './headers.js';
 export {
   buildStringToSign,
+  type HttpMethod,
   parseStringToSign,
+  type StringToSignFields,
   serviceCallTokenField,
   tokenRequestTokenField,
-  type HttpMethod,
-  type StringToSignFields,
 } from './signature.js';
 export {
   assertTimeZone,

@@ -9,9 +9,7 @@ export function tokenRequestTokenField(credentials: FaspayCredentials): string {
 
 /** The "token" field of a service call's signature: base64(client_key:client_secret:access_token). */
 export function serviceCallTokenField(credentials: FaspayCredentials, accessToken: string): string {
-  return Buffer.from(`${credentials.client_key}:${credentials.client_secret}:${accessToken}`, 'utf8').toString(
-    'base64',
-  );
+  return Buffer.from(`${credentials.client_key}:${credentials.client_secret}:${accessToken}`, 'utf8').toString('base64');
 }
 
 export interface StringToSignFields {
@@ -28,8 +26,7 @@ export function buildStringToSign(fields: Omit<StringToSignFields, 'body'> & { b
   return `${fields.method}:${fields.path}:${fields.timestamp}:${fields.token}:${fields.body ?? ''}`;
 }
 
-const STRING_TO_SIGN_PATTERN =
-  /^([A-Z]+):([^:]*):(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}):([A-Za-z0-9+/]*={0,2}):(.*)$/s;
+const STRING_TO_SIGN_PATTERN = /^([A-Z]+):([^:]*):(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}):([A-Za-z0-9+/]*={0,2}):(.*)$/s;
 
 /**
  * Splits a decrypted signature into its fields, or undefined when it is not one. The timestamp has

@@ -1,6 +1,6 @@
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl, parseSignedPath, TOKEN_PATH } from '../faspay/index.js';
-import { ConfigError } from '../shared/config-error.js';
 import { isCodedError } from '../shared/coded-error.js';
+import { ConfigError } from '../shared/config-error.js';
 import { checkKmsKeyId, checkParameterName, checkSecretId, checkWholeNumber } from '../shared/validators.js';
 
 /*
@@ -79,9 +79,24 @@ function parseBoolean(value: string, label: string): boolean {
 }
 
 export const REFRESHER_SETTINGS = {
-  faspayBaseUrl: { env: 'FASPAY_BASE_URL', required: true, parse: named(parseFaspayBaseUrl), render: (url: URL) => url.href.replace(/\/+$/, '') },
-  credentialsSecretId: { env: 'FASPAY_CREDENTIALS_SECRET_ID', required: true, parse: (value, label) => checkSecretId(label, value), render: text },
-  tokenParameterName: { env: 'TOKEN_PARAMETER_NAME', required: true, parse: (value, label) => checkParameterName(label, value), render: text },
+  faspayBaseUrl: {
+    env: 'FASPAY_BASE_URL',
+    required: true,
+    parse: named(parseFaspayBaseUrl),
+    render: (url: URL) => url.href.replace(/\/+$/, ''),
+  },
+  credentialsSecretId: {
+    env: 'FASPAY_CREDENTIALS_SECRET_ID',
+    required: true,
+    parse: (value, label) => checkSecretId(label, value),
+    render: text,
+  },
+  tokenParameterName: {
+    env: 'TOKEN_PARAMETER_NAME',
+    required: true,
+    parse: (value, label) => checkParameterName(label, value),
+    render: text,
+  },
   refreshBeforeExpirySeconds: wholeNumber('REFRESH_BEFORE_EXPIRY_SECONDS', 7200, 60, 86_400),
   refreshLookaheadSeconds: wholeNumber('REFRESH_LOOKAHEAD_SECONDS', 0, 0, 86_400),
   signedPath: { env: 'FASPAY_SIGNED_PATH', default: TOKEN_PATH, parse: named(parseSignedPath), render: text },

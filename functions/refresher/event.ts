@@ -1,8 +1,4 @@
-import {
-  REJECTION_REPORT_DETAIL_TYPE,
-  REJECTION_REPORT_SOURCE,
-  type TokenRejectedReport,
-} from '../shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type TokenRejectedReport } from '../shared/rejection-report.js';
 import { EventError } from './errors.js';
 
 /** What an invocation asks for, parsed from its payload. */
@@ -73,14 +69,18 @@ export function parseRefreshEvent(event: unknown, options: RefreshEventOptions =
 
   if (record['detail-type'] === 'Scheduled Event' && record.source === 'aws.events') {
     refuseUnknownKeys(keys, EVENTBRIDGE_KEYS);
-    return { force: false, trigger: 'eventbridge', ...(typeof record.time === 'string' ? { scheduledTime: record.time.slice(0, 40) } : {}) };
+    return {
+      force: false,
+      trigger: 'eventbridge',
+      ...(typeof record.time === 'string' ? { scheduledTime: record.time.slice(0, 40) } : {}),
+    };
   }
 
   if (record['detail-type'] === REJECTION_REPORT_DETAIL_TYPE && record.source === REJECTION_REPORT_SOURCE) {
     refuseUnknownKeys(keys, EVENTBRIDGE_KEYS);
     const detail = objectOf(record.detail, 'the rejection report\'s "detail"');
     refuseUnknownKeys(Object.keys(detail), REPORT_DETAIL_KEYS, 'in the rejection report\'s "detail"');
-    if (typeof detail.parameterName !== 'string') throw new EventError('the rejection report\'s detail.parameterName must be a string');
+    if (typeof detail.parameterName !== 'string') throw new EventError("the rejection report's detail.parameterName must be a string");
     if (options.parameterName !== undefined && detail.parameterName !== options.parameterName) {
       throw new EventError(
         `the rejection report is about another parameter (${describe(detail.parameterName)}), not this refresher's "${options.parameterName}": check the EventBridge rule`,
@@ -89,9 +89,7 @@ export function parseRefreshEvent(event: unknown, options: RefreshEventOptions =
     return { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: parameterVersionOf(detail.parameterVersion) } };
   }
 
-  throw new EventError(
-    `unrecognised event (keys: ${nameKeys(keys)}): send {} to refresh when due or {"force": true} to refresh now`,
-  );
+  throw new EventError(`unrecognised event (keys: ${nameKeys(keys)}): send {} to refresh when due or {"force": true} to refresh now`);
 }
 
 function refuseUnknownKeys(keys: readonly string[], allowed: ReadonlySet<string>, note?: string): void {
@@ -101,12 +99,15 @@ function refuseUnknownKeys(keys: readonly string[], allowed: ReadonlySet<string>
 
 /** At most MAX_NAMED_KEYS names of at most MAX_KEY_NAME_LENGTH characters, and how many were left out. */
 function nameKeys(keys: readonly string[]): string {
-  const named = keys.slice(0, MAX_NAMED_KEYS).map((key) => (key.length > MAX_KEY_NAME_LENGTH ? `${key.slice(0, MAX_KEY_NAME_LENGTH)}…` : key));
+  const named = keys
+    .slice(0, MAX_NAMED_KEYS)
+    .map((key) => (key.length > MAX_KEY_NAME_LENGTH ? `${key.slice(0, MAX_KEY_NAME_LENGTH)}…` : key));
   return keys.length > MAX_NAMED_KEYS ? `${named.join(', ')} and ${keys.length - MAX_NAMED_KEYS} more` : named.join(', ');
 }
 
 function objectOf(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EventError(`${what} must be a JSON object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new EventError(`${what} must be a JSON object, got ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 

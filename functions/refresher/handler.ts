@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
-import { createContainer, type Container } from './container.js';
+import { type Container, createContainer } from './container.js';
 import { EventError } from './errors.js';
-import { asFunctionError } from './function-error.js';
 import { parseRefreshEvent } from './event.js';
+import { asFunctionError } from './function-error.js';
 import { createLogger, errorFields, reportOutcome } from './observability.js';
 import type { RefreshBudget, RefreshSummary } from './refresh.js';
 
@@ -59,7 +59,7 @@ function budgetOf(context: Context | undefined): RefreshBudget {
   }
   // A budget that is not a number would turn into NaN timeouts deep in the HTTP client.
   if (!Number.isFinite(context.getRemainingTimeInMillis())) {
-    throw new EventError('the Lambda context\'s getRemainingTimeInMillis() did not return a number of milliseconds');
+    throw new EventError("the Lambda context's getRemainingTimeInMillis() did not return a number of milliseconds");
   }
   return { remainingTimeMs: () => Math.max(0, Number(context.getRemainingTimeInMillis()) || 0) };
 }

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createFaspaySigner } from '../faspay/index.js';
-import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
+import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import type { BackoffPolicy } from '../shared/retry.js';
 import {
   createTokenDocument,
   decideRefresh,
-  remainingLifetimeSeconds,
-  serializeTokenDocument,
-  shouldPublish,
   type RefreshDecision,
   type RefreshReason,
+  remainingLifetimeSeconds,
   type SkipReason,
   type StoredTokenState,
+  serializeTokenDocument,
+  shouldPublish,
   type TokenDocument,
 } from '../token/index.js';
 import { CONFIG_DEFAULTS } from './config.js';
@@ -107,7 +107,12 @@ export const LEASE_POLL_MS = 500;
 export function createRefresher(deps: RefresherDependencies): Refresher {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const lease = deps.lease ?? createMemoryRefreshLease();
-  const requester = createTokenRequester({ ...deps, sleep, random: deps.random ?? Math.random, onRequest: (at) => deps.observer?.requesting?.(at) });
+  const requester = createTokenRequester({
+    ...deps,
+    sleep,
+    random: deps.random ?? Math.random,
+    onRequest: (at) => deps.observer?.requesting?.(at),
+  });
   const remainingOf = (state: StoredTokenState | undefined) =>
     state?.kind === 'valid' ? remainingLifetimeSeconds(state.document, deps.clock()) : 0;
   const decide = (state: StoredTokenState, order: RefreshOrder) =>
@@ -147,7 +152,10 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         reason = decision.reason;
 
         // The lease lasts until this invocation's deadline: its holder cannot outlive it.
-        const holder = { holder: randomUUID(), expiresAt: new Date(deps.clock().getTime() + Math.min(budget.remainingTimeMs(), MAX_LEASE_MS)) };
+        const holder = {
+          holder: randomUUID(),
+          expiresAt: new Date(deps.clock().getTime() + Math.min(budget.remainingTimeMs(), MAX_LEASE_MS)),
+        };
         for (;;) {
           const attempt = await lease.acquire(holder, deps.clock());
           if (attempt.acquired) break;
@@ -194,7 +202,13 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         }
       } catch (thrown) {
         const error = asCodedError(thrown, 'refreshing the token');
-        return { ok: false, error, ...(reason === undefined ? {} : { reason }), tokenRemainingSeconds: remainingOf(state), attempts: count.attempts };
+        return {
+          ok: false,
+          error,
+          ...(reason === undefined ? {} : { reason }),
+          tokenRemainingSeconds: remainingOf(state),
+          attempts: count.attempts,
+        };
       }
     },
   };

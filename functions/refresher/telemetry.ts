@@ -101,7 +101,11 @@ export class Metrics {
   private readonly dimensions: Readonly<Record<string, string>>;
   private stored: { name: string; unit: MetricUnit; value: number }[] = [];
 
-  constructor(options: { readonly namespace: string; readonly serviceName: string; readonly defaultDimensions?: Readonly<Record<string, string>> }) {
+  constructor(options: {
+    readonly namespace: string;
+    readonly serviceName: string;
+    readonly defaultDimensions?: Readonly<Record<string, string>>;
+  }) {
     this.namespace = options.namespace;
     this.dimensions = { service: options.serviceName, ...options.defaultDimensions };
   }

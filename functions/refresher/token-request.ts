@@ -1,6 +1,6 @@
 import { type FaspaySigner, type TokenGrant } from '../faspay/index.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/retry.js';
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from '../shared/retry.js';
 import { TimeBudgetError } from './errors.js';
 import type { FaspayTokenClient } from './ports.js';
 

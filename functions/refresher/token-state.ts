@@ -1,4 +1,4 @@
-import { tokenStateOf, type StoredTokenState } from '../token/index.js';
+import { type StoredTokenState, tokenStateOf } from '../token/index.js';
 import type { TokenSource } from './ports.js';
 
 /** The one way the refresher (and the CLI) read the stored token: the record, parsed and checked at `now`. */

@@ -33,9 +33,7 @@ export abstract class CodedError<Code extends string = string> extends Error {
   }
 }
 
-function dropUndefined(
-  record: Record<string, string | number | boolean | undefined>,
-): Record<string, string | number | boolean> {
+function dropUndefined(record: Record<string, string | number | boolean | undefined>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
   return out;

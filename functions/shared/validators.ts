@@ -19,7 +19,9 @@ const MAX_PARAMETER_LEVELS = 15;
  */
 export function checkParameterName(label: string, name: string): string {
   if (!/^[A-Za-z0-9_.\-/]+$/.test(name) || name.length > MAX_PARAMETER_NAME_LENGTH) {
-    throw new ConfigError(`${label} may contain only letters, digits and _ . - / (1-${MAX_PARAMETER_NAME_LENGTH} characters), got "${shown(name)}": ${PARAMETER_NAME_FIX}`);
+    throw new ConfigError(
+      `${label} may contain only letters, digits and _ . - / (1-${MAX_PARAMETER_NAME_LENGTH} characters), got "${shown(name)}": ${PARAMETER_NAME_FIX}`,
+    );
   }
   if (name.includes('/') && !name.startsWith('/')) {
     throw new ConfigError(`${label} contains "/" but does not start with "/", got "${name}": ${PARAMETER_NAME_FIX}`);

@@ -1,13 +1,13 @@
-export { LEGACY_TOKEN_STATE_CODES, TokenDocumentError, type LegacyTokenStateCode, type TokenStateCode } from './errors.js';
+export { LEGACY_TOKEN_STATE_CODES, type LegacyTokenStateCode, TokenDocumentError, type TokenStateCode } from './errors.js';
 export {
   decideRefresh,
-  shouldPublish,
-  tokenStateOf,
   type RefreshDecision,
   type RefreshDecisionOptions,
   type RefreshReason,
   type SkipReason,
   type StoredTokenState,
+  shouldPublish,
+  tokenStateOf,
 } from './refresh-decision.js';
 export {
   createTokenDocument,

@@ -66,13 +66,18 @@ export function decideRefresh(state: StoredTokenState, now: Date, options: Refre
       if (now >= state.document.expiresAt) return { refresh: true, reason: 'expired' };
       const lookaheadMs = options.lookaheadMs ?? 0;
       const issuedWithinInterval = now.getTime() - state.document.issuedAt.getTime() < lookaheadMs;
-      if (!issuedWithinInterval && now.getTime() + lookaheadMs >= state.document.refreshAt.getTime()) return { refresh: true, reason: 'due' };
+      if (!issuedWithinInterval && now.getTime() + lookaheadMs >= state.document.refreshAt.getTime())
+        return { refresh: true, reason: 'due' };
       return { refresh: false, reason: 'fresh' };
     }
   }
 }
 
-function decideOnRejection(state: StoredTokenState, now: Date, rejection: NonNullable<RefreshDecisionOptions['rejection']>): RefreshDecision {
+function decideOnRejection(
+  state: StoredTokenState,
+  now: Date,
+  rejection: NonNullable<RefreshDecisionOptions['rejection']>,
+): RefreshDecision {
   if (state.kind !== 'valid' || state.version !== rejection.parameterVersion) return { refresh: false, reason: 'report-outdated' };
   if (now.getTime() - state.document.issuedAt.getTime() < rejection.cooldownMs) return { refresh: false, reason: 'cooldown' };
   return { refresh: true, reason: 'rejected' };

@@ -27,11 +27,7 @@ export interface TokenDocument {
  * but never earlier than half the lifetime: a margin longer than the token's life would otherwise
  * make every scheduled run refresh again.
  */
-export function createTokenDocument(
-  grant: TokenGrant,
-  requestedAt: Date,
-  refreshBeforeExpirySeconds: number,
-): TokenDocument {
+export function createTokenDocument(grant: TokenGrant, requestedAt: Date, refreshBeforeExpirySeconds: number): TokenDocument {
   const lifetimeMs = grant.expiresInSeconds * 1000;
   const marginMs = Math.min(refreshBeforeExpirySeconds * 1000, Math.floor(lifetimeMs / 2));
   const issuedAt = new Date(Math.floor(requestedAt.getTime() / 1000) * 1000);

@@ -45,10 +45,20 @@ export async function runCli(argv: readonly string[], options: TestIoOptions = {
     env: options.env ?? process.env,
     cwd: options.cwd ?? process.cwd(),
     clock: options.clock ?? (() => new Date()),
-    sleep: options.sleep ?? ((ms, signal) => new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-    })),
+    sleep:
+      options.sleep ??
+      ((ms, signal) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
+        })),
     stopSignal: () => options.stop ?? new AbortController().signal,
   };
   const code = await main(argv, io);
@@ -57,7 +67,11 @@ export async function runCli(argv: readonly string[], options: TestIoOptions = {
     code,
     stdout,
     stderr,
-    jsonLines: () => stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>),
+    jsonLines: () =>
+      stdout
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     json: () => JSON.parse(stdout) as Record<string, unknown>,
   };
 }
@@ -73,7 +87,10 @@ export function recordIssuedTokens(): { tokens: string[]; restore(): void } {
     const response = await realFetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (new URL(url).pathname === TOKEN_PATH) {
-      const text = await response.clone().text().catch(() => '');
+      const text = await response
+        .clone()
+        .text()
+        .catch(() => '');
       const token = /"access_token":"([^"]+)"/.exec(text)?.[1];
       if (token !== undefined && token !== '') tokens.push(token);
     }

@@ -28,7 +28,11 @@ describe('Function: parseDuration', () => {
   });
 
   it.each(['', '15 m', '1.5h', '-5m', 'm', '15min', '1d'])('refuses %j naming the flag and showing the value', (text) => {
-    expect(() => parseDuration('--tolerance', text)).toThrow(new RegExp(`^--tolerance must be a duration such as 15m, 1h30m, 90s or 900 \\(seconds\\), got "${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"( \\(a negative duration\\))?$`));
+    expect(() => parseDuration('--tolerance', text)).toThrow(
+      new RegExp(
+        `^--tolerance must be a duration such as 15m, 1h30m, 90s or 900 \\(seconds\\), got "${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"( \\(a negative duration\\))?$`,
+      ),
+    );
   });
 });
 
@@ -131,7 +135,7 @@ describe('Function: assessToken', () => {
 });
 
 describe('Contract with the rest of the project', () => {
-  it('the default stack name is the CDK app\'s', () => {
+  it("the default stack name is the CDK app's", () => {
     expect(DEFAULT_STACK_NAME).toBe(INFRA_DEFAULT_STACK_NAME);
   });
 
@@ -157,7 +161,11 @@ describe('Function: main (dispatch)', () => {
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(run.json()).toEqual({
       ok: false,
-      error: { code: 'USAGE_INVALID', message: 'unknown command "deploy": choose one of local, refresh, status, credentials, simulator (see --help)', details: {} },
+      error: {
+        code: 'USAGE_INVALID',
+        message: 'unknown command "deploy": choose one of local, refresh, status, credentials, simulator (see --help)',
+        details: {},
+      },
       exitCode: 2,
     });
   });

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { credentialsFingerprint } from '../../cli/format.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
 import { PARAMETER_NAME, SECRET_NAME } from '../support/refresher-harness.js';
 import { allOutput, runCli } from './cli-harness.js';
 
@@ -58,7 +58,9 @@ describe('Command: credentials (fills the credentials secret, no AWS CLI needed)
     const rotated = await runCli(['credentials', '--secret-id', SECRET_NAME, '--credentials', credentialsFile(OTHER_SET)]);
 
     expect(created.code).toBe(EXIT_CODES.ok);
-    expect(created.stdout).toContain(`stored         created the secret, credentials sha256 ${credentialsFingerprint(DEMO_CREDENTIALS)}… (values never shown)`);
+    expect(created.stdout).toContain(
+      `stored         created the secret, credentials sha256 ${credentialsFingerprint(DEMO_CREDENTIALS)}… (values never shown)`,
+    );
     expect(rotated.code).toBe(EXIT_CODES.ok);
     expect(rotated.stdout).toContain(`stored         new version put, credentials sha256 ${credentialsFingerprint(OTHER_SET)}…`);
     expect(rotated.stdout).toContain('npm run refresh -- --force');
@@ -77,7 +79,13 @@ describe('Command: credentials (fills the credentials secret, no AWS CLI needed)
   it('--json prints one object with the outcome and the fingerprint', async () => {
     const run = await runCli(['credentials', '--secret-id', SECRET_NAME, '--demo', '--json']);
 
-    expect(run.json()).toEqual({ ok: true, secretId: SECRET_NAME, outcome: 'created', fingerprint: credentialsFingerprint(DEMO_CREDENTIALS), source: 'demo' });
+    expect(run.json()).toEqual({
+      ok: true,
+      secretId: SECRET_NAME,
+      outcome: 'created',
+      fingerprint: credentialsFingerprint(DEMO_CREDENTIALS),
+      source: 'demo',
+    });
   });
 
   it.each([
@@ -108,7 +116,14 @@ describe('Command: credentials --stack (the secret the stack created)', () => {
   it('puts the set into the secret named by the stack output CredentialsSecretArn, and never creates one there', async () => {
     const arn = 'arn:aws:secretsmanager:ap-southeast-3:123456789012:secret:FaspayCredentials-AbCdEf';
     cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'S', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'CredentialsSecretArn', OutputValue: arn }] }],
+      Stacks: [
+        {
+          StackName: 'S',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'CredentialsSecretArn', OutputValue: arn }],
+        },
+      ],
     });
 
     const run = await runCli(['credentials', '--stack', 'S', '--demo']);
@@ -124,6 +139,8 @@ describe('Command: local --aws with a secret that does not exist', () => {
 
     expect(run.code).toBe(EXIT_CODES.aws);
     expect(run.stderr).toContain('cannot read the credentials secret "faspay/sendme/nowhere": ResourceNotFoundException');
-    expect(run.stderr).toContain('hint: the secret does not exist in this account and region: check the id and --region, or create it with npm run cli -- credentials');
+    expect(run.stderr).toContain(
+      'hint: the secret does not exist in this account and region: check the id and --region, or create it with npm run cli -- credentials',
+    );
   });
 });

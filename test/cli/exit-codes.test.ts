@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 describe('Contract: the exit-code table covers every error class', () => {
   const root = new URL('../../', import.meta.url).pathname;
   const sources = ['functions', 'cli'].flatMap((dir) => filesUnder(join(root, dir)));
-  const declared = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/export class (\w+) extends CodedError</g)].map((match) => match[1]!));
+  const declared = sources.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/export class (\w+) extends CodedError</g)].map((match) => match[1]!),
+  );
   const exitCodes = readFileSync(join(root, 'cli/exit-codes.ts'), 'utf8');
   const listed = new Set([.../type ProjectError =([^;]+);/.exec(exitCodes)![1]!.matchAll(/\|\s*(\w+)/g)].map((match) => match[1]!));
 

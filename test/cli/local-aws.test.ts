@@ -1,12 +1,12 @@
-import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { fingerprint } from '../../cli/format.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
 import { createCredentialsSecret, PARAMETER_NAME, readParameter, SECRET_NAME } from '../support/refresher-harness.js';
 import { allOutput, recordIssuedTokens, runCli } from './cli-harness.js';
 
@@ -52,7 +52,7 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
     expect(run.stdout).toContain('signature and token accepted');
   });
 
-  it('takes the deployed refresher\'s own lease in SSM (here: over a crashed run\'s stale one) and releases it after the write', async () => {
+  it("takes the deployed refresher's own lease in SSM (here: over a crashed run's stale one) and releases it after the write", async () => {
     // GIVEN a lease left by a deployed run that crashed a minute ago
     await createCredentialsSecret(moto, DEMO_CREDENTIALS);
     const ssm = new SSMClient(moto.clientConfig);
@@ -65,7 +65,9 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
     // THEN it stored the token and left no lease behind (a lease of its own process would leave the stale one)
     expect(run.code).toBe(EXIT_CODES.ok);
     expect((await readParameter(moto))?.version).toBe(1);
-    await expect(ssm.send(new GetParameterCommand({ Name: `${PARAMETER_NAME}.lease` }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+    await expect(ssm.send(new GetParameterCommand({ Name: `${PARAMETER_NAME}.lease` }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
   });
 
   it('a second run finds the token fresh, leaves it alone, and says why it skips the service call', async () => {
@@ -77,7 +79,12 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
     expect(run.code).toBe(0);
     const events = run.jsonLines();
     expect(events.find((event) => event.event === 'store')).toMatchObject({ kind: 'ssm', exists: true, version: 1 });
-    expect(events.find((event) => event.event === 'decision')).toMatchObject({ refresh: false, reason: 'fresh', stored: 'valid', version: 1 });
+    expect(events.find((event) => event.event === 'decision')).toMatchObject({
+      refresh: false,
+      reason: 'fresh',
+      stored: 'valid',
+      version: 1,
+    });
     expect(events.some((event) => event.event === 'token-request')).toBe(false);
     expect(events.find((event) => event.event === 'service-call-skipped')).toBeDefined();
     expect((await readParameter(moto))?.version).toBe(1);
@@ -110,13 +117,18 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
     const run = await runCli(['local', ...AWS_FLAGS]);
 
     expect(run.code).toBe(EXIT_CODES.aws);
-    expect(run.stderr).toContain(`CREDENTIALS_UNAVAILABLE, exit 5): cannot read the credentials secret "${SECRET_NAME}": ResourceNotFoundException`);
+    expect(run.stderr).toContain(
+      `CREDENTIALS_UNAVAILABLE, exit 5): cannot read the credentials secret "${SECRET_NAME}": ResourceNotFoundException`,
+    );
     expect(await readParameter(moto)).toBeUndefined();
   });
 
   it('a secret with the wrong keys names them (exit 3)', async () => {
     await new SecretsManagerClient(moto.clientConfig).send(
-      new CreateSecretCommand({ Name: SECRET_NAME, SecretString: JSON.stringify({ faspay_key: 'REPLACE_ME', faspay_secret: '', appKey: 'x' }) }),
+      new CreateSecretCommand({
+        Name: SECRET_NAME,
+        SecretString: JSON.stringify({ faspay_key: 'REPLACE_ME', faspay_secret: '', appKey: 'x' }),
+      }),
     );
 
     const run = await runCli(['local', ...AWS_FLAGS]);
@@ -127,7 +139,10 @@ describe('Command: local --aws (Secrets Manager and SSM through AWS_ENDPOINT_URL
   });
 
   it.each([
-    [['local', '--aws'], /--aws needs --secret-id ID \(or FASPAY_CREDENTIALS_SECRET_ID\) and --parameter-name NAME \(or TOKEN_PARAMETER_NAME\)/],
+    [
+      ['local', '--aws'],
+      /--aws needs --secret-id ID \(or FASPAY_CREDENTIALS_SECRET_ID\) and --parameter-name NAME \(or TOKEN_PARAMETER_NAME\)/,
+    ],
     [['local', '--aws', '--secret-id', SECRET_NAME], /--aws needs --parameter-name NAME/],
   ])('%j is a usage error naming what is missing', async (argv, message) => {
     const run = await runCli(argv);

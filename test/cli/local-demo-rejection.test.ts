@@ -48,9 +48,12 @@ describe('Command: local --demo-rejection', () => {
     expect(findLeaks(run.stdout, Object.values(DEMO_CREDENTIALS))).toEqual([]);
   });
 
-  it.each([['--watch'], ['--faspay-url', 'https://sendme-sandbox.faspay.co.id', '--credentials', 'x.json']])('refuses --demo-rejection with %s', async (...flags) => {
-    const run = await runCli(['local', '--demo-rejection', ...flags]);
-    expect(run.code).toBe(EXIT_CODES.usage);
-    expect(run.stderr).toMatch(/--demo-rejection runs once against the simulator and the in-memory store/);
-  });
+  it.each([['--watch'], ['--faspay-url', 'https://sendme-sandbox.faspay.co.id', '--credentials', 'x.json']])(
+    'refuses --demo-rejection with %s',
+    async (...flags) => {
+      const run = await runCli(['local', '--demo-rejection', ...flags]);
+      expect(run.code).toBe(EXIT_CODES.usage);
+      expect(run.stderr).toMatch(/--demo-rejection runs once against the simulator and the in-memory store/);
+    },
+  );
 });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { findLeaks } from '../support/output-capture.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { freePort } from '../support/free-port.js';
+import { findLeaks } from '../support/output-capture.js';
 import { allOutput, fakeTime, recordIssuedTokens, runCli } from './cli-harness.js';
 
 /** A credential set of the right shape that is not the demo one (as a real sandbox set would be). */
@@ -29,7 +29,16 @@ let external: RunningSimulator;
 
 beforeAll(async () => {
   writeFileSync(credentialsFile, JSON.stringify(OTHER_CREDENTIALS));
-  writeFileSync(wrongKeysFile, JSON.stringify({ faspay_key: 'other_faspay_key_9f31', faspay_secret: 'other_faspay_secret_77aa', app_key: '', client_key: 42, apiKey: 'x' }));
+  writeFileSync(
+    wrongKeysFile,
+    JSON.stringify({
+      faspay_key: 'other_faspay_key_9f31',
+      faspay_secret: 'other_faspay_secret_77aa',
+      app_key: '',
+      client_key: 42,
+      apiKey: 'x',
+    }),
+  );
   writeFileSync(notJsonFile, 'faspay_key=other_faspay_key_9f31');
   issued = recordIssuedTokens();
   // Plays "the real Faspay sandbox" for --faspay-url: a separate server with its own credentials.
@@ -51,8 +60,21 @@ describe('Command: local (npm start)', () => {
 
     expect(run.code).toBe(EXIT_CODES.ok);
     expect(run.stderr).toBe('');
-    const labels = run.stdout.split('\n').map((text) => /^ {2}(\S[\w ]*?) {2,}/.exec(text)?.[1]).filter(Boolean);
-    expect(labels).toEqual(['simulator', 'credentials', 'store', 'decision', 'token request', 'token granted', 'stored', 'consumer read', 'service call']);
+    const labels = run.stdout
+      .split('\n')
+      .map((text) => /^ {2}(\S[\w ]*?) {2,}/.exec(text)?.[1])
+      .filter(Boolean);
+    expect(labels).toEqual([
+      'simulator',
+      'credentials',
+      'store',
+      'decision',
+      'token request',
+      'token granted',
+      'stored',
+      'consumer read',
+      'service call',
+    ]);
     expect(run.stdout).toMatch(/simulator {6}up on http:\/\/127\.0\.0\.1:\d+/);
     expect(run.stdout).toContain('decision       refresh (missing: nothing stored yet)');
     expect(run.stdout).toMatch(/stored {9}version 1, token sha256 [0-9a-f]{12}… \(684 chars\)/);
@@ -67,14 +89,33 @@ describe('Command: local (npm start)', () => {
     expect(run.code).toBe(0);
     const events = run.jsonLines();
     expect(events.map((event) => event.event)).toEqual([
-      'simulator', 'credentials', 'store', 'decision', 'token-request', 'token-granted', 'stored', 'consumer-read', 'service-call', 'done',
+      'simulator',
+      'credentials',
+      'store',
+      'decision',
+      'token-request',
+      'token-granted',
+      'stored',
+      'consumer-read',
+      'service-call',
+      'done',
     ]);
     const stored = events.find((event) => event.event === 'stored')!;
     const read = events.find((event) => event.event === 'consumer-read')!;
     expect(stored).toMatchObject({ version: 1, token: { fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/), length: 684 } });
     expect(read).toMatchObject({ token: stored.token, sameAsStored: true, expiresAt: stored.expiresAt });
-    expect(events.find((event) => event.event === 'decision')).toEqual({ event: 'decision', refresh: true, reason: 'missing', stored: 'missing' });
-    expect(events.find((event) => event.event === 'service-call')).toMatchObject({ httpStatus: 200, status: '2', responseCode: '00', accepted: true });
+    expect(events.find((event) => event.event === 'decision')).toEqual({
+      event: 'decision',
+      refresh: true,
+      reason: 'missing',
+      stored: 'missing',
+    });
+    expect(events.find((event) => event.event === 'service-call')).toMatchObject({
+      httpStatus: 200,
+      status: '2',
+      responseCode: '00',
+      accepted: true,
+    });
     expect(events.at(-1)).toMatchObject({ event: 'done', ok: true, summary: { refreshed: true, reason: 'missing', parameterVersion: 1 } });
     // The fingerprint is of the token that was really issued.
     const { createHash } = await import('node:crypto');
@@ -128,11 +169,19 @@ describe('Command: local (npm start)', () => {
     expect(run.code).toBe(EXIT_CODES.faspay);
     const events = run.jsonLines();
     expect(events.filter((event) => event.event === 'retry')).toHaveLength(2);
-    expect(events.at(-1)).toMatchObject({ ok: false, exitCode: 4, error: { code: 'FASPAY_NETWORK', message: expect.stringContaining('ECONNREFUSED') } });
+    expect(events.at(-1)).toMatchObject({
+      ok: false,
+      exitCode: 4,
+      error: { code: 'FASPAY_NETWORK', message: expect.stringContaining('ECONNREFUSED') },
+    });
   }, 20_000);
 
   it.each([
-    [['local', '--credentials', wrongKeysFile], 3, /CREDENTIALS_INVALID.*missing: app_secret, client_secret, iv; not a string: client_key; empty: app_key/],
+    [
+      ['local', '--credentials', wrongKeysFile],
+      3,
+      /CREDENTIALS_INVALID.*missing: app_secret, client_secret, iv; not a string: client_key; empty: app_key/,
+    ],
     [['local', '--credentials', notJsonFile], 3, /CREDENTIALS_INVALID.*is not JSON/],
     [['local', '--credentials', join(directory, 'absent.json')], 3, /CREDENTIALS_FILE_UNREADABLE.*absent\.json: no such file/],
     [['local', '--credentials', directory], 3, /CREDENTIALS_FILE_UNREADABLE.*it is a directory/],
@@ -238,16 +287,19 @@ describe('Command: local --watch', () => {
     const stop = new AbortController();
     const failing = await startSimulator({ credentials: OTHER_CREDENTIALS, tokenLifetimeSeconds: 60, now: time.clock });
     try {
-      const run = await runCli(['local', '--watch', '--json', '--faspay-url', failing.url, '--credentials', credentialsFile, '--refresh-before', '20s'], {
-        clock: time.clock,
-        sleep: time.sleep,
-        stop: stop.signal,
-        onStdout: (text, soFar) => {
-          // The first refresh succeeds; then the due refresh meets an unauthorized answer once.
-          if (text.includes('"event":"stored"') && !soFar.includes('check-failed')) failing.failNext('unauthorized');
-          if ((soFar.match(/"event":"stored"/g) ?? []).length >= 2) stop.abort();
+      const run = await runCli(
+        ['local', '--watch', '--json', '--faspay-url', failing.url, '--credentials', credentialsFile, '--refresh-before', '20s'],
+        {
+          clock: time.clock,
+          sleep: time.sleep,
+          stop: stop.signal,
+          onStdout: (text, soFar) => {
+            // The first refresh succeeds; then the due refresh meets an unauthorized answer once.
+            if (text.includes('"event":"stored"') && !soFar.includes('check-failed')) failing.failNext('unauthorized');
+            if ((soFar.match(/"event":"stored"/g) ?? []).length >= 2) stop.abort();
+          },
         },
-      });
+      );
 
       expect(run.code).toBe(0);
       const events = run.jsonLines();

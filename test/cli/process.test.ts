@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { symlinkSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,12 @@ function runChild(
 ): Promise<Finished> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...options.env } });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -67,7 +72,11 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('`local --watch` through npm: the command still stops cleanly, but npm itself answers Ctrl-C with 130 (as docs/operate.md says)', async () => {
-    const run = await runChild('npm', ['run', '--silent', 'start', '--', '--watch'], { signal: 'SIGINT', when: 'watching', limitMs: 60_000 });
+    const run = await runChild('npm', ['run', '--silent', 'start', '--', '--watch'], {
+      signal: 'SIGINT',
+      when: 'watching',
+      limitMs: 60_000,
+    });
 
     // npm ends itself by the signal: a shell reports that as 128 + 2
     expect(run.code ?? (run.signal === 'SIGINT' ? 130 : run.signal)).toBe(130);

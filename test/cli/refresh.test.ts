@@ -1,5 +1,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient, ResourceNotFoundException, TooManyRequestsException, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import {
+  InvokeCommand,
+  type InvokeCommandOutput,
+  LambdaClient,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +17,13 @@ const lambda = mockClient(LambdaClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const NOW = new Date('2026-11-25T10:00:00Z');
 const clock = () => NOW;
-const SUMMARY = { refreshed: true, reason: 'forced', expiresAt: '2026-11-25T20:00:00.000Z', refreshAt: '2026-11-25T18:00:00.000Z', parameterVersion: 7 };
+const SUMMARY = {
+  refreshed: true,
+  reason: 'forced',
+  expiresAt: '2026-11-25T20:00:00.000Z',
+  refreshAt: '2026-11-25T18:00:00.000Z',
+  parameterVersion: 7,
+};
 
 // The SDK wraps payloads in a blob adapter; the CLI only reads the bytes.
 const payload = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value))) as InvokeCommandOutput['Payload'];
@@ -32,7 +44,9 @@ beforeEach(() => {
   vi.stubEnv('AWS_REGION', 'ap-southeast-3');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-  cloudFormation.on(DescribeStacksCommand, { StackName: DEFAULT_STACK_NAME }).resolves(stackWith({ FunctionName: 'FaspayTokenRefresher-Fn-abc123', TokenParameterName: '/faspay/sendme/access-token' }));
+  cloudFormation
+    .on(DescribeStacksCommand, { StackName: DEFAULT_STACK_NAME })
+    .resolves(stackWith({ FunctionName: 'FaspayTokenRefresher-Fn-abc123', TokenParameterName: '/faspay/sendme/access-token' }));
 });
 
 afterEach(() => {
@@ -72,7 +86,9 @@ describe('Command: refresh', () => {
 
     expect(run.code).toBe(0);
     expect(cloudFormation).not.toReceiveCommand(DescribeStacksCommand);
-    expect(JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString())).toEqual({ force: false });
+    expect(JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString())).toEqual({
+      force: false,
+    });
     expect(run.stdout).toContain('not refreshed: the stored token is fresh (add --force to replace it anyway)');
   });
 
@@ -82,7 +98,9 @@ describe('Command: refresh', () => {
     const run = await runCli(['refresh', '--force', '--function', 'my-refresher'], { clock });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('not refreshed (joined): another refresh was in flight; this run waited for it and the token it stored is shown');
+    expect(run.stdout).toContain(
+      'not refreshed (joined): another refresh was in flight; this run waited for it and the token it stored is shown',
+    );
   });
 
   it('--json prints the summary as one object', async () => {
@@ -118,8 +136,13 @@ describe('Command: refresh', () => {
 
   it('an emulator that cannot run the code (moto: a plain-text payload) is shown as such, with the way to a first token', async () => {
     // GIVEN moto's answer to an invoke when it has no Docker: FunctionError "Handled" and plain text
-    const text = "error running docker: Error while fetching server API version: ('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))";
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Handled', Payload: new Uint8Array(Buffer.from(text)) as InvokeCommandOutput['Payload'] });
+    const text =
+      "error running docker: Error while fetching server API version: ('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))";
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Handled',
+      Payload: new Uint8Array(Buffer.from(text)) as InvokeCommandOutput['Payload'],
+    });
 
     // WHEN
     const run = await runCli(['refresh', '--force'], { clock });
@@ -127,7 +150,9 @@ describe('Command: refresh', () => {
     // THEN the cause is shown, on one line, and the hint names the command that works against moto
     expect(run.code).toBe(EXIT_CODES.aws);
     expect(run.stderr).toContain('failed with Handled: error running docker: Error while fetching server API version');
-    expect(run.stderr).toMatch(/\nhint: .*cannot run the function's code.*npm start -- --aws --faspay-url URL --secret-id ID --parameter-name NAME/);
+    expect(run.stderr).toMatch(
+      /\nhint: .*cannot run the function's code.*npm start -- --aws --faspay-url URL --secret-id ID --parameter-name NAME/,
+    );
   });
 
   it('a failure without a message says where to look, and a long one is cut to one short line', async () => {
@@ -135,10 +160,10 @@ describe('Command: refresh', () => {
       .on(InvokeCommand)
       .resolvesOnce({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'Runtime.ExitError' }) })
       .resolvesOnce({
-      StatusCode: 200,
-      FunctionError: 'Unhandled',
-      Payload: payload({ errorType: 'FaspayError', errorMessage: `line one\nline two ${'x'.repeat(1000)}` }),
-    });
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        Payload: payload({ errorType: 'FaspayError', errorMessage: `line one\nline two ${'x'.repeat(1000)}` }),
+      });
 
     const silent = await runCli(['refresh'], { clock });
     const long = await runCli(['refresh'], { clock });
@@ -148,24 +173,35 @@ describe('Command: refresh', () => {
     const firstLine = long.stderr.split('\n')[0]!;
     expect(firstLine).toContain('FaspayError: line one line two xxx');
     expect(firstLine.length).toBeLessThan(500);
-    expect(long.stderr).toContain('hint: Faspay refused or failed: check the credential set with npm start -- --faspay-url URL --credentials FILE');
+    expect(long.stderr).toContain(
+      'hint: Faspay refused or failed: check the credential set with npm start -- --faspay-url URL --credentials FILE',
+    );
   });
 
   it('a function whose secret was never filled points at the credentials command', async () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
-      Payload: payload({ errorType: 'CredentialsInvalidError', errorMessage: 'CREDENTIALS_INVALID: the credentials secret "x" has invalid keys (empty: iv)' }),
+      Payload: payload({
+        errorType: 'CredentialsInvalidError',
+        errorMessage: 'CREDENTIALS_INVALID: the credentials secret "x" has invalid keys (empty: iv)',
+      }),
     });
 
     const run = await runCli(['refresh', '--force'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.configuration);
-    expect(run.stderr).toContain('hint: the secret is missing keys or still holds the placeholders of a first deploy: fill it with npm run cli -- credentials');
+    expect(run.stderr).toContain(
+      'hint: the secret is missing keys or still holds the placeholders of a first deploy: fill it with npm run cli -- credentials',
+    );
   });
 
   it('--json shows the function error with its type', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'FaspayError', errorMessage: 'FASPAY_TIMEOUT: Faspay timed out' }) });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'FaspayError', errorMessage: 'FASPAY_TIMEOUT: Faspay timed out' }),
+    });
 
     const run = await runCli(['refresh', '--json'], { clock });
 
@@ -173,7 +209,10 @@ describe('Command: refresh', () => {
     expect(run.json()).toMatchObject({
       ok: false,
       exitCode: 4,
-      error: { code: 'REFRESHER_FUNCTION_FAILED', details: { functionName: 'FaspayTokenRefresher-Fn-abc123', errorType: 'FaspayError', functionErrorCode: 'FASPAY_TIMEOUT' } },
+      error: {
+        code: 'REFRESHER_FUNCTION_FAILED',
+        details: { functionName: 'FaspayTokenRefresher-Fn-abc123', errorType: 'FaspayError', functionErrorCode: 'FASPAY_TIMEOUT' },
+      },
     });
   });
 
@@ -187,7 +226,11 @@ describe('Command: refresh', () => {
   });
 
   it.each([
-    [new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }), 3, /FUNCTION_NOT_FOUND.*no function "FaspayTokenRefresher-Fn-abc123"/],
+    [
+      new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }),
+      3,
+      /FUNCTION_NOT_FOUND.*no function "FaspayTokenRefresher-Fn-abc123"/,
+    ],
     [new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }), 5, /is busy \(probably a scheduled run/],
     [Object.assign(new Error('denied'), { name: 'AccessDeniedException' }), 5, /access denied \(AccessDeniedException\)/],
   ])('an invoke that fails (%s) exits %i with what to check', async (error, code, message) => {
@@ -210,7 +253,9 @@ describe('Command: refresh', () => {
   });
 
   it('a missing stack names it and the way out', async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'Gone' }).rejects(Object.assign(new Error('Stack with id Gone does not exist'), { name: 'ValidationError' }));
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'Gone' })
+      .rejects(Object.assign(new Error('Stack with id Gone does not exist'), { name: 'ValidationError' }));
 
     const run = await runCli(['refresh', '--stack', 'Gone'], { clock });
 

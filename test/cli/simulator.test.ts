@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
-import { createFaspaySigner, FaspayError, type FaspayCredentials } from '../../functions/faspay/index.js';
+import { createFaspaySigner, type FaspayCredentials, FaspayError } from '../../functions/faspay/index.js';
 import { DEMO_CREDENTIALS, FAULTS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';
-import { runCli, type CliRun } from './cli-harness.js';
+import { type CliRun, runCli } from './cli-harness.js';
 
 const PRIVATE_CREDENTIALS: FaspayCredentials = {
   faspay_key: 'private_faspay_key_1a2b',
@@ -61,14 +61,22 @@ describe('Command: simulator', () => {
   });
 
   it('--fault queues faults for the next requests, in order; --token-lifetime sets expired_in', async () => {
-    const run = await withSimulator(['--fault', 'http-500', '--fault', 'unauthorized', '--token-lifetime', '90s', '--json'], async (url) => {
-      await expect(requestToken(url, DEMO_CREDENTIALS)).rejects.toMatchObject({ code: 'FASPAY_HTTP_ERROR' });
-      await expect(requestToken(url, DEMO_CREDENTIALS)).rejects.toBeInstanceOf(FaspayError);
-      expect((await requestToken(url, DEMO_CREDENTIALS)).expiresInSeconds).toBe(90);
-    });
+    const run = await withSimulator(
+      ['--fault', 'http-500', '--fault', 'unauthorized', '--token-lifetime', '90s', '--json'],
+      async (url) => {
+        await expect(requestToken(url, DEMO_CREDENTIALS)).rejects.toMatchObject({ code: 'FASPAY_HTTP_ERROR' });
+        await expect(requestToken(url, DEMO_CREDENTIALS)).rejects.toBeInstanceOf(FaspayError);
+        expect((await requestToken(url, DEMO_CREDENTIALS)).expiresInSeconds).toBe(90);
+      },
+    );
 
     const events = run.jsonLines();
-    expect(events[0]).toMatchObject({ event: 'listening', tokenLifetimeSeconds: 90, faultsQueued: ['http-500', 'unauthorized'], credentials: { demo: true } });
+    expect(events[0]).toMatchObject({
+      event: 'listening',
+      tokenLifetimeSeconds: 90,
+      faultsQueued: ['http-500', 'unauthorized'],
+      credentials: { demo: true },
+    });
     expect(events.filter((event) => event.event === 'request').map((event) => [event.status, event.outcome, event.fault])).toEqual([
       [500, 'fault', 'http-500'],
       [401, 'fault', 'unauthorized'],

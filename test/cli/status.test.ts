@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { fingerprint } from '../../cli/format.js';
 import { freePort } from '../support/free-port.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
 import { allOutput, runCli } from './cli-harness.js';
 
 const NAME = '/faspay/sendme/access-token';
@@ -40,7 +40,10 @@ async function storeToken(times: { issued: number; refresh: number; expires: num
   const accessToken = randomBytes(512).toString('base64');
   tokens.push(accessToken);
   const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
-  await putValue(JSON.stringify({ accessToken, issuedAt: at(times.issued), expiresAt: at(times.expires), refreshAt: at(times.refresh) }), name);
+  await putValue(
+    JSON.stringify({ accessToken, issuedAt: at(times.issued), expiresAt: at(times.expires), refreshAt: at(times.refresh) }),
+    name,
+  );
   return accessToken;
 }
 
@@ -76,7 +79,14 @@ describe('Command: status', () => {
       health: 'healthy',
       checkedAt: '2026-11-25T10:00:00Z',
       toleranceSeconds: 900,
-      parameter: { name: NAME, nameSource: 'default', exists: true, type: 'SecureString', version: 1, lastModified: expect.stringMatching(/Z$/) },
+      parameter: {
+        name: NAME,
+        nameSource: 'default',
+        exists: true,
+        type: 'SecureString',
+        version: 1,
+        lastModified: expect.stringMatching(/Z$/),
+      },
       token: {
         fingerprint: fingerprint(token),
         length: 684,
@@ -103,7 +113,13 @@ describe('Command: status', () => {
     ['stale', { issued: -500, refresh: -20, expires: 100 }, [], EXIT_CODES.tokenStale, /20m 0s past its refresh time \(tolerance 15m 0s\)/],
     ['stale with a tolerance given', { issued: -500, refresh: -20, expires: 100 }, ['--tolerance', '10m'], 6, /tolerance 10m 0s/],
     ['due with a larger tolerance', { issued: -500, refresh: -20, expires: 100 }, ['--tolerance', '1h'], 0, /HEALTHY \(refresh due/],
-    ['expired', { issued: -610, refresh: -130, expires: -10 }, [], EXIT_CODES.tokenExpired, /expired at 2026-11-25T09:50:00Z \(10m 0s ago\)/],
+    [
+      'expired',
+      { issued: -610, refresh: -130, expires: -10 },
+      [],
+      EXIT_CODES.tokenExpired,
+      /expired at 2026-11-25T09:50:00Z \(10m 0s ago\)/,
+    ],
   ])('%s: exit %#', async (_name, times, extra, code, message) => {
     await storeToken(times);
 
@@ -117,7 +133,13 @@ describe('Command: status', () => {
     const run = await runCli(['status', '--json'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.tokenMissing);
-    expect(run.json()).toMatchObject({ ok: false, health: 'missing', parameter: { exists: false }, error: { code: 'TOKEN_MISSING' }, exitCode: 8 });
+    expect(run.json()).toMatchObject({
+      ok: false,
+      health: 'missing',
+      parameter: { exists: false },
+      error: { code: 'TOKEN_MISSING' },
+      exitCode: 8,
+    });
   });
 
   it('exits 9 when the value is not a token document, naming the field, not the value', async () => {
@@ -126,8 +148,8 @@ describe('Command: status', () => {
     const run = await runCli(['status'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.tokenInvalid);
-    expect(run.stdout).toContain("INVALID");
-    expect(run.stdout).toContain("issuedAt is not an ISO-8601 UTC time");
+    expect(run.stdout).toContain('INVALID');
+    expect(run.stdout).toContain('issuedAt is not an ISO-8601 UTC time');
     expect(run.stdout).not.toContain('abcdefgh-not-shown');
   });
 
@@ -142,7 +164,11 @@ describe('Command: status', () => {
     const run = await runCli(['status', '--json'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.tokenInvalid);
-    expect(run.json()).toMatchObject({ ok: false, health: 'invalid', error: { code: 'TOKEN_INVALID', message: expect.stringMatching(message) } });
+    expect(run.json()).toMatchObject({
+      ok: false,
+      health: 'invalid',
+      error: { code: 'TOKEN_INVALID', message: expect.stringMatching(message) },
+    });
   });
 
   it('warns when the parameter is a plain String rather than a SecureString', async () => {
@@ -156,7 +182,11 @@ describe('Command: status', () => {
     const json = await runCli(['status', '--json'], { clock });
 
     expect(text.stdout).toMatch(/warning +"\/faspay\/sendme\/access-token" is a plain String, not a SecureString/);
-    expect(json.json()).toMatchObject({ ok: true, parameter: { type: 'String' }, warnings: [expect.stringMatching(/not encrypted at rest/)] });
+    expect(json.json()).toMatchObject({
+      ok: true,
+      parameter: { type: 'String' },
+      warnings: [expect.stringMatching(/not encrypted at rest/)],
+    });
   });
 
   it('takes the parameter name from --parameter-name, then $TOKEN_PARAMETER_NAME', async () => {
@@ -205,7 +235,9 @@ describe('Command: status', () => {
     const run = await runCli(['status']);
 
     expect(run.code).toBe(EXIT_CODES.configuration);
-    expect(run.stderr).toMatch(/AWS_CREDENTIALS_MISSING.*no AWS credentials were found: set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    expect(run.stderr).toMatch(
+      /AWS_CREDENTIALS_MISSING.*no AWS credentials were found: set AWS_PROFILE .* or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
   });
 
   it('says what to set when there is no region', async () => {
@@ -225,7 +257,13 @@ describe('Command: status', () => {
     const run = await runCli(['status', '--json']);
 
     expect(run.code).toBe(EXIT_CODES.aws);
-    expect(run.json()).toMatchObject({ ok: false, error: { code: 'AWS_REQUEST_FAILED', message: expect.stringMatching(/cannot reach AWS_ENDPOINT_URL \(http:\/\/127\.0\.0\.1:\d+\) \(ECONNREFUSED\)/) } });
+    expect(run.json()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'AWS_REQUEST_FAILED',
+        message: expect.stringMatching(/cannot reach AWS_ENDPOINT_URL \(http:\/\/127\.0\.0\.1:\d+\) \(ECONNREFUSED\)/),
+      },
+    });
   });
 
   it('--help lists the options and the exit codes', async () => {
@@ -242,5 +280,7 @@ async function createStack(stackName: string, outputs: Record<string, string>): 
     Resources: { Marker: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'marker', Name: `/markers/${stackName}` } } },
     Outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { Value: value }])),
   };
-  await new CloudFormationClient(moto.clientConfig).send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }));
+  await new CloudFormationClient(moto.clientConfig).send(
+    new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }),
+  );
 }

@@ -7,7 +7,10 @@ import { runCli } from './cli-harness.js';
 describe('values named as what they are, at parse time', () => {
   it.each([
     [['status', '--tolerance', '-5m'], '--tolerance must not be negative, got "-5m"'],
-    [['status', '--tolerance=-5m'], '--tolerance must be a duration such as 15m, 1h30m, 90s or 900 (seconds), got "-5m" (a negative duration)'],
+    [
+      ['status', '--tolerance=-5m'],
+      '--tolerance must be a duration such as 15m, 1h30m, 90s or 900 (seconds), got "-5m" (a negative duration)',
+    ],
     [['local', '--watch', '--check-every', '-5s'], '--check-every must not be negative, got "-5s"'],
     [['simulator', '--port', '-1'], '--port must not be negative, got "-1"'],
     [['simulator', '--port=-1'], '--port must be a whole number from 0 to 65535, got "-1" (a negative number)'],

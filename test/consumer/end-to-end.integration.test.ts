@@ -2,10 +2,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createFaspayTokenProvider, createSignedFaspayFetch, type FaspayTokenProvider } from '../../functions/consumer/index.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import type { RunningSimulator, SimulatorRequestEvent } from '../../simulator/index.js';
-import { expectNothingLeaked, resetConsumerWorld, startConsumerWorld, stopConsumerWorld, type ConsumerWorld } from '../support/consumer-world.js';
+import {
+  type ConsumerWorld,
+  expectNothingLeaked,
+  resetConsumerWorld,
+  startConsumerWorld,
+  stopConsumerWorld,
+} from '../support/consumer-world.js';
 import type { MotoServer } from '../support/moto.js';
 import type { captureOutput } from '../support/output-capture.js';
 import {
+  type Handler,
   handlerEnv,
   lambdaContext,
   loadHandler,
@@ -13,7 +20,6 @@ import {
   readParameter,
   rejectionOf,
   SECRET_NAME,
-  type Handler,
 } from '../support/refresher-harness.js';
 
 const BALANCE = '/account/api/balance_inquiry';
@@ -37,7 +43,13 @@ async function loadExampleHandler(env: Record<string, string>): Promise<ExampleH
 }
 
 function exampleEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { ...moto.env, FASPAY_BASE_URL: simulator.url, TOKEN_PARAMETER_NAME: PARAMETER_NAME, FASPAY_CREDENTIALS_SECRET_ID: SECRET_NAME, ...extra };
+  return {
+    ...moto.env,
+    FASPAY_BASE_URL: simulator.url,
+    TOKEN_PARAMETER_NAME: PARAMETER_NAME,
+    FASPAY_CREDENTIALS_SECRET_ID: SECRET_NAME,
+    ...extra,
+  };
 }
 
 /** Runs the real refresher handler and remembers the token it stored (for the leak scan). */
@@ -106,7 +118,15 @@ describe('example consumer Lambda', () => {
 
     const summary = await handler();
 
-    expect(summary).toEqual({ ok: true, httpStatus: 200, faspayStatus: '2', responseCode: '00', responseDesc: 'success', currency: 'IDR', balanceReceived: true });
+    expect(summary).toEqual({
+      ok: true,
+      httpStatus: 200,
+      faspayStatus: '2',
+      responseCode: '00',
+      responseDesc: 'success',
+      currency: 'IDR',
+      balanceReceived: true,
+    });
     expect(serviceCalls()).toEqual([200]);
     expect(output.jsonLines()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'balance inquiry answered', ok: true }));
     expect(output.text()).not.toContain('100000000');

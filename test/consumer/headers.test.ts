@@ -53,7 +53,13 @@ describe('Method: headersFor', () => {
     const headers = await provider.headersFor('GET', BALANCE);
 
     // Assess
-    expect(Object.keys(headers).sort()).toEqual(['Content-Type', 'faspay-authorization', 'faspay-key', 'faspay-signature', 'faspay-timestamp']);
+    expect(Object.keys(headers).sort()).toEqual([
+      'Content-Type',
+      'faspay-authorization',
+      'faspay-key',
+      'faspay-signature',
+      'faspay-timestamp',
+    ]);
     expect(headers['faspay-timestamp']).toBe('2026-11-25 07:00:00');
     expect(headers['Content-Type']).toBe('application/json');
     const verdict = verifier().verifyServiceCall({ ...headers }, 'GET', BALANCE);
@@ -78,7 +84,10 @@ describe('Method: headersFor', () => {
   });
 
   it('does not cache a failed credentials read', async () => {
-    secrets.mock.on(GetSecretValueCommand).rejectsOnce(awsError('ResourceNotFoundException')).resolves({ SecretString: JSON.stringify(DEMO_CREDENTIALS) });
+    secrets.mock
+      .on(GetSecretValueCommand)
+      .rejectsOnce(awsError('ResourceNotFoundException'))
+      .resolves({ SecretString: JSON.stringify(DEMO_CREDENTIALS) });
     const provider = setup();
 
     const error = await rejectionOf(provider.headersFor('GET', BALANCE));

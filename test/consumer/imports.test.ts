@@ -42,8 +42,12 @@ describe('Module: functions/consumer/index.ts', () => {
   it('does not statically load Secrets Manager, EventBridge, the refresher or CDK', () => {
     const graph = staticGraph(ENTRY);
 
-    expect([...graph.packages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
-    expect([...graph.files].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file))).toEqual([]);
+    expect(
+      [...graph.packages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name)),
+    ).toEqual([]);
+    expect(
+      [...graph.files].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file)),
+    ).toEqual([]);
     // The graph is real: the SSM client and the shared protocol module are in it.
     expect(graph.packages).toContain('@aws-sdk/client-ssm');
     expect(graph.files).toContain('functions/faspay/headers.ts');
@@ -53,7 +57,8 @@ describe('Module: functions/consumer/index.ts', () => {
     const graph = staticGraph(ENTRY);
     expect([...graph.dynamic].sort()).toEqual(['functions/adapters/rejection-reports.ts', 'functions/adapters/secrets.ts']);
     // The adapters import the SDK by name, so a bundle keeps only the client and the command they use.
-    const sdkImports = (file: string) => metafile.inputs[file]?.imports.filter((edge) => edge.path.startsWith('@aws-sdk/')).map((edge) => [edge.path, edge.kind]);
+    const sdkImports = (file: string) =>
+      metafile.inputs[file]?.imports.filter((edge) => edge.path.startsWith('@aws-sdk/')).map((edge) => [edge.path, edge.kind]);
     expect(sdkImports('functions/adapters/secrets.ts')).toEqual([['@aws-sdk/client-secrets-manager', 'import-statement']]);
     expect(sdkImports('functions/adapters/rejection-reports.ts')).toEqual([['@aws-sdk/client-eventbridge', 'import-statement']]);
   });

@@ -6,9 +6,9 @@ import { createMemoryTokenStore } from '../../functions/adapters/parameter-store
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
+  type FaspayTokenProvider,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
   REJECTION_REPORT_BUS_ENV,
-  type FaspayTokenProvider,
   type TokenRejectedReport,
 } from '../../functions/consumer/index.js';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
@@ -66,7 +66,11 @@ function sendmeFetch(url: string | URL | Request, init?: RequestInit): Promise<R
 }
 
 function sendme(onTokenRejected?: (report: TokenRejectedReport) => void | Promise<void>) {
-  return createSignedFaspayFetch(provider, { baseUrl: BASE_URL, fetch: sendmeFetch, ...(onTokenRejected === undefined ? {} : { onTokenRejected }) });
+  return createSignedFaspayFetch(provider, {
+    baseUrl: BASE_URL,
+    fetch: sendmeFetch,
+    ...(onTokenRejected === undefined ? {} : { onTokenRejected }),
+  });
 }
 
 describe('Function: createFaspayTokenProvider, versions', () => {
@@ -225,7 +229,14 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
 
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [{ EventBusName: 'default', Source: REJECTION_REPORT_SOURCE, DetailType: REJECTION_REPORT_DETAIL_TYPE, Detail: JSON.stringify({ parameterName: PARAMETER, parameterVersion: 1 }) }],
+      Entries: [
+        {
+          EventBusName: 'default',
+          Source: REJECTION_REPORT_SOURCE,
+          DetailType: REJECTION_REPORT_DETAIL_TYPE,
+          Detail: JSON.stringify({ parameterName: PARAMETER, parameterVersion: 1 }),
+        },
+      ],
     });
   });
 
@@ -236,8 +247,19 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
   });
 
   it.each([
-    ['a refused entry', () => eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] }), 'AccessDeniedException'],
-    ['a failed call', () => eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })), 'ThrottlingException'],
+    [
+      'a refused entry',
+      () =>
+        eventBridge
+          .on(PutEventsCommand)
+          .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] }),
+      'AccessDeniedException',
+    ],
+    [
+      'a failed call',
+      () => eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })),
+      'ThrottlingException',
+    ],
   ])('logs %s with its code and still hands back the answer', async (_case, arrange, awsErrorName) => {
     vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
     arrange();
@@ -247,12 +269,19 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
     const response = await sendme()('GET', BALANCE);
 
     expect(response.status).toBe(401);
-    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({ errorCode: 'REJECTION_REPORT_FAILED', awsErrorName, parameterVersion: 1 });
+    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({
+      errorCode: 'REJECTION_REPORT_FAILED',
+      awsErrorName,
+      parameterVersion: 1,
+    });
   });
 
   it('refuses a malformed bus name at construction, naming the variable', async () => {
     vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'no spaces allowed');
     const error = await rejectionOf(Promise.resolve().then(() => sendme()));
-    expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: `environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN` });
+    expect(error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN`,
+    });
   });
 });

@@ -4,19 +4,33 @@ import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
+  type FaspayTokenProvider,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
   REJECTION_REPORT_BUS_ENV,
-  type FaspayTokenProvider,
   type SignedFaspayFetch,
 } from '../../functions/consumer/index.js';
 import { createFaspaySigner } from '../../functions/faspay/index.js';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { expectNothingLeaked, resetConsumerWorld, startConsumerWorld, stopConsumerWorld, type ConsumerWorld } from '../support/consumer-world.js';
+import {
+  type ConsumerWorld,
+  expectNothingLeaked,
+  resetConsumerWorld,
+  startConsumerWorld,
+  stopConsumerWorld,
+} from '../support/consumer-world.js';
 import type { MotoServer } from '../support/moto.js';
 import type { captureOutput } from '../support/output-capture.js';
-import { handlerEnv, lambdaContext, loadHandler, PARAMETER_NAME, readParameter, SECRET_NAME, type Handler } from '../support/refresher-harness.js';
+import {
+  type Handler,
+  handlerEnv,
+  lambdaContext,
+  loadHandler,
+  PARAMETER_NAME,
+  readParameter,
+  SECRET_NAME,
+} from '../support/refresher-harness.js';
 
 /**
  * Issue 11's healing end to end, against moto and the simulator in revoke-on-issue mode: an outside
@@ -54,7 +68,11 @@ async function sqs<T>(action: string, body: Record<string, unknown>): Promise<T>
 
 /** The rejection reports EventBridge delivered to the rule's target, as the envelopes the refresher receives. */
 async function deliveredReports(): Promise<Record<string, unknown>[]> {
-  const answer = await sqs<{ Messages?: { Body: string; ReceiptHandle: string }[] }>('ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 });
+  const answer = await sqs<{ Messages?: { Body: string; ReceiptHandle: string }[] }>('ReceiveMessage', {
+    QueueUrl: queueUrl,
+    MaxNumberOfMessages: 10,
+    WaitTimeSeconds: 0,
+  });
   const messages = answer.Messages ?? [];
   for (const message of messages) await sqs('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle });
   return messages.map((message) => JSON.parse(message.Body) as Record<string, unknown>);
@@ -63,9 +81,16 @@ async function deliveredReports(): Promise<Record<string, unknown>[]> {
 /** The construct's rule (source, detail-type, this parameter), with an SQS queue where its Lambda target would be. */
 async function createReportRule(): Promise<void> {
   queueUrl = (await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: 'rejection-reports' })).QueueUrl;
-  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: ['QueueArn'] });
+  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', {
+    QueueUrl: queueUrl,
+    AttributeNames: ['QueueArn'],
+  });
   const eventBridge = new EventBridgeClient(moto.clientConfig);
-  const pattern = { source: [REJECTION_REPORT_SOURCE], 'detail-type': [REJECTION_REPORT_DETAIL_TYPE], detail: { parameterName: [PARAMETER_NAME] } };
+  const pattern = {
+    source: [REJECTION_REPORT_SOURCE],
+    'detail-type': [REJECTION_REPORT_DETAIL_TYPE],
+    detail: { parameterName: [PARAMETER_NAME] },
+  };
   await eventBridge.send(new PutRuleCommand({ Name: 'rejection-reports', EventPattern: JSON.stringify(pattern) }));
   await eventBridge.send(new PutTargetsCommand({ Rule: 'rejection-reports', Targets: [{ Id: 'refresher', Arn: Attributes.QueueArn }] }));
 }
@@ -78,7 +103,11 @@ async function invokeRefresher(event: unknown): Promise<Record<string, unknown>>
 
 /** Someone else requests a token with the same credentials; in revoke-on-issue mode that revokes the stored one. */
 async function outsideReissue(): Promise<void> {
-  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(createFaspaySigner(DEMO_CREDENTIALS), new Date(), 3000);
+  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(
+    createFaspaySigner(DEMO_CREDENTIALS),
+    new Date(),
+    3000,
+  );
   tokens.push(grant.accessToken);
 }
 
@@ -109,7 +138,11 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
     vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
     skippedMs = 0;
     // Default clients, found through AWS_ENDPOINT_URL as a deployed consumer finds AWS; a clock that can skip the re-read interval.
-    provider = createFaspayTokenProvider({ parameterName: PARAMETER_NAME, credentialsSecretId: SECRET_NAME, clock: () => new Date(Date.now() + skippedMs) });
+    provider = createFaspayTokenProvider({
+      parameterName: PARAMETER_NAME,
+      credentialsSecretId: SECRET_NAME,
+      clock: () => new Date(Date.now() + skippedMs),
+    });
     sendme = createSignedFaspayFetch(provider, { baseUrl: simulator.url });
   }
 
@@ -129,7 +162,11 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
     expect(serviceCalls()).toEqual([200, 401, 401, 401, 401]);
     const reports = await deliveredReports();
     expect(reports).toEqual([
-      expect.objectContaining({ source: REJECTION_REPORT_SOURCE, 'detail-type': REJECTION_REPORT_DETAIL_TYPE, detail: { parameterName: PARAMETER_NAME, parameterVersion: 1 } }),
+      expect.objectContaining({
+        source: REJECTION_REPORT_SOURCE,
+        'detail-type': REJECTION_REPORT_DETAIL_TYPE,
+        detail: { parameterName: PARAMETER_NAME, parameterVersion: 1 },
+      }),
     ]);
 
     // Act 2: the rule's target gets the envelope, then a duplicate of it (another container's report)

@@ -6,7 +6,13 @@ import { createMemoryTokenStore, type TokenStore } from '../../functions/adapter
 import { createFaspayTokenProvider, createSignedFaspayFetch, type FaspayTokenProvider } from '../../functions/consumer/index.js';
 import { createFaspaySigner } from '../../functions/faspay/index.js';
 import { createTokenDocument, serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
-import { createVerifier, DEMO_CREDENTIALS, startSimulator, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
+import {
+  createVerifier,
+  DEMO_CREDENTIALS,
+  type RunningSimulator,
+  type SimulatorRequestEvent,
+  startSimulator,
+} from '../../simulator/index.js';
 import { freePort } from '../support/free-port.js';
 import { findLeaks } from '../support/output-capture.js';
 import { PARAMETER, rejectionOf, tokenDocument } from './fixtures.js';
@@ -39,7 +45,11 @@ beforeEach(() => {
 /** What the refresher does: a real token request to the simulator, published to the store. */
 async function publishSimulatorToken(): Promise<TokenDocument> {
   const requestedAt = new Date();
-  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(createFaspaySigner(DEMO_CREDENTIALS), requestedAt, 2000);
+  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(
+    createFaspaySigner(DEMO_CREDENTIALS),
+    requestedAt,
+    2000,
+  );
   const document = createTokenDocument(grant, requestedAt, 7200);
   await store.write(serializeTokenDocument(document));
   return document;
@@ -57,7 +67,8 @@ function scriptedFetch(...answers: (() => Response)[]) {
   return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
 }
 
-const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) => () =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 describe('Function: createSignedFaspayFetch against the simulator', () => {
   it('signs a balance inquiry that the simulator accepts', async () => {
@@ -113,7 +124,10 @@ describe('Function: createSignedFaspayFetch', () => {
   });
 
   it('treats HTTP 200 with JSON status "9" as Unauthorized', async () => {
-    const { fetch, requests } = scriptedFetch(json(200, { status: '9', message: 'Unauthorized' }), json(200, { status: '2', response_code: '00' }));
+    const { fetch, requests } = scriptedFetch(
+      json(200, { status: '9', message: 'Unauthorized' }),
+      json(200, { status: '2', response_code: '00' }),
+    );
     const invalidate = vi.spyOn(provider, 'invalidate');
 
     const response = await createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch })('GET', BALANCE);
@@ -126,7 +140,10 @@ describe('Function: createSignedFaspayFetch', () => {
   it.each([
     ['HTTP 500', json(500, { status: '3', response_code: '99' })],
     ['a failure status', json(200, { status: '3', response_code: '05' })],
-    ['an HTML error page', () => new Response('<html>Internal Server Error</html>', { status: 500, headers: { 'Content-Type': 'text/html' } })],
+    [
+      'an HTML error page',
+      () => new Response('<html>Internal Server Error</html>', { status: 500, headers: { 'Content-Type': 'text/html' } }),
+    ],
   ])('does not retry %s and hands it back readable', async (_case, answer) => {
     const { fetch, requests } = scriptedFetch(answer);
     const response = await createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch })('GET', BALANCE);
@@ -144,7 +161,9 @@ describe('Function: createSignedFaspayFetch', () => {
     const verify = createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 5, now: () => new Date() });
     expect(requests[0]!.url).toBe('https://sendme.example.com/prefix/account/api/inquiry_status/0011%2022/trx%2F1?page=2');
     expect(requests[0]!.init).toMatchObject({ method: 'GET', redirect: 'manual', body: undefined });
-    expect(verify.verifyServiceCall(requests[0]!.init.headers as Record<string, string>, 'GET', '/account/api/inquiry_status').ok).toBe(true);
+    expect(verify.verifyServiceCall(requests[0]!.init.headers as Record<string, string>, 'GET', '/account/api/inquiry_status').ok).toBe(
+      true,
+    );
     expect(requests[1]!.init).toMatchObject({ method: 'POST', body: '{"amount":"10000"}' });
     expect(verify.verifyServiceCall(requests[1]!.init.headers as Record<string, string>, 'POST', '/account/api/transfer').ok).toBe(true);
   });
@@ -169,7 +188,9 @@ describe('Function: createSignedFaspayFetch', () => {
   it('rejects with FASPAY_TIMEOUT when an attempt takes longer than timeoutMs', async () => {
     const hanging = (async (_url: unknown, init?: RequestInit) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;
-    const error = await rejectionOf(createSignedFaspayFetch(provider, { baseUrl: simulator.url, fetch: hanging, timeoutMs: 50 })('GET', BALANCE));
+    const error = await rejectionOf(
+      createSignedFaspayFetch(provider, { baseUrl: simulator.url, fetch: hanging, timeoutMs: 50 })('GET', BALANCE),
+    );
     expect(error).toMatchObject({ code: 'FASPAY_TIMEOUT', message: 'Faspay did not answer within 50 ms' });
   });
 
@@ -190,7 +211,9 @@ describe('Function: createSignedFaspayFetch', () => {
 
   it('refuses a GET with a body before signing anything', async () => {
     const { fetch, requests } = scriptedFetch();
-    const error = await rejectionOf(createSignedFaspayFetch(provider, { baseUrl: simulator.url, fetch })('GET', BALANCE, { body: { a: 1 } }));
+    const error = await rejectionOf(
+      createSignedFaspayFetch(provider, { baseUrl: simulator.url, fetch })('GET', BALANCE, { body: { a: 1 } }),
+    );
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect(requests).toHaveLength(0);
     expect(reads).toBe(0);

@@ -2,7 +2,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFaspayTokenProvider } from '../../functions/consumer/index.js';
 import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { fakeClock, HOUR_MS, PARAMETER, rejectionOf, tokenDocument } from './fixtures.js';
 
 let moto: MotoServer;
@@ -35,7 +35,9 @@ beforeEach(async () => {
 });
 
 async function publish(document: TokenDocument): Promise<void> {
-  await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: serializeTokenDocument(document), Type: 'SecureString', Overwrite: true }));
+  await ssm.send(
+    new PutParameterCommand({ Name: PARAMETER, Value: serializeTokenDocument(document), Type: 'SecureString', Overwrite: true }),
+  );
 }
 
 function setup() {
@@ -54,7 +56,13 @@ describe('token provider against SSM in moto', () => {
 
     expect(getParameterRequests).toBe(1);
     expect(new Set([...concurrent.map((token) => token.accessToken), ...sequential])).toEqual(new Set([document.accessToken]));
-    expect(concurrent[0]).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt, parameterVersion: 1 });
+    expect(concurrent[0]).toEqual({
+      accessToken: document.accessToken,
+      issuedAt: document.issuedAt,
+      expiresAt: document.expiresAt,
+      refreshAt: document.refreshAt,
+      parameterVersion: 1,
+    });
   });
 
   it('re-reads exactly once after refreshAt and serves the refreshed token', async () => {

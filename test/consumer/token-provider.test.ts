@@ -44,7 +44,13 @@ describe('Function: createFaspayTokenProvider, caching', () => {
 
     // Assess
     expect(ssm.reads()).toBe(1);
-    expect(first).toEqual({ accessToken: document.accessToken, issuedAt: document.issuedAt, expiresAt: document.expiresAt, refreshAt: document.refreshAt, parameterVersion: 1 });
+    expect(first).toEqual({
+      accessToken: document.accessToken,
+      issuedAt: document.issuedAt,
+      expiresAt: document.expiresAt,
+      refreshAt: document.refreshAt,
+      parameterVersion: 1,
+    });
     expect(last.accessToken).toBe(document.accessToken);
     expect(ssm.mock).toHaveReceivedCommandWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
   });
@@ -175,7 +181,10 @@ describe('Function: createFaspayTokenProvider, single flight and invalidation', 
   it('shares a failed read among concurrent callers and does not cache the failure', async () => {
     // Prepare
     const held = deferred<ReturnType<typeof parameterAnswer>>();
-    ssm.mock.on(GetParameterCommand).callsFakeOnce(() => held.promise).callsFake(() => parameterAnswer(stored!));
+    ssm.mock
+      .on(GetParameterCommand)
+      .callsFakeOnce(() => held.promise)
+      .callsFake(() => parameterAnswer(stored!));
     store(tokenDocument(clock.nowMs()));
     const provider = setup();
 
@@ -225,7 +234,10 @@ describe('Function: createFaspayTokenProvider, single flight and invalidation', 
     const first = tokenDocument(clock.nowMs());
     const second = tokenDocument(clock.nowMs());
     const held = deferred<ReturnType<typeof parameterAnswer>>();
-    ssm.mock.on(GetParameterCommand).callsFakeOnce(() => held.promise).callsFake(() => parameterAnswer(second));
+    ssm.mock
+      .on(GetParameterCommand)
+      .callsFakeOnce(() => held.promise)
+      .callsFake(() => parameterAnswer(second));
     const provider = setup();
 
     // Act
@@ -292,7 +304,10 @@ describe('Function: createFaspayTokenProvider, errors', () => {
   it.each([
     [{ parameterName: '' }, /parameterName is required/],
     [{ parameterName: PARAMETER, tokenSource: { read: async () => undefined }, ssmClient: {} }, /tokenSource and ssmClient are exclusive/],
-    [{ parameterName: PARAMETER, credentialsSecretId: 's', credentials: async () => ({}) }, /credentials and credentialsSecretId are exclusive/],
+    [
+      { parameterName: PARAMETER, credentialsSecretId: 's', credentials: async () => ({}) },
+      /credentials and credentialsSecretId are exclusive/,
+    ],
     [{ parameterName: PARAMETER, secretsManagerClient: {} }, /secretsManagerClient is used only to read credentialsSecretId/],
     [{ parameterName: PARAMETER, maxJitterSeconds: -1 }, /maxJitterSeconds must be a number of seconds from 0 to 3600, got -1/],
     [{ parameterName: PARAMETER, timeZone: 'Mars/Olympus' }, /unknown time zone "Mars\/Olympus"/],

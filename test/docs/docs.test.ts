@@ -9,7 +9,12 @@ import { ROOT } from './doc-blocks.js';
  * they tell readers to run exist, and the exit-code table is the CLI's own.
  */
 
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const read = (page: string): string => readFileSync(join(ROOT, page), 'utf8');
 
 /** The text outside fenced code blocks (links in code are examples, not links). */
@@ -95,7 +100,7 @@ describe('README.md and docs/', () => {
   });
 });
 
-describe('the anchor rule (GitHub\'s)', () => {
+describe("the anchor rule (GitHub's)", () => {
   it.each([
     ['### `refresh`: force a refresh of the deployed function', 'refresh-force-a-refresh-of-the-deployed-function'],
     ['### 3. Put the Faspay credentials into the secret', '3-put-the-faspay-credentials-into-the-secret'],

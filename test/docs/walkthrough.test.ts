@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { freePort } from '../support/free-port.js';
 import { findLeaks } from '../support/output-capture.js';
-import { blockAfterMarker, readDoc, ROOT } from './doc-blocks.js';
+import { blockAfterMarker, ROOT, readDoc } from './doc-blocks.js';
 
 /*
  * docs/deploy.md's moto walkthrough, run as written: the fenced block after the "walkthrough"
@@ -53,7 +53,9 @@ describe('docs/deploy.md: the moto walkthrough, run as written', () => {
     expect(WALKTHROUGH).toContain('--require-approval never');
   });
 
-  it('starts moto and the simulator, deploys, stores the first token and ends with status HEALTHY (and refresh says why moto cannot)', { timeout: 300_000 }, async () => {
+  it('starts moto and the simulator, deploys, stores the first token and ends with status HEALTHY (and refresh says why moto cannot)', {
+    timeout: 300_000,
+  }, async () => {
     // GIVEN the block with free ports in place of the documented ones
     const [motoPort, simulatorPort] = [await freePort(), await freePort()];
     const script = WALKTHROUGH.replace(PORT_LINE, `MOTO_PORT=${motoPort} SIMULATOR_PORT=${simulatorPort}`);
@@ -61,13 +63,17 @@ describe('docs/deploy.md: the moto walkthrough, run as written', () => {
     // WHEN it runs in a clean environment: no AWS settings but what the block exports, no network
     // (then, beyond the block: what `refresh` says on moto, which cannot run the function's code)
     const refreshOnMoto = 'set +e; "$PWD/node_modules/.bin/tsx" cli/main.ts refresh --force; echo "refresh exit $?"';
-    const { code, output } = await runScript(`set -e\n${script}\n${refreshOnMoto}`, {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      TMPDIR: home,
-      CDK_DISABLE_VERSION_CHECK: '1',
-      CDK_DISABLE_CLI_TELEMETRY: 'true',
-    }, 240_000);
+    const { code, output } = await runScript(
+      `set -e\n${script}\n${refreshOnMoto}`,
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        TMPDIR: home,
+        CDK_DISABLE_VERSION_CHECK: '1',
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+      },
+      240_000,
+    );
 
     // THEN every command succeeded, the last one reports a healthy token, and nothing leaked
     expect(code, output.slice(-4000)).toBe(0);

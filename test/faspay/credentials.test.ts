@@ -30,9 +30,7 @@ describe('parseFaspayCredentialsJson', () => {
     const { faspay_secret: _omitted, ...rest } = VALID;
     const error = errorFor(JSON.stringify({ ...rest, app_key: 42, iv: '  ', client_secret: 'cs-value' }));
     expect(error.code).toBe('CREDENTIALS_INVALID');
-    expect(error.message).toBe(
-      'the credentials secret has invalid keys (missing: faspay_secret; not a string: app_key; empty: iv)',
-    );
+    expect(error.message).toBe('the credentials secret has invalid keys (missing: faspay_secret; not a string: app_key; empty: iv)');
     expect(error.invalidKeys).toEqual(['faspay_secret', 'app_key', 'iv']);
     expect(JSON.stringify(error.toJSON())).not.toMatch(/-value/);
   });

@@ -5,10 +5,10 @@ import {
   createFaspaySigner,
   deriveFaspayIv,
   deriveFaspayKey,
+  type FaspayCredentials,
   parseStringToSign,
   serviceCallTokenField,
   tokenRequestTokenField,
-  type FaspayCredentials,
 } from '../../functions/faspay/index.js';
 
 // The test vector of ../shared/faspay-sendme-auth.md (made-up credentials).

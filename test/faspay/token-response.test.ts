@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaspayError, parseTokenResponse, type FaspayErrorCode } from '../../functions/faspay/index.js';
+import { FaspayError, type FaspayErrorCode, parseTokenResponse } from '../../functions/faspay/index.js';
 
 const SUCCESS = {
   access_token: 'T0k3n+/=',
@@ -37,7 +37,13 @@ describe('parseTokenResponse', () => {
     ['HTTP 429', 429, '{}', 'FASPAY_HTTP_ERROR', true],
     ['HTTP 404', 404, 'not found', 'FASPAY_HTTP_ERROR', false],
     ['HTTP 401 with status 9', 401, JSON.stringify({ status: '9', message: 'Unauthorized' }), 'FASPAY_UNAUTHORIZED', false],
-    ['HTTP 200 with status 9', 200, JSON.stringify({ status: '9', response_code: '01', message: 'Unauthorized' }), 'FASPAY_UNAUTHORIZED', false],
+    [
+      'HTTP 200 with status 9',
+      200,
+      JSON.stringify({ status: '9', response_code: '01', message: 'Unauthorized' }),
+      'FASPAY_UNAUTHORIZED',
+      false,
+    ],
     ['response_code 99 (internal error)', 200, JSON.stringify({ ...SUCCESS, status: '3', response_code: '99' }), 'FASPAY_REJECTED', true],
     ['response_code other than 00', 200, JSON.stringify({ ...SUCCESS, response_code: '05' }), 'FASPAY_REJECTED', false],
     ['malformed JSON', 200, '{"access_token": "abc', 'FASPAY_BAD_RESPONSE', false],
@@ -60,7 +66,12 @@ describe('parseTokenResponse', () => {
 
   it("carries Faspay's response_code, response_desc and message, never the body", () => {
     const error = failure(200, JSON.stringify({ ...SUCCESS, response_code: '05', response_desc: 'Invalid merchant' }));
-    expect(error.details).toMatchObject({ responseCode: '05', responseDesc: 'Invalid merchant', faspayMessage: 'Success', httpStatus: 200 });
+    expect(error.details).toMatchObject({
+      responseCode: '05',
+      responseDesc: 'Invalid merchant',
+      faspayMessage: 'Success',
+      httpStatus: 200,
+    });
     expect(JSON.stringify(error.toJSON())).not.toContain('T0k3n');
   });
 });

@@ -75,7 +75,11 @@ describe('the Lambda assets the stack deploys (prebuilt by build/lambda-assets.t
     const script = `
       const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
       try { await handler({}); } catch (error) { console.log(error.constructor.name + ' ' + handler.name); }`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 });
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+    });
     const [errorClass, handlerName] = child.stdout.trim().split(' ');
     expect(errorClass).toMatch(/^[A-Z][A-Za-z]+Error$/);
     expect(handlerName).toBe('handler');

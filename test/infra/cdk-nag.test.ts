@@ -2,7 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthStack, type Synthesized } from './synth.js';
+import { type Synthesized, synthStack } from './synth.js';
 
 /*
  * cdk-nag 3 is a CDK policy-validation plugin (the v2 Aspect and Annotations are gone): infra/app.ts
@@ -20,13 +20,15 @@ function findings(app: App): { ruleName: string; severity: string | undefined; p
 }
 
 function acknowledgements(app: App): { path: string; id: string; reason: string }[] {
-  return app.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
-      ),
-  );
+  return app.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
+        ),
+    );
 }
 
 describe('cdk-nag AwsSolutions checks', () => {

@@ -2,17 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
-} from '@aws-sdk/client-cloudformation';
-import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { type FunctionConfiguration, GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { type MotoServer, startMoto } from '../support/moto.js';
 import { getS3Object, run, sha256Base64, unzip } from './deploy-support.js';
 
 /*
@@ -82,12 +78,23 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     await run(
       CDK,
       [
-        'deploy', '--require-approval', 'never', '--no-notices', '--method=direct', '-o', join(workdir, 'cdk.out'),
-        '-c', `stackName=${STACK}`,
-        '-c', `faspayBaseUrl=${simulator.url}`,
-        '-c', `credentialsSecretName=${SECRET_NAME}`,
-        '-c', 'alarmEmail=ops@example.com',
-        '-c', 'deployExampleConsumer=true',
+        'deploy',
+        '--require-approval',
+        'never',
+        '--no-notices',
+        '--method=direct',
+        '-o',
+        join(workdir, 'cdk.out'),
+        '-c',
+        `stackName=${STACK}`,
+        '-c',
+        `faspayBaseUrl=${simulator.url}`,
+        '-c',
+        `credentialsSecretName=${SECRET_NAME}`,
+        '-c',
+        'alarmEmail=ops@example.com',
+        '-c',
+        'deployExampleConsumer=true',
       ],
       { cwd: ROOT, env: cliEnv, timeoutMs: 180_000 },
     );
@@ -158,7 +165,15 @@ describe('cdk deploy against moto_server, then the deployed function run with it
 
   it('outputs the six values under their stable keys, with a one-slash parameter ARN', () => {
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'CredentialsSecretArn', 'ExampleConsumerFunctionName', 'FunctionArn', 'FunctionName', 'TokenParameterArn', 'TokenParameterName'].sort(),
+      [
+        'AlarmTopicArn',
+        'CredentialsSecretArn',
+        'ExampleConsumerFunctionName',
+        'FunctionArn',
+        'FunctionName',
+        'TokenParameterArn',
+        'TokenParameterName',
+      ].sort(),
     );
     expect(outputs.TokenParameterName).toBe('/faspay/sendme/access-token');
     expect(outputs.TokenParameterArn).toBe(`arn:aws:ssm:${moto.clientConfig.region}:${ACCOUNT}:parameter/faspay/sendme/access-token`);

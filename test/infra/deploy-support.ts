@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { type FunctionConfiguration, GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 
 /** Runs a command to completion, collecting its output; rejects with the tail of it on failure. */
 export async function run(
@@ -40,7 +40,10 @@ export async function getS3Object(
   auth: { region: string; accessKeyId: string; secretAccessKey: string },
 ): Promise<Buffer> {
   const url = new URL(`/${bucket}/${key}`, endpoint);
-  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = createHash('sha256').update('').digest('hex');
   const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
@@ -49,7 +52,9 @@ export async function getS3Object(
     'GET',
     url.pathname,
     '',
-    ...Object.keys(headers).sort().map((name) => `${name}:${headers[name]}`),
+    ...Object.keys(headers)
+      .sort()
+      .map((name) => `${name}:${headers[name]}`),
     '',
     signedHeaders,
     payloadHash,
@@ -111,7 +116,10 @@ export interface DeployedFunction {
  * checked against CodeSha256 and unzipped into `intoDir`.
  */
 export async function fetchDeployedFunction(
-  moto: { readonly endpoint: string; readonly clientConfig: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } } },
+  moto: {
+    readonly endpoint: string;
+    readonly clientConfig: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  },
   functionName: string,
   intoDir: string,
 ): Promise<DeployedFunction> {
@@ -124,7 +132,8 @@ export async function fetchDeployedFunction(
   const fn = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
   const assetKey = new URL(fn.Code?.Location ?? '').pathname.slice(1);
   const zip = await getS3Object(moto.endpoint, bucket, assetKey, { region: moto.clientConfig.region, ...moto.clientConfig.credentials });
-  if (sha256Base64(zip) !== configuration.CodeSha256) throw new Error(`the code of ${functionName} in the bucket does not match its CodeSha256`);
+  if (sha256Base64(zip) !== configuration.CodeSha256)
+    throw new Error(`the code of ${functionName} in the bucket does not match its CodeSha256`);
   const codeDir = join(intoDir, functionName);
   mkdirSync(codeDir, { recursive: true });
   for (const [name, data] of unzip(zip)) writeFileSync(join(codeDir, name), data);

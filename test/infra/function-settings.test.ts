@@ -6,8 +6,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
-import { DERIVED_FUNCTION_SETTINGS, propOfSetting } from '../../infra/token-refresher-settings.js';
 import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
+import { DERIVED_FUNCTION_SETTINGS, propOfSetting } from '../../infra/token-refresher-settings.js';
 import { bareStack } from './synth.js';
 
 const KEY_ARN = 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -99,14 +99,22 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
       const statements = statementsOfRole(template, 'RefresherFunctionRole');
       const granted = statements.map((s) => ({ actions: actionsOf(s).sort(), resources: resourcesOf(s), effect: s.Effect }));
       expect(granted).toEqual([
-        { effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{RefresherLogGroup\w+\.Arn\}$/)] },
+        {
+          effect: 'Allow',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [expect.stringMatching(/^\$\{RefresherLogGroup\w+\.Arn\}$/)],
+        },
         { effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [`arn:${PARAMETER_ARN}`] },
         {
           effect: 'Allow',
           actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'],
           resources: [`arn:${PARAMETER_ARN}.lease`],
         },
-        { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
+        {
+          effect: 'Allow',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)],
+        },
       ]);
     });
 
@@ -179,9 +187,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
       template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     });
@@ -285,9 +291,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 1);
       const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
       expect(secret!.DeletionPolicy).toBe('Retain');
-      expect(JSON.parse(secret!.Properties.SecretString as string)).toEqual(
-        Object.fromEntries(CREDENTIAL_KEYS.map((key) => [key, ''])),
-      );
+      expect(JSON.parse(secret!.Properties.SecretString as string)).toEqual(Object.fromEntries(CREDENTIAL_KEYS.map((key) => [key, ''])));
       expect(secret!.Properties.Description).toMatch(/put-secret-value/);
     });
   });

@@ -56,7 +56,12 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
       },
       EventBusName: Match.absent(),
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RefresherFunction'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RefresherFunction'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
@@ -96,7 +101,8 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
 
   it('sets the rejection cooldown from its prop, 60 s by default', () => {
     const refresherEnv = (t: Template) =>
-      Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!.Properties.Environment.Variables;
+      Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!
+        .Properties.Environment.Variables;
     expect(refresherEnv(template).REJECTION_COOLDOWN_SECONDS).toBe('60');
     const local = bareStack();
     new FaspayTokenRefresher(local, 'Refresher', { rejectionCooldown: Duration.minutes(5) });
@@ -105,7 +111,8 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
 
   it('allows the Advanced tier only when asked (advancedTier), off by default', () => {
     const refresherEnv = (t: Template) =>
-      Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!.Properties.Environment.Variables;
+      Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!
+        .Properties.Environment.Variables;
     expect(refresherEnv(template).TOKEN_PARAMETER_ADVANCED_TIER).toBe('false');
     const local = bareStack();
     new FaspayTokenRefresher(local, 'Refresher', { advancedTier: true });
@@ -125,7 +132,10 @@ describe('FaspayTokenRefresher: schedules too slow for the token lifetime', () =
       refreshBeforeExpiry: Duration.hours(7),
       stalenessThreshold: Duration.hours(1),
     });
-    Annotations.fromStack(stack).hasWarning('/TestStack/Refresher', Match.stringLikeRegexp(`every 21600 s.*\\[ack: ${SHORT_TOKEN_LIFETIME_WARNING}\\]`));
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Refresher',
+      Match.stringLikeRegexp(`every 21600 s.*\\[ack: ${SHORT_TOKEN_LIFETIME_WARNING}\\]`),
+    );
   });
 
   it('does not warn for the default schedule', () => {
@@ -136,7 +146,7 @@ describe('FaspayTokenRefresher: schedules too slow for the token lifetime', () =
 });
 
 describe('FaspayTokenRefresher: the created secret', () => {
-  it("keeps its template byte for byte, so that no deploy resets the credentials an operator put in", () => {
+  it('keeps its template byte for byte, so that no deploy resets the credentials an operator put in', () => {
     // CloudFormation writes a secret's value only when SecretString changes in the template. These
     // strings are pinned: a change here would reset every filled secret on the next deploy.
     const stack = bareStack();

@@ -153,8 +153,14 @@ describe('FaspayTokenRefresherStack context options', () => {
       resources: resourcesOf(s),
     }));
     expect(granted).toEqual([
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{ExampleConsumerLogGroup\w+\.Arn\}$/)] },
-      { actions: ['ssm:GetParameter'], resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'] },
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [expect.stringMatching(/^\$\{ExampleConsumerLogGroup\w+\.Arn\}$/)],
+      },
+      {
+        actions: ['ssm:GetParameter'],
+        resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'],
+      },
       { actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
     ]);
     expect(template.findOutputs('ExampleConsumerFunctionName').ExampleConsumerFunctionName).toBeDefined();
@@ -175,16 +181,31 @@ describe('FaspayTokenRefresherStack context options', () => {
 
 describe('FaspayTokenRefresherStack invalid context', () => {
   it.each([
-    [{ schedule: 'every 15 minutes' }, /context "schedule" must be rate\(N minutes\|hours\|days\) or cron\(.*\), got "every 15 minutes" \(for example: -c schedule=rate\(15 minutes\)\)/],
+    [
+      { schedule: 'every 15 minutes' },
+      /context "schedule" must be rate\(N minutes\|hours\|days\) or cron\(.*\), got "every 15 minutes" \(for example: -c schedule=rate\(15 minutes\)\)/,
+    ],
     [{ schedule: 'rate(0 minutes)' }, /context "schedule" must be a rate of at least 1, got "rate\(0 minutes\)"/],
-    [{ refreshBeforeExpiry: '2 hours' }, /context "refreshBeforeExpiry" must be a duration such as 15m, 1h30m, 90s or 900 \(seconds\), got "2 hours" \(for example: -c refreshBeforeExpiry=2h\)/],
+    [
+      { refreshBeforeExpiry: '2 hours' },
+      /context "refreshBeforeExpiry" must be a duration such as 15m, 1h30m, 90s or 900 \(seconds\), got "2 hours" \(for example: -c refreshBeforeExpiry=2h\)/,
+    ],
     [{ refreshBeforeExpiry: '10m' }, /refreshBeforeExpiry \(600 s\) must be longer than the schedule interval \(900 s/],
-    [{ reservedConcurrency: 'one' }, /context "reservedConcurrency" must be a whole number from 1 to 1000, got "one" \(for example: -c reservedConcurrency=1\)/],
+    [
+      { reservedConcurrency: 'one' },
+      /context "reservedConcurrency" must be a whole number from 1 to 1000, got "one" \(for example: -c reservedConcurrency=1\)/,
+    ],
     [{ kmsKeyArn: 'alias/faspay' }, /context "kmsKeyArn" must be the ARN of a KMS key \(not an alias.*got "alias\/faspay"/],
-    [{ credentialsSecretName: 'arn:aws:secretsmanager:ap-southeast-3:111122223333:secret:x' }, /context "credentialsSecretName" must be the name \(not the ARN\)/],
+    [
+      { credentialsSecretName: 'arn:aws:secretsmanager:ap-southeast-3:111122223333:secret:x' },
+      /context "credentialsSecretName" must be the name \(not the ARN\)/,
+    ],
     [{ deployExampleConsumer: 'yes' }, /context "deployExampleConsumer" must be true or false, got "yes"/],
     [{ schedul: 'rate(5 minutes)' }, /unknown context key\(s\) "schedul": the known keys are stackName, faspayBaseUrl/],
-    [{ faspayBaseUrl: 'http://sendme.faspay.co.id' }, /faspayBaseUrl must use https \(http is allowed only for localhost, 127.0.0.1 and \[::1\]\)/],
+    [
+      { faspayBaseUrl: 'http://sendme.faspay.co.id' },
+      /faspayBaseUrl must use https \(http is allowed only for localhost, 127.0.0.1 and \[::1\]\)/,
+    ],
     [{ tokenParameterName: 'faspay/token' }, /tokenParameterName contains "\/" but does not start with "\/"/],
     [{ stackName: '1-stack' }, /context "stackName" must be a CloudFormation stack name/],
     [{ alarmEmail: 'ops' }, /alarmEmail must be an email address/],

@@ -71,9 +71,7 @@ export interface Statement {
 export function statementsOfRole(template: Template, roleLogicalIdPrefix: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
-    .filter((policy) =>
-      (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref.startsWith(roleLogicalIdPrefix)),
-    )
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref.startsWith(roleLogicalIdPrefix)))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 

@@ -40,7 +40,9 @@ describe('FaspayTokenRefresher props validation', () => {
 
   it('rejects a one-time schedule', () => {
     const schedule = scheduler.ScheduleExpression.at(new Date('2030-01-01T00:00:00Z'));
-    expect(build({ schedule })).toThrow(/schedule must be a recurring rate\(...\) or cron\(...\) expression, got "at\(2030-01-01T00:00:00\)"/);
+    expect(build({ schedule })).toThrow(
+      /schedule must be a recurring rate\(...\) or cron\(...\) expression, got "at\(2030-01-01T00:00:00\)"/,
+    );
   });
 
   it('rejects a refresh margin not longer than the schedule interval', () => {
@@ -50,7 +52,9 @@ describe('FaspayTokenRefresher props validation', () => {
   });
 
   it('rejects a refresh margin of more than one day', () => {
-    expect(build({ refreshBeforeExpiry: Duration.hours(25) })).toThrow(/refreshBeforeExpiry must be between 1 minute and 1 day, got 1 day 1 hour/);
+    expect(build({ refreshBeforeExpiry: Duration.hours(25) })).toThrow(
+      /refreshBeforeExpiry must be between 1 minute and 1 day, got 1 day 1 hour/,
+    );
   });
 
   it('rejects a staleness threshold that a healthy token would cross', () => {
@@ -73,7 +77,11 @@ describe('FaspayTokenRefresher props validation', () => {
     ['httpTimeout 1.5 s', { httpTimeout: Duration.millis(1500) }, /httpTimeout must be a whole number of seconds, got 1 second 500 millis/],
     ['httpTimeout 2 min', { httpTimeout: Duration.minutes(2) }, /httpTimeout must be between 100 millis and 1 minute, got 2 minutes/],
     ['reservedConcurrency 0', { reservedConcurrency: 0 }, /reservedConcurrency must be a whole number from 1 to 1000, got 0/],
-    ['a malformed alarmEmail', { alarmEmail: 'ops-at-example.com' }, /alarmEmail must be an email address such as ops@example.com, got "ops-at-example.com"/],
+    [
+      'a malformed alarmEmail',
+      { alarmEmail: 'ops-at-example.com' },
+      /alarmEmail must be an email address such as ops@example.com, got "ops-at-example.com"/,
+    ],
     ['a relative signedPath', { signedPath: 'account/api/tokens' }, /signedPath must be an absolute path/],
     ['an unknown timeZone', { timeZone: 'Mars/Olympus' }, /timeZone: unknown time zone "Mars\/Olympus"/],
   ] as [string, FaspayTokenRefresherProps, RegExp][])('rejects %s with a message naming the prop', (_label, props, message) => {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaspayTokenRefresher } from '../../infra/token-refresher.js';
-import { actionsOf, bareStack, flatten, resourcesOf, statementsOfRole, type Statement } from './synth.js';
+import { actionsOf, bareStack, flatten, resourcesOf, type Statement, statementsOfRole } from './synth.js';
 
 const KEY_ARN = 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const VIA_SSM = { StringEquals: { 'kms:ViaService': 'ssm.${AWS::Region}.${AWS::URLSuffix}' } };
@@ -72,9 +72,7 @@ describe('FaspayTokenRefresher with a customer managed key, an imported secret a
   it('grants the function the key for Encrypt/Decrypt/GenerateDataKey only through SSM', () => {
     const statements = statementsOfRole(template, 'RefresherFunctionRole');
     const kmsStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-    expect(summarize(kmsStatements)).toEqual([
-      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [KEY_ARN] },
-    ]);
+    expect(summarize(kmsStatements)).toEqual([{ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [KEY_ARN] }]);
     expect(conditionsOf(kmsStatements)).toEqual([VIA_SSM]);
   });
 
@@ -126,7 +124,10 @@ describe('FaspayTokenRefresher with a created secret', () => {
     expect(grant.success).toBe(true);
     const statements = statementsOfRole(Template.fromStack(stack), 'Consumer');
     expect(statements.map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s) }))).toEqual([
-      { actions: ['ssm:GetParameter'], resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'] },
+      {
+        actions: ['ssm:GetParameter'],
+        resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'],
+      },
       { actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
     ]);
   });

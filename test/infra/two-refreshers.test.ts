@@ -52,7 +52,10 @@ describe('Construct: two FaspayTokenRefresher in one stack', () => {
   });
 
   it("lets each function's role reach its own parameter and secret only", () => {
-    for (const [self, other] of [[sandbox, production], [production, sandbox]] as const) {
+    for (const [self, other] of [
+      [sandbox, production],
+      [production, sandbox],
+    ] as const) {
       const roleId = stack.getLogicalId(self.function.role!.node.defaultChild as never);
       const resources = statementsOfRole(template, roleId).flatMap(resourcesOf);
       expect(resources).toContain(flatten(stack.resolve(self.parameterArn)));
@@ -63,11 +66,17 @@ describe('Construct: two FaspayTokenRefresher in one stack', () => {
 
   it('keeps metrics apart: the staleness metric of each is dimensioned by its own parameter', () => {
     expect(sandbox.metricTokenRemainingLifetime().dimensions).toMatchObject({ TokenParameter: '/payments/faspay/sandbox/access-token' });
-    expect(production.metricTokenRemainingLifetime().dimensions).toMatchObject({ TokenParameter: '/payments/faspay/production/access-token' });
+    expect(production.metricTokenRemainingLifetime().dimensions).toMatchObject({
+      TokenParameter: '/payments/faspay/production/access-token',
+    });
     const stalenessDimensions = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .map((alarm) => alarm.Properties.Dimensions as { Name: string; Value: unknown }[] | undefined)
-      .flatMap((dimensions) => dimensions?.filter((dimension) => dimension.Name === 'TokenParameter').map((dimension) => dimension.Value) ?? []);
-    expect(new Set(stalenessDimensions)).toEqual(new Set(['/payments/faspay/sandbox/access-token', '/payments/faspay/production/access-token']));
+      .flatMap(
+        (dimensions) => dimensions?.filter((dimension) => dimension.Name === 'TokenParameter').map((dimension) => dimension.Value) ?? [],
+      );
+    expect(new Set(stalenessDimensions)).toEqual(
+      new Set(['/payments/faspay/sandbox/access-token', '/payments/faspay/production/access-token']),
+    );
   });
 
   it('grants a consumer exactly the refresher it is granted on', () => {

@@ -26,7 +26,10 @@ export async function packThisRepository(dir: string): Promise<string> {
 /** Every path in the tarball, without npm's `package/` prefix. */
 export async function tarballContents(tarball: string): Promise<string[]> {
   const { stdout } = await run('tar', ['-tzf', tarball], { cwd: ROOT, env: quietEnv(), timeoutMs: 30_000 });
-  return stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^package\//, ''));
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^package\//, ''));
 }
 
 /**
@@ -40,7 +43,11 @@ export async function installExample(tarball: string, into: string): Promise<str
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
   manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, env: quietEnv(), timeoutMs: 240_000 });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: app,
+    env: quietEnv(),
+    timeoutMs: 240_000,
+  });
   return app;
 }
 
@@ -49,10 +56,15 @@ export async function typeErrorsOutsideCdkLib(app: string, project: string): Pro
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
   // tsc exits non-zero for aws-cdk-lib's errors: read its whole output either way.
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], { cwd: app, env: quietEnv(), timeout: 180_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null && error.code !== 2) reject(new Error(`tsc -p ${project} failed to run: ${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      process.execPath,
+      [tsc, '--noEmit', '--pretty', 'false', '-p', project],
+      { cwd: app, env: quietEnv(), timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null && error.code !== 2) reject(new Error(`tsc -p ${project} failed to run: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
   return output.split('\n').filter((line) => /error TS\d+/.test(line) && !line.startsWith('node_modules/aws-cdk-lib/'));
 }

@@ -7,10 +7,18 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { fetchDeployedFunction, run, type DeployedFunction } from '../infra/deploy-support.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
-import { COMMONJS_CHECK, installExample, PACKAGE_NAME, packThisRepository, quietEnv, tarballContents, typeErrorsOutsideCdkLib } from './installed-app.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { type DeployedFunction, fetchDeployedFunction, run } from '../infra/deploy-support.js';
+import { type MotoServer, startMoto } from '../support/moto.js';
+import {
+  COMMONJS_CHECK,
+  installExample,
+  PACKAGE_NAME,
+  packThisRepository,
+  quietEnv,
+  tarballContents,
+  typeErrorsOutsideCdkLib,
+} from './installed-app.js';
 
 /*
  * What a user gets, tried from the outside: `npm pack` of this repository, installed into a copy of
@@ -59,10 +67,21 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     await run(cdk, ['bootstrap', `aws://${ACCOUNT}/${moto.clientConfig.region}`, '--no-notices'], { cwd: app, env, timeoutMs: 180_000 });
     await run(
       cdk,
-      ['deploy', '--require-approval', 'never', '--no-notices', '--method=direct', '-c', `sandboxBaseUrl=${simulator.url}`, '-c', `productionBaseUrl=${simulator.url}`],
+      [
+        'deploy',
+        '--require-approval',
+        'never',
+        '--no-notices',
+        '--method=direct',
+        '-c',
+        `sandboxBaseUrl=${simulator.url}`,
+        '-c',
+        `productionBaseUrl=${simulator.url}`,
+      ],
       { cwd: app, env, timeoutMs: 240_000 },
     );
-    const stack = (await new CloudFormationClient(moto.clientConfig).send(new DescribeStacksCommand({ StackName: 'Payments' }))).Stacks?.[0];
+    const stack = (await new CloudFormationClient(moto.clientConfig).send(new DescribeStacksCommand({ StackName: 'Payments' })))
+      .Stacks?.[0];
     outputs = Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
     for (const key of ['SandboxRefresherName', 'ProductionRefresherName', 'PayoutFunctionName']) {
       deployed[key] = await fetchDeployedFunction(moto, outputs[key] ?? '', join(workdir, 'deployed'));
@@ -76,7 +95,10 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
   });
 
   /** Runs a deployed handler in a fresh Node process with only its deployed environment and moto's. */
-  async function invoke({ configuration, codeDir }: DeployedFunction, event: unknown): Promise<{ result?: Record<string, unknown>; output: string }> {
+  async function invoke(
+    { configuration, codeDir }: DeployedFunction,
+    event: unknown,
+  ): Promise<{ result?: Record<string, unknown>; output: string }> {
     const entry = join(codeDir, configuration.Handler === 'index.handler' && contentsOf(codeDir, 'index.mjs') ? 'index.mjs' : 'index.js');
     const script = `
       const mod = await import(${JSON.stringify(pathToFileURL(entry).href)});
@@ -85,7 +107,13 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
       catch (error) { console.log('ERROR ' + (error.code ?? error.name)); }`;
     const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: codeDir,
-      env: { PATH: process.env.PATH ?? '', ...configuration.Environment?.Variables, ...moto.env, AWS_LAMBDA_FUNCTION_NAME: configuration.FunctionName ?? '', TEST_EVENT: JSON.stringify(event) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...configuration.Environment?.Variables,
+        ...moto.env,
+        AWS_LAMBDA_FUNCTION_NAME: configuration.FunctionName ?? '',
+        TEST_EVENT: JSON.stringify(event),
+      },
       timeoutMs: 60_000,
     });
     const result = /^RESULT (.*)$/m.exec(stdout)?.[1];
@@ -93,14 +121,27 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
   }
 
   it('packs the runtime, the declarations, the prebuilt asset and the docs, and nothing else', () => {
-    expect(contents).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'SECURITY.md', 'package.json', 'cli/bin.mjs', 'dist/cli/main.js']));
-    expect(contents).toEqual(expect.arrayContaining(['dist/esm/functions/consumer/index.js', 'dist/esm/functions/consumer/index.d.ts', 'dist/esm/infra/index.js']));
-    expect(contents).toEqual(expect.arrayContaining(['dist/cjs/package.json', 'dist/cjs/consumer.js', 'dist/cjs/cdk.js', 'dist/cjs/functions/consumer/index.d.ts']));
+    expect(contents).toEqual(
+      expect.arrayContaining(['README.md', 'LICENSE', 'SECURITY.md', 'package.json', 'cli/bin.mjs', 'dist/cli/main.js']),
+    );
+    expect(contents).toEqual(
+      expect.arrayContaining(['dist/esm/functions/consumer/index.js', 'dist/esm/functions/consumer/index.d.ts', 'dist/esm/infra/index.js']),
+    );
+    expect(contents).toEqual(
+      expect.arrayContaining([
+        'dist/cjs/package.json',
+        'dist/cjs/consumer.js',
+        'dist/cjs/cdk.js',
+        'dist/cjs/functions/consumer/index.d.ts',
+      ]),
+    );
     expect(contents).toEqual(expect.arrayContaining(['dist/assets/refresher/index.mjs', 'dist/assets/refresher/index.mjs.map']));
     // No tests, benches, examples or TypeScript sources; no credential files; only the asset users deploy.
     expect(contents.filter((file) => /^(test|bench|examples|simulation|build|docs)\//.test(file))).toEqual([]);
     expect(contents.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
-    expect(contents.filter((file) => (file.endsWith('.json') && !file.endsWith('package.json')) || /\.(env|pem|key|tgz)$/.test(file))).toEqual([]);
+    expect(
+      contents.filter((file) => (file.endsWith('.json') && !file.endsWith('package.json')) || /\.(env|pem|key|tgz)$/.test(file)),
+    ).toEqual([]);
     expect(contents.filter((file) => file.startsWith('dist/assets/') && !file.startsWith('dist/assets/refresher/'))).toEqual([]);
     expect(contents.filter((file) => /functions\/refresher\/(handler|container|observability)/.test(file))).toEqual([]);
   });
@@ -118,15 +159,26 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
       console.log(JSON.stringify({ exports: Object.keys(consumer).sort(), loaded, construct: typeof FaspayTokenRefresher }));`;
     const { stdout } = await run(process.execPath, ['-e', script], { cwd: app, env: quietEnv(), timeoutMs: 30_000 });
     const answer = JSON.parse(stdout) as { exports: string[]; loaded: string[]; construct: string };
-    expect(answer.exports).toEqual(expect.arrayContaining(['createFaspayTokenProvider', 'createSignedFaspayFetch', 'isCodedError', 'TokenProviderError']));
+    expect(answer.exports).toEqual(
+      expect.arrayContaining(['createFaspayTokenProvider', 'createSignedFaspayFetch', 'isCodedError', 'TokenProviderError']),
+    );
     expect(answer.loaded).toEqual([]);
     expect(answer.construct).toBe('function');
   });
 
-  it('keeps the ES build\'s import graph: no CDK, refresher or Powertools; Secrets Manager and EventBridge behind import()', async () => {
+  it("keeps the ES build's import graph: no CDK, refresher or Powertools; Secrets Manager and EventBridge behind import()", async () => {
     // The same walk as test/consumer/imports.test.ts, on the installed dist/esm instead of the sources.
     const entry = join(app, 'node_modules', PACKAGE_NAME, 'dist', 'esm', 'functions', 'consumer', 'index.js');
-    const { metafile } = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    const { metafile } = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    });
     const staticPackages = new Set<string>();
     const staticFiles = new Set<string>();
     const dynamic = new Set<string>();
@@ -141,8 +193,12 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
         else pending.push(edge.path);
       }
     }
-    expect([...staticPackages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name))).toEqual([]);
-    expect([...staticFiles].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file))).toEqual([]);
+    expect(
+      [...staticPackages].filter((name) => /client-secrets-manager|client-eventbridge|aws-cdk|constructs|powertools/.test(name)),
+    ).toEqual([]);
+    expect(
+      [...staticFiles].filter((file) => /functions\/(refresher|adapters\/(secrets|rejection-reports))|infra\/|cli\//.test(file)),
+    ).toEqual([]);
     expect(staticPackages).toContain('@aws-sdk/client-ssm');
     expect([...dynamic].sort()).toEqual(['functions/adapters/rejection-reports.js', 'functions/adapters/secrets.js']);
   });
@@ -160,7 +216,11 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
   });
 
   it('runs the faspay-token command with plain node, and its help names that command', async () => {
-    const { stdout } = await run(join(app, 'node_modules', '.bin', 'faspay-token'), ['--help'], { cwd: app, env: quietEnv(), timeoutMs: 30_000 });
+    const { stdout } = await run(join(app, 'node_modules', '.bin', 'faspay-token'), ['--help'], {
+      cwd: app,
+      env: quietEnv(),
+      timeoutMs: 30_000,
+    });
     expect(stdout).toMatch(/^Usage: faspay-token <command>/);
     expect(stdout).not.toMatch(/npm run|tsx/);
   });
@@ -174,13 +234,22 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     expect(sandbox.CodeSha256).toBe(production.CodeSha256);
     const shipped = readFileSync(join(app, 'node_modules', PACKAGE_NAME, 'dist', 'assets', 'refresher', 'index.mjs'));
     expect(readFileSync(join(deployed.SandboxRefresherName!.codeDir, 'index.mjs')).equals(shipped)).toBe(true);
-    expect(sandbox.Environment?.Variables).toMatchObject({ TOKEN_PARAMETER_NAME: PARAMETERS.sandbox, FASPAY_CREDENTIALS_SECRET_ID: SECRETS.sandbox });
-    expect(production.Environment?.Variables).toMatchObject({ TOKEN_PARAMETER_NAME: PARAMETERS.production, FASPAY_CREDENTIALS_SECRET_ID: SECRETS.production });
+    expect(sandbox.Environment?.Variables).toMatchObject({
+      TOKEN_PARAMETER_NAME: PARAMETERS.sandbox,
+      FASPAY_CREDENTIALS_SECRET_ID: SECRETS.sandbox,
+    });
+    expect(production.Environment?.Variables).toMatchObject({
+      TOKEN_PARAMETER_NAME: PARAMETERS.production,
+      FASPAY_CREDENTIALS_SECRET_ID: SECRETS.production,
+    });
   });
 
   it('runs each deployed refresher: each publishes its own token', async () => {
     const ssm = new SSMClient(moto.clientConfig);
-    for (const [key, parameter] of [['SandboxRefresherName', PARAMETERS.sandbox], ['ProductionRefresherName', PARAMETERS.production]] as const) {
+    for (const [key, parameter] of [
+      ['SandboxRefresherName', PARAMETERS.sandbox],
+      ['ProductionRefresherName', PARAMETERS.production],
+    ] as const) {
       const run = await invoke(deployed[key]!, { trigger: 'schedule', scheduledTime: new Date().toISOString(), executionId: key });
       expect(run.result, run.output).toMatchObject({ refreshed: true });
       const stored = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));

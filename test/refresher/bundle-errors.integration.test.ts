@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from '../cli/cli-harness.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { type MotoServer, startMoto } from '../support/moto.js';
 import { captureOutput } from '../support/output-capture.js';
 import { buildMinifiedRefresher } from '../support/refresher-bundles.js';
 import { createCredentialsSecret, handlerEnv, lambdaContext } from '../support/refresher-harness.js';
@@ -39,8 +39,11 @@ beforeAll(async () => {
   for (const [name, value] of Object.entries(handlerEnv(moto, simulator.url))) vi.stubEnv(name, value);
   const output = captureOutput();
   try {
-    bundles['minified without keepNames'] = ((await import(pathToFileURL(join(outDir, 'index.mjs')).href)) as { handler: BundledHandler }).handler;
-    if (existsSync(DEPLOYED_ASSET)) bundles['the deployed asset'] = ((await import(pathToFileURL(DEPLOYED_ASSET).href)) as { handler: BundledHandler }).handler;
+    bundles['minified without keepNames'] = (
+      (await import(pathToFileURL(join(outDir, 'index.mjs')).href)) as { handler: BundledHandler }
+    ).handler;
+    if (existsSync(DEPLOYED_ASSET))
+      bundles['the deployed asset'] = ((await import(pathToFileURL(DEPLOYED_ASSET).href)) as { handler: BundledHandler }).handler;
   } finally {
     output.stop();
   }
@@ -76,31 +79,34 @@ describe('the bundled refresher, failing', () => {
   it.each([
     ['an event it refuses', { force: 'yes' }, 'EventError', 'EVENT_INVALID', EXIT_CODES.usage],
     ['Faspay refusing the credentials', { force: true }, 'FaspayError', 'FASPAY_UNAUTHORIZED', EXIT_CODES.faspay],
-  ])('reports a readable errorType and a coded errorMessage for %s, and the CLI exits by the code', async (_what, event, errorType, code, exitCode) => {
-    for (const [bundle, handler] of Object.entries(bundles)) {
-      // WHEN the bundle fails as Lambda would run it
-      const failure = await lambdaFailure(handler, event);
+  ])(
+    'reports a readable errorType and a coded errorMessage for %s, and the CLI exits by the code',
+    async (_what, event, errorType, code, exitCode) => {
+      for (const [bundle, handler] of Object.entries(bundles)) {
+        // WHEN the bundle fails as Lambda would run it
+        const failure = await lambdaFailure(handler, event);
 
-      // THEN Lambda's errorType is the class name and errorMessage leads with the code
-      expect({ bundle, errorType: failure.errorType }).toEqual({ bundle, errorType });
-      expect(failure.errorMessage.startsWith(`${code}: `)).toBe(true);
+        // THEN Lambda's errorType is the class name and errorMessage leads with the code
+        expect({ bundle, errorType: failure.errorType }).toEqual({ bundle, errorType });
+        expect(failure.errorMessage.startsWith(`${code}: `)).toBe(true);
 
-      // AND `npm run refresh` maps that answer to the exit code of the same failure run locally
-      const lambda = mockClient(LambdaClient);
-      try {
-        lambda.on(InvokeCommand).resolves({
-          StatusCode: 200,
-          FunctionError: 'Unhandled',
-          Payload: new Uint8Array(Buffer.from(JSON.stringify({ ...failure, trace: [] }))) as InvokeCommandOutput['Payload'],
-        });
-        const run = await runCli(['refresh', '--function', 'faspay-token-refresher', '--json'], {
-          env: { AWS_REGION: 'ap-southeast-3', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-        });
-        expect({ bundle, code: run.code }).toEqual({ bundle, code: exitCode });
-        expect(run.json()).toMatchObject({ error: { details: { errorType, functionErrorCode: code } } });
-      } finally {
-        lambda.restore();
+        // AND `npm run refresh` maps that answer to the exit code of the same failure run locally
+        const lambda = mockClient(LambdaClient);
+        try {
+          lambda.on(InvokeCommand).resolves({
+            StatusCode: 200,
+            FunctionError: 'Unhandled',
+            Payload: new Uint8Array(Buffer.from(JSON.stringify({ ...failure, trace: [] }))) as InvokeCommandOutput['Payload'],
+          });
+          const run = await runCli(['refresh', '--function', 'faspay-token-refresher', '--json'], {
+            env: { AWS_REGION: 'ap-southeast-3', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+          });
+          expect({ bundle, code: run.code }).toEqual({ bundle, code: exitCode });
+          expect(run.json()).toMatchObject({ error: { details: { errorType, functionErrorCode: code } } });
+        } finally {
+          lambda.restore();
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -27,7 +27,9 @@ describe('parseRefreshEvent', () => {
   it('reads a rejection report, direct or as the EventBridge event of the report channel, never as a force', () => {
     const expected = { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 7 } };
     expect(parseRefreshEvent({ tokenRejected: { parameterVersion: 7 } })).toEqual(expected);
-    expect(parseRefreshEvent(reportEvent({ parameterName: PARAMETER, parameterVersion: 7 }), { parameterName: PARAMETER })).toEqual(expected);
+    expect(parseRefreshEvent(reportEvent({ parameterName: PARAMETER, parameterVersion: 7 }), { parameterName: PARAMETER })).toEqual(
+      expected,
+    );
   });
 
   it('names at most 10 unknown keys, each cut to 40 characters', () => {
@@ -45,17 +47,35 @@ describe('parseRefreshEvent', () => {
   });
 
   it.each([
-    ['a report with a version of 0', { tokenRejected: { parameterVersion: 0 } }, /"parameterVersion" must be a positive whole number, got a number/],
+    [
+      'a report with a version of 0',
+      { tokenRejected: { parameterVersion: 0 } },
+      /"parameterVersion" must be a positive whole number, got a number/,
+    ],
     ['a report with a fractional version', { tokenRejected: { parameterVersion: 1.5 } }, /positive whole number/],
     ['a report with a string version', { tokenRejected: { parameterVersion: '3' } }, /positive whole number, got a string of 1 characters/],
-    ['a report with extra keys', { tokenRejected: { parameterVersion: 3, force: true } }, /unknown event keys: force \(in "tokenRejected"\)/],
+    [
+      'a report with extra keys',
+      { tokenRejected: { parameterVersion: 3, force: true } },
+      /unknown event keys: force \(in "tokenRejected"\)/,
+    ],
     ['a report beside a force', { tokenRejected: { parameterVersion: 3 }, force: true }, /unknown event keys/],
     ['a report that is not an object', { tokenRejected: 3 }, /"tokenRejected" must be a JSON object/],
-    ['a report event about another parameter', reportEvent({ parameterName: '/other', parameterVersion: 3 }), /about another parameter .* not this refresher's "\/faspay\/sendme\/access-token"/],
-    ['a report event carrying a force', reportEvent({ parameterName: PARAMETER, parameterVersion: 3, force: true }), /unknown event keys: force/],
+    [
+      'a report event about another parameter',
+      reportEvent({ parameterName: '/other', parameterVersion: 3 }),
+      /about another parameter .* not this refresher's "\/faspay\/sendme\/access-token"/,
+    ],
+    [
+      'a report event carrying a force',
+      reportEvent({ parameterName: PARAMETER, parameterVersion: 3, force: true }),
+      /unknown event keys: force/,
+    ],
     ['a report event without detail', { ...reportEvent({}), detail: undefined }, /"detail" must be a JSON object/],
   ])('rejects %s with EVENT_INVALID', (_name, event, message) => {
-    expect(() => parseRefreshEvent(event, { parameterName: PARAMETER })).toThrow(expect.objectContaining({ code: 'EVENT_INVALID', message: expect.stringMatching(message) }));
+    expect(() => parseRefreshEvent(event, { parameterName: PARAMETER })).toThrow(
+      expect.objectContaining({ code: 'EVENT_INVALID', message: expect.stringMatching(message) }),
+    );
   });
 
   it.each([

@@ -2,18 +2,18 @@ import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type Fault, type RunningSimulator } from '../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
+import { DEMO_CREDENTIALS, type Fault, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { captureOutput, findLeaks } from '../support/output-capture.js';
 import {
   createCredentialsSecret,
+  type Handler,
   handlerEnv,
   lambdaContext,
   loadHandler,
   readParameter,
   rejectionOf,
   SECRET_NAME,
-  type Handler,
 } from '../support/refresher-harness.js';
 
 const SCHEDULE_EVENT = { trigger: 'schedule', scheduledTime: '2026-11-25T00:00:00Z', executionId: 'exec-1' };

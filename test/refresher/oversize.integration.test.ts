@@ -1,10 +1,17 @@
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { captureOutput } from '../support/output-capture.js';
-import { createCredentialsSecret, handlerEnv, lambdaContext, loadHandler, readParameter, rejectionOf } from '../support/refresher-harness.js';
+import {
+  createCredentialsSecret,
+  handlerEnv,
+  lambdaContext,
+  loadHandler,
+  readParameter,
+  rejectionOf,
+} from '../support/refresher-harness.js';
 
 /** A token whose document is about 4.5 KB: under the Advanced tier's 8 KB, over the Standard tier's 4 KB. */
 const OVERSIZE_TOKEN = 'x'.repeat(4400);
@@ -46,7 +53,11 @@ describe('a token whose document does not fit the parameter', () => {
 
     const error = await rejectionOf(handler({ force: true }, lambdaContext()));
 
-    expect(error).toMatchObject({ name: 'TokenTooLargeError', code: 'TOKEN_TOO_LARGE', message: expect.stringMatching(/^TOKEN_TOO_LARGE: the token document is \d+ bytes, more than the 4096 bytes.*advancedTier/) });
+    expect(error).toMatchObject({
+      name: 'TokenTooLargeError',
+      code: 'TOKEN_TOO_LARGE',
+      message: expect.stringMatching(/^TOKEN_TOO_LARGE: the token document is \d+ bytes, more than the 4096 bytes.*advancedTier/),
+    });
     expect(simulator.tokenRequests() - requestsBefore).toBe(1);
     expect(await readParameter(moto)).toEqual(before);
   });
@@ -63,6 +74,8 @@ describe('a token whose document does not fit the parameter', () => {
     const { Parameters } = await new SSMClient(moto.clientConfig).send(
       new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: ['/faspay/sendme/access-token'] }] }),
     );
-    expect(Parameters?.map((parameter) => [parameter.Type, parameter.Tier])).toEqual([['SecureString', expect.stringMatching(/^(Intelligent-Tiering|Advanced)$/)]]);
+    expect(Parameters?.map((parameter) => [parameter.Type, parameter.Tier])).toEqual([
+      ['SecureString', expect.stringMatching(/^(Intelligent-Tiering|Advanced)$/)],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSsmRefreshLease } from '../../functions/adapters/parameter-lease.js';
 import { LEASE_CLOCK_SKEW_MS } from '../../functions/refresher/lease.js';
-import { resetMoto, startMoto, type MotoServer } from '../support/moto.js';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 
 const LEASE = '/faspay/sendme/access-token.lease';
 const NOW = new Date('2026-11-25T00:00:00Z');

@@ -37,7 +37,14 @@ function setup(script: Array<TokenGrant | FaspayError>, overrides: Partial<Refre
     random: () => 1,
     ...overrides,
   });
-  return { refresher, store, calls, sleeps, advance: (ms: number) => (now += ms), deadlineIn: (ms: number) => ({ remainingTimeMs: () => START.getTime() + ms - now }) };
+  return {
+    refresher,
+    store,
+    calls,
+    sleeps,
+    advance: (ms: number) => (now += ms),
+    deadlineIn: (ms: number) => ({ remainingTimeMs: () => START.getTime() + ms - now }),
+  };
 }
 
 const grant = (token = 'tok-1'): TokenGrant => ({ accessToken: token, expiresInSeconds: 36000 });
@@ -89,7 +96,11 @@ describe('createRefresher', () => {
     const { refresher, store, deadlineIn } = setup([grant('tok-new')]);
     await store.write('{"accessToken": 42}');
     const result = await refresher.refresh({ force: false }, deadlineIn(60_000));
-    expect(result).toMatchObject({ ok: true, tokenRemainingSeconds: 36000, summary: { refreshed: true, reason: 'invalid', parameterVersion: 2 } });
+    expect(result).toMatchObject({
+      ok: true,
+      tokenRemainingSeconds: 36000,
+      summary: { refreshed: true, reason: 'invalid', parameterVersion: 2 },
+    });
     expect(parseTokenDocument((await store.read())!.value).accessToken).toBe('tok-new');
   });
 
@@ -125,7 +136,14 @@ describe('createRefresher', () => {
   it('replaces a planted document claiming an expiry in 2099, on a scheduled run and on a force', async () => {
     // GIVEN a document issued in 2020 that claims to expire in 2099
     const { refresher, store, deadlineIn } = setup([grant('tok-a'), grant('tok-b')]);
-    await store.write(JSON.stringify({ accessToken: 'planted', issuedAt: '2020-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z' }));
+    await store.write(
+      JSON.stringify({
+        accessToken: 'planted',
+        issuedAt: '2020-01-01T00:00:00Z',
+        expiresAt: '2099-01-01T00:00:00Z',
+        refreshAt: '2098-12-31T22:00:00Z',
+      }),
+    );
     // WHEN a scheduled run and then a force run
     const scheduled = await refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(60_000));
     const forced = await refresher.refresh({ force: true }, deadlineIn(60_000));
@@ -162,9 +180,18 @@ describe('createRefresher', () => {
     const { refresher, store, calls, advance, deadlineIn } = setup([grant('tok-new')]);
     await store.write(serializeTokenDocument(createTokenDocument(grant('tok-old'), START, 7200)));
     advance(61_000);
-    const rejected = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } }, deadlineIn(600_000));
-    const again = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } }, deadlineIn(600_000));
-    const tooSoon = await refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 2 } }, deadlineIn(600_000));
+    const rejected = await refresher.refresh(
+      { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } },
+      deadlineIn(600_000),
+    );
+    const again = await refresher.refresh(
+      { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 1 } },
+      deadlineIn(600_000),
+    );
+    const tooSoon = await refresher.refresh(
+      { force: false, trigger: 'rejection', tokenRejected: { parameterVersion: 2 } },
+      deadlineIn(600_000),
+    );
     expect(rejected).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'rejected', parameterVersion: 2 } });
     expect(again).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'report-outdated', parameterVersion: 2 } });
     expect(tooSoon).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'cooldown', parameterVersion: 2 } });
@@ -176,7 +203,8 @@ describe('createRefresher', () => {
     const { refresher, store, advance, deadlineIn } = setup([unauthorized(), unauthorized(), grant('tok-new')]);
     await store.write(serializeTokenDocument(createTokenDocument(grant('tok-old'), START, 7200)));
     advance(3_600_000);
-    const report = (parameterVersion: number) => refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion } }, deadlineIn(10 * 3_600_000));
+    const report = (parameterVersion: number) =>
+      refresher.refresh({ force: false, trigger: 'rejection', tokenRejected: { parameterVersion } }, deadlineIn(10 * 3_600_000));
 
     // WHEN the report's refresh fails, and a report about the re-stored version fails too
     const failed = await report(1);
@@ -185,7 +213,11 @@ describe('createRefresher', () => {
 
     // THEN the same token is stored once more, due now; the second failure changes nothing
     expect(failed).toMatchObject({ ok: false, reason: 'rejected' });
-    expect(markedDue).toMatchObject({ kind: 'valid', version: 2, document: { accessToken: 'tok-old', refreshAt: new Date(START.getTime() + 3_600_000) } });
+    expect(markedDue).toMatchObject({
+      kind: 'valid',
+      version: 2,
+      document: { accessToken: 'tok-old', refreshAt: new Date(START.getTime() + 3_600_000) },
+    });
     expect(failedAgain).toMatchObject({ ok: false, reason: 'rejected' });
     expect((await store.read())!.version).toBe(2);
     // AND the next scheduled run, with Faspay back, replaces it

@@ -51,7 +51,10 @@ describe('Class: Logger', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     new Logger({ serviceName: 'svc' }, {}).error('failed', { error: Object.assign(new TypeError('bad'), { code: 'X' }), cyclic });
-    expect(output.jsonLines()[0]).toMatchObject({ error: { name: 'TypeError', message: 'bad', code: 'X' }, cyclic: { self: '[Circular]' } });
+    expect(output.jsonLines()[0]).toMatchObject({
+      error: { name: 'TypeError', message: 'bad', code: 'X' },
+      cyclic: { self: '[Circular]' },
+    });
   });
 });
 

@@ -91,7 +91,10 @@ describe('two refreshes racing', () => {
     const [a, b] = await containers(2);
     const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcomes = await Promise.all([ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b!, FORCED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all([
+      ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()),
+      ctx.evidence.invoke(b!, FORCED_EVENT, lambdaContext()),
+    ]);
 
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
@@ -123,7 +126,10 @@ describe('a duplicated scheduled delivery', () => {
     const [a, b] = await containers(2);
     const requestsBefore = ctx.world.simulator.tokenRequests();
 
-    const outcomes = await Promise.all([ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()), ctx.evidence.invoke(b!, SCHEDULED_EVENT, lambdaContext())]);
+    const outcomes = await Promise.all([
+      ctx.evidence.invoke(a!, SCHEDULED_EVENT, lambdaContext()),
+      ctx.evidence.invoke(b!, SCHEDULED_EVENT, lambdaContext()),
+    ]);
 
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     expect(ctx.world.simulator.tokenRequests() - requestsBefore).toBe(1);
@@ -189,8 +195,15 @@ describe('a lease left behind', () => {
 
 describe('the operator has the last word', () => {
   it('a force over a planted document claiming an expiry in 2099 publishes, and the next scheduled run is fresh', async () => {
-    const planted = JSON.stringify({ accessToken: 'planted', issuedAt: '2020-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z' });
-    await new SSMClient(ctx.world.moto.clientConfig).send(new PutParameterCommand({ Name: PARAMETER_NAME, Value: planted, Type: 'SecureString' }));
+    const planted = JSON.stringify({
+      accessToken: 'planted',
+      issuedAt: '2020-01-01T00:00:00Z',
+      expiresAt: '2099-01-01T00:00:00Z',
+      refreshAt: '2098-12-31T22:00:00Z',
+    });
+    await new SSMClient(ctx.world.moto.clientConfig).send(
+      new PutParameterCommand({ Name: PARAMETER_NAME, Value: planted, Type: 'SecureString' }),
+    );
     const [handler] = await containers(1);
 
     const forced = await ctx.evidence.invoke(handler!, FORCED_EVENT, lambdaContext());

@@ -79,8 +79,14 @@ describe('fault: the stored document is corrupt', () => {
     ['truncated JSON', (token) => `{"accessToken":"${token.slice(0, 40)}`],
     ['a JSON array', () => '[1,2,3]'],
     ['no accessToken', () => JSON.stringify({ issuedAt: iso(-hour), expiresAt: iso(hour), refreshAt: iso(0) })],
-    ['times out of order', (token) => JSON.stringify({ accessToken: token, issuedAt: iso(hour), expiresAt: iso(-hour), refreshAt: iso(0) })],
-    ['times that are not ISO-8601 UTC', (token) => JSON.stringify({ accessToken: token, issuedAt: 'yesterday', expiresAt: 'tomorrow', refreshAt: 'soon' })],
+    [
+      'times out of order',
+      (token) => JSON.stringify({ accessToken: token, issuedAt: iso(hour), expiresAt: iso(-hour), refreshAt: iso(0) }),
+    ],
+    [
+      'times that are not ISO-8601 UTC',
+      (token) => JSON.stringify({ accessToken: token, issuedAt: 'yesterday', expiresAt: 'tomorrow', refreshAt: 'soon' }),
+    ],
   ];
 
   it.each(corrupt)('treats %s as invalid and replaces it with a fresh token on the next scheduled run', async (_what, makeValue) => {
@@ -123,7 +129,10 @@ describe('fault: the invocation is running out of time', () => {
     const handler = await ctx.coldStart();
     ctx.world.simulator.setFault('http-500');
     const requestsBefore = ctx.world.simulator.tokenRequests();
-    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => (ctx.world.simulator.tokenRequests() > requestsBefore ? 3900 : 5000) };
+    const context = {
+      ...lambdaContext(),
+      getRemainingTimeInMillis: () => (ctx.world.simulator.tokenRequests() > requestsBefore ? 3900 : 5000),
+    };
 
     const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, context);
 

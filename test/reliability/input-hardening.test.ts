@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { lambdaContext, readParameter, SECRET_NAME } from '../support/refresher-harness.js';
-import { startHostileServer, type HostileBehaviour } from './support/hostile-server.js';
+import { type HostileBehaviour, startHostileServer } from './support/hostile-server.js';
 import { SCHEDULED_EVENT } from './support/invocations.js';
 import { useWorld } from './support/lifecycle.js';
 import { seedDueDocument } from './support/world.js';
@@ -71,7 +71,11 @@ describe('event payloads', () => {
     ['a wrongly cased trigger', { trigger: 'Schedule' }, /"trigger" must be "schedule"/],
     ['a non-string scheduledTime', { trigger: 'schedule', scheduledTime: 1_700_000_000 }, /"scheduledTime" must be a short string/],
     ['an overlong executionId', { trigger: 'schedule', executionId: 'e'.repeat(101) }, /"executionId" must be a short string/],
-    ['an EventBridge event with extra keys', { 'detail-type': 'Scheduled Event', source: 'aws.events', force: true }, /only "force" is accepted|unknown event keys/],
+    [
+      'an EventBridge event with extra keys',
+      { 'detail-type': 'Scheduled Event', source: 'aws.events', force: true },
+      /only "force" is accepted|unknown event keys/,
+    ],
   ])('rejects %s with EVENT_INVALID and touches nothing', async (_what, event, message) => {
     const before = await seedDueDocument(ctx.world);
     const handler = await ctx.coldStart();
@@ -97,14 +101,20 @@ describe('the Lambda context', () => {
 
     const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, context);
 
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/getRemainingTimeInMillis\(\) did not return a number/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'EVENT_INVALID', message: expect.stringMatching(/getRemainingTimeInMillis\(\) did not return a number/) },
+    });
     expect(await readParameter(ctx.world.moto)).toEqual(before);
     expect(ctx.output.jsonLines().find((line) => line.message === 'event rejected')).toMatchObject({ errorCode: 'EVENT_INVALID' });
   });
 
   it('treats a negative remaining time as no time left', async () => {
     await seedDueDocument(ctx.world);
-    const outcome = await ctx.evidence.invoke(await ctx.coldStart(), SCHEDULED_EVENT, { ...lambdaContext(), getRemainingTimeInMillis: () => -1 });
+    const outcome = await ctx.evidence.invoke(await ctx.coldStart(), SCHEDULED_EVENT, {
+      ...lambdaContext(),
+      getRemainingTimeInMillis: () => -1,
+    });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'TIME_BUDGET_EXHAUSTED' } });
   });
 });
@@ -117,13 +127,33 @@ describe('the credentials secret', () => {
   }
 
   it.each([
-    ['a binary secret', { SecretBinary: Buffer.from(JSON.stringify(DEMO_CREDENTIALS)) }, /has no SecretString \(binary secrets are not supported\)/],
+    [
+      'a binary secret',
+      { SecretBinary: Buffer.from(JSON.stringify(DEMO_CREDENTIALS)) },
+      /has no SecretString \(binary secrets are not supported\)/,
+    ],
     ['a JSON array', { SecretString: '[]' }, /must be a JSON object/],
     ['null values', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, app_key: null }) }, /missing: app_key/],
-    ['a faspay_key with a line break', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo\nkey' }) }, /sent as an HTTP header\): faspay_key/],
-    ['a faspay_key with non-ASCII', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'démo_key' }) }, /sent as an HTTP header\): faspay_key/],
-    ['a faspay_key with a trailing space', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo_key ' }) }, /leading or trailing whitespace: faspay_key/],
-    ['an app_secret with a leading space', { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, app_secret: ' demo' }) }, /leading or trailing whitespace: app_secret\)$/],
+    [
+      'a faspay_key with a line break',
+      { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo\nkey' }) },
+      /sent as an HTTP header\): faspay_key/,
+    ],
+    [
+      'a faspay_key with non-ASCII',
+      { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'démo_key' }) },
+      /sent as an HTTP header\): faspay_key/,
+    ],
+    [
+      'a faspay_key with a trailing space',
+      { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, faspay_key: 'demo_key ' }) },
+      /leading or trailing whitespace: faspay_key/,
+    ],
+    [
+      'an app_secret with a leading space',
+      { SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, app_secret: ' demo' }) },
+      /leading or trailing whitespace: app_secret\)$/,
+    ],
   ])('rejects %s with CREDENTIALS_INVALID before any Faspay request', async (_what, value, message) => {
     const before = await seedDueDocument(ctx.world);
     await replaceSecret(value);
@@ -132,7 +162,10 @@ describe('the credentials secret', () => {
 
     const outcome = await ctx.evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
 
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'CREDENTIALS_INVALID', retryable: false, message: expect.stringMatching(message) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'CREDENTIALS_INVALID', retryable: false, message: expect.stringMatching(message) },
+    });
     expect(ctx.world.simulator.tokenRequests()).toBe(requestsBefore);
     expect(await readParameter(ctx.world.moto)).toEqual(before);
   });
@@ -153,7 +186,10 @@ describe("Faspay's HTTP answer", () => {
     ctx.world.simulator.setFault('oversized-body');
     const before = await seedDueDocument(ctx.world);
     const outcome = await ctx.evidence.invoke(await ctx.coldStart({ FASPAY_MAX_ATTEMPTS: '1' }), SCHEDULED_EVENT, lambdaContext());
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'FASPAY_BAD_RESPONSE', message: expect.stringMatching(/larger than 65536 bytes; refused unread/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'FASPAY_BAD_RESPONSE', message: expect.stringMatching(/larger than 65536 bytes; refused unread/) },
+    });
     expect(await readParameter(ctx.world.moto)).toEqual(before);
   });
 
@@ -177,7 +213,11 @@ describe("Faspay's HTTP answer", () => {
     const { outcome, server } = await against('redirect', { FASPAY_MAX_ATTEMPTS: '3' });
     expect(outcome).toMatchObject({
       ok: false,
-      error: { code: 'FASPAY_HTTP_ERROR', retryable: false, message: expect.stringMatching(/redirect \(HTTP 302\).*check the Faspay base URL/) },
+      error: {
+        code: 'FASPAY_HTTP_ERROR',
+        retryable: false,
+        message: expect.stringMatching(/redirect \(HTTP 302\).*check the Faspay base URL/),
+      },
     });
     expect(server.requests()).toBe(1);
     expect(ctx.world.simulator.tokenRequests()).toBe(requestsBefore);
@@ -185,7 +225,10 @@ describe("Faspay's HTTP answer", () => {
 
   it('rejects an empty body as a bad response', async () => {
     const { outcome } = await against('empty-body');
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'FASPAY_BAD_RESPONSE', message: expect.stringMatching(/not a JSON object/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'FASPAY_BAD_RESPONSE', message: expect.stringMatching(/not a JSON object/) },
+    });
   });
 
   it('still makes requests when the configured HTTP timeout is below one second', async () => {

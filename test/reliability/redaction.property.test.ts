@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRandom } from '../../soak/random.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { type MotoServer, startMoto } from '../support/moto.js';
 import { captureOutput } from '../support/output-capture.js';
-import { lambdaContext, loadHandler, type Handler } from '../support/refresher-harness.js';
+import { type Handler, lambdaContext, loadHandler } from '../support/refresher-harness.js';
 import { captureConsole } from './support/console-capture.js';
-import { createEvidence, FORCED_EVENT, SCHEDULED_EVENT, type Output } from './support/invocations.js';
+import { createEvidence, FORCED_EVENT, type Output, SCHEDULED_EVENT } from './support/invocations.js';
 import { derivedSecrets, findStrictLeaks, findTokenFragments, strictLeakForms } from './support/leak-scan.js';
 import { randomCredentials, randomToken } from './support/random-secrets.js';
 import { ALL_FAULT_SCENARIOS } from './support/scenarios.js';
-import { resetWorld, seedDueDocument, startWorld, storeRaw, worldEnv, type World } from './support/world.js';
+import { resetWorld, seedDueDocument, startWorld, storeRaw, type World, worldEnv } from './support/world.js';
 
 /**
  * Redaction as a property: for credential sets and tokens drawn at random (with characters that
@@ -39,16 +39,22 @@ const STORIES: readonly Story[] = [
       await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
       await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
       await evidence.invoke(handler, FORCED_EVENT, lambdaContext());
-      await evidence.invoke(handler, { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-25T00:00:00Z' }, lambdaContext());
+      await evidence.invoke(
+        handler,
+        { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-25T00:00:00Z' },
+        lambdaContext(),
+      );
     },
   ],
   ...ALL_FAULT_SCENARIOS.flatMap((scenario): Story[] => {
-    const play = (times: number) => async ({ world, output, evidence, load }: Run) => {
-      await seedDueDocument(world);
-      const handler = await load(scenario.env?.(world));
-      await scenario.arm(world, times, output);
-      await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
-    };
+    const play =
+      (times: number) =>
+      async ({ world, output, evidence, load }: Run) => {
+        await seedDueDocument(world);
+        const handler = await load(scenario.env?.(world));
+        await scenario.arm(world, times, output);
+        await evidence.invoke(handler, SCHEDULED_EVENT, lambdaContext());
+      };
     const lasting: Story = [`${scenario.name}, lasting`, play(Number.POSITIVE_INFINITY)];
     return scenario.kind === 'transient' ? [lasting, [`${scenario.name}, then cleared`, play(scenario.attempts - 1)]] : [lasting];
   }),
@@ -81,7 +87,13 @@ const STORIES: readonly Story[] = [
     async ({ world, evidence, load }) => {
       const handler = await load();
       const { app_secret, faspay_secret, client_secret } = world.credentials;
-      for (const event of [{ force: app_secret }, [faspay_secret], client_secret, { trigger: client_secret }, { force: true, extra: app_secret }]) {
+      for (const event of [
+        { force: app_secret },
+        [faspay_secret],
+        client_secret,
+        { trigger: client_secret },
+        { force: true, extra: app_secret },
+      ]) {
         await evidence.invoke(handler, event, lambdaContext());
       }
     },

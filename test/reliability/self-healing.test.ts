@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseTokenDocument, serializeTokenDocument } from '../../functions/token/index.js';
-import { rejectionReportEvent } from '../support/rejection-events.js';
 import { lambdaContext, PARAMETER_NAME, readParameter } from '../support/refresher-harness.js';
+import { rejectionReportEvent } from '../support/rejection-events.js';
 import { useWorld } from './support/lifecycle.js';
 import { storeRaw } from './support/world.js';
 
@@ -40,7 +40,10 @@ async function seedFreshToken(minutesAgo: number) {
 function costs() {
   const requests = ctx.world.simulator.tokenRequests();
   const secretReads = ctx.world.aws.calls('SecretsManager.GetSecretValue');
-  return () => ({ tokenRequests: ctx.world.simulator.tokenRequests() - requests, secretReads: ctx.world.aws.calls('SecretsManager.GetSecretValue') - secretReads });
+  return () => ({
+    tokenRequests: ctx.world.simulator.tokenRequests() - requests,
+    secretReads: ctx.world.aws.calls('SecretsManager.GetSecretValue') - secretReads,
+  });
 }
 
 describe('a rejected token', () => {
@@ -61,7 +64,10 @@ describe('a rejected token', () => {
     expect(parseTokenDocument(stored!.value).accessToken).toBe(ctx.world.issuedTokens.at(-1));
     // AND the later reports about the replaced version cost no secret read and no token request
     for (const outcome of later) {
-      expect(outcome).toMatchObject({ ok: true, result: { refreshed: false, reason: 'report-outdated', parameterVersion: seeded.version + 1 } });
+      expect(outcome).toMatchObject({
+        ok: true,
+        result: { refreshed: false, reason: 'report-outdated', parameterVersion: seeded.version + 1 },
+      });
     }
     expect(spent()).toEqual({ tokenRequests: 0, secretReads: 0 });
   });
@@ -105,12 +111,29 @@ describe('a rejected token', () => {
     const spent = costs();
 
     const other = await ctx.evidence.invoke(handler, envelope(seeded.version, '/someone/else'), lambdaContext());
-    const sneaky = await ctx.evidence.invoke(handler, { tokenRejected: { parameterVersion: seeded.version, force: true } }, lambdaContext());
-    const forceInDetail = await ctx.evidence.invoke(handler, { ...envelope(seeded.version), detail: { parameterName: PARAMETER_NAME, parameterVersion: seeded.version, force: true } }, lambdaContext());
+    const sneaky = await ctx.evidence.invoke(
+      handler,
+      { tokenRejected: { parameterVersion: seeded.version, force: true } },
+      lambdaContext(),
+    );
+    const forceInDetail = await ctx.evidence.invoke(
+      handler,
+      { ...envelope(seeded.version), detail: { parameterName: PARAMETER_NAME, parameterVersion: seeded.version, force: true } },
+      lambdaContext(),
+    );
 
-    expect(other).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/^EVENT_INVALID: the rejection report is about another parameter/) } });
-    expect(sneaky).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) } });
-    expect(forceInDetail).toMatchObject({ ok: false, error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) } });
+    expect(other).toMatchObject({
+      ok: false,
+      error: { code: 'EVENT_INVALID', message: expect.stringMatching(/^EVENT_INVALID: the rejection report is about another parameter/) },
+    });
+    expect(sneaky).toMatchObject({
+      ok: false,
+      error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) },
+    });
+    expect(forceInDetail).toMatchObject({
+      ok: false,
+      error: { code: 'EVENT_INVALID', message: expect.stringMatching(/unknown event keys: force/) },
+    });
     expect((await readParameter(ctx.world.moto))!.version).toBe(seeded.version);
     expect(spent()).toEqual({ tokenRequests: 0, secretReads: 0 });
   });

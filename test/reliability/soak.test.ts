@@ -95,8 +95,12 @@ describe('npm run simulate', () => {
     const run = simulate('--days', '2', '--seed', '5');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Faspay revokes earlier tokens on issue, 1 outside reissue(s) a day, rejection cooldown 60 s');
-    expect(run.stdout).toMatch(/\*\*first report to first accepted call, s \(mean \/ max\), Faspay answering\*\* \| [\d.]+ \/ \*\*[\d.]+\*\* \(limit 60\)/);
-    expect(run.stdout).toMatch(/signed consumer calls: accepted \/ accepted on the retry \/ \*\*refused \(failed\)\*\* \| \d+ \/ \d+ \/ \*\*\d+\*\*/);
+    expect(run.stdout).toMatch(
+      /\*\*first report to first accepted call, s \(mean \/ max\), Faspay answering\*\* \| [\d.]+ \/ \*\*[\d.]+\*\* \(limit 60\)/,
+    );
+    expect(run.stdout).toMatch(
+      /signed consumer calls: accepted \/ accepted on the retry \/ \*\*refused \(failed\)\*\* \| \d+ \/ \d+ \/ \*\*\d+\*\*/,
+    );
   });
 
   it('exits 1 when the bar is missed and 2 on a bad flag, naming it', () => {

@@ -10,7 +10,18 @@ import { describe, expect, it } from 'vitest';
 type Manifest = Record<string, unknown>;
 const readJson = (file: string): Manifest => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')) as Manifest;
 
-const FIELDS = ['name', 'version', 'license', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'optionalDependencies', 'engines', 'bin'];
+const FIELDS = [
+  'name',
+  'version',
+  'license',
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'optionalDependencies',
+  'engines',
+  'bin',
+];
 
 /** npm records a bin given as a string under the package's name. */
 function normalizedBin(manifest: Manifest): unknown {
@@ -21,7 +32,12 @@ function normalizedBin(manifest: Manifest): unknown {
 describe('package-lock.json', () => {
   it('records package.json as it is (name, version, every dependency range, engines, bin)', () => {
     const manifest = readJson('package.json');
-    const lock = readJson('package-lock.json') as { name: string; version: string; lockfileVersion: number; packages: Record<string, Manifest> };
+    const lock = readJson('package-lock.json') as {
+      name: string;
+      version: string;
+      lockfileVersion: number;
+      packages: Record<string, Manifest>;
+    };
     const root = lock.packages['']!;
     const pick = (source: Manifest, bin: unknown) =>
       Object.fromEntries(FIELDS.map((field) => [field, field === 'bin' ? bin : source[field]]).filter(([, value]) => value !== undefined));
@@ -34,7 +50,9 @@ describe('package-lock.json', () => {
   it('has an installed entry for every direct dependency', () => {
     const manifest = readJson('package.json');
     const lock = readJson('package-lock.json') as { packages: Record<string, Manifest> };
-    const direct = ['dependencies', 'devDependencies'].flatMap((field) => Object.keys((manifest[field] as Record<string, string> | undefined) ?? {}));
+    const direct = ['dependencies', 'devDependencies'].flatMap((field) =>
+      Object.keys((manifest[field] as Record<string, string> | undefined) ?? {}),
+    );
 
     expect(direct.filter((name) => lock.packages[`node_modules/${name}`] === undefined)).toEqual([]);
   });

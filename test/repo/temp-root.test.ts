@@ -1,10 +1,10 @@
-import { basename, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 
 describe('temporary folders of a test run (test/temp-root.ts)', () => {
-  it('live under the run\'s own root, which the run removes at its end', () => {
+  it("live under the run's own root, which the run removes at its end", () => {
     expect(basename(tmpdir())).toMatch(/^faspay-tests-/);
   });
 

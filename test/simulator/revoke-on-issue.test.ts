@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { createFaspaySigner, formatFaspayTimestamp } from '../../functions/faspay/index.js';
-import { createTokenLedger, DEMO_CREDENTIALS, faultAnswer, FAULTS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { createTokenLedger, DEMO_CREDENTIALS, FAULTS, faultAnswer, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 
 const BALANCE = '/account/api/balance_inquiry';
 const signer = createFaspaySigner(DEMO_CREDENTIALS);
@@ -44,7 +44,10 @@ describe('Function: startSimulator, revoke on issue', () => {
 
     // Assess
     const refused = await balanceWith(simulator.url, stored);
-    expect(refused).toEqual({ status: 401, body: expect.objectContaining({ status: '9', response_desc: 'Unauthorized: access token was revoked' }) });
+    expect(refused).toEqual({
+      status: 401,
+      body: expect.objectContaining({ status: '9', response_desc: 'Unauthorized: access token was revoked' }),
+    });
     expect((await balanceWith(simulator.url, outside)).status).toBe(200);
     expect(simulator.issuedTokens()).toBe(1);
   });

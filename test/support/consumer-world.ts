@@ -1,6 +1,6 @@
 import { expect, vi } from 'vitest';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from './moto.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, type SimulatorRequestEvent, startSimulator } from '../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from './moto.js';
 import { captureOutput, findLeaks } from './output-capture.js';
 import { createCredentialsSecret } from './refresher-harness.js';
 

@@ -19,7 +19,9 @@ export interface IndependentCredentials {
 
 function decryptEnc(secret: string, ivWord: string, base64: string): string {
   const key = createHash('sha256').update(secret).digest();
-  const ivHex = createHash('md5').update(secret + ivWord).digest('hex');
+  const ivHex = createHash('md5')
+    .update(secret + ivWord)
+    .digest('hex');
   const iv = Buffer.from(ivHex.substring(16, 32), 'latin1');
   const decipher = createDecipheriv('aes-256-cbc', key, iv);
   return decipher.update(base64, 'base64', 'utf8') + decipher.final('utf8');
@@ -43,7 +45,10 @@ export function verifyTokenRequestIndependently(
   };
   if (header('faspay-key') !== credentials.faspay_key) problems.push('faspay-key');
   try {
-    if (decryptEnc(credentials.faspay_secret, credentials.iv, header('faspay-authorization')) !== `${credentials.app_key}:${credentials.app_secret}`) {
+    if (
+      decryptEnc(credentials.faspay_secret, credentials.iv, header('faspay-authorization')) !==
+      `${credentials.app_key}:${credentials.app_secret}`
+    ) {
       problems.push('faspay-authorization plaintext');
     }
   } catch {
@@ -71,16 +76,24 @@ export async function startIndependentTokenEndpoint(
 ): Promise<{ url: string; problems: string[][]; close(): Promise<void> }> {
   const problems: string[][] = [];
   const server: Server = createServer((request, response) => {
-    const found = request.url === '/account/api/tokens' && request.method === 'GET'
-      ? verifyTokenRequestIndependently(request.headers, credentials, signedPath, new Date())
-      : ['route'];
+    const found =
+      request.url === '/account/api/tokens' && request.method === 'GET'
+        ? verifyTokenRequestIndependently(request.headers, credentials, signedPath, new Date())
+        : ['route'];
     problems.push(found);
     const ok = found.length === 0;
     response.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
     response.end(
       JSON.stringify(
         ok
-          ? { access_token: Buffer.from(`independent-${Date.now()}`).toString('base64'), expired_in: '36000', status: '2', message: 'Success', response_code: '00', response_desc: 'success' }
+          ? {
+              access_token: Buffer.from(`independent-${Date.now()}`).toString('base64'),
+              expired_in: '36000',
+              status: '2',
+              message: 'Success',
+              response_code: '00',
+              response_desc: 'success',
+            }
           : { status: '9', message: 'Unauthorized' },
       ),
     );
@@ -90,6 +103,10 @@ export async function startIndependentTokenEndpoint(
   return {
     url: `http://127.0.0.1:${port}`,
     problems,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

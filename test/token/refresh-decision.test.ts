@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenDocument, decideRefresh, serializeTokenDocument, shouldPublish, tokenStateOf, type StoredTokenState } from '../../functions/token/index.js';
+import {
+  createTokenDocument,
+  decideRefresh,
+  type StoredTokenState,
+  serializeTokenDocument,
+  shouldPublish,
+  tokenStateOf,
+} from '../../functions/token/index.js';
 
 const ISSUED = new Date('2024-01-15T00:00:00Z');
 const document = createTokenDocument({ accessToken: 'tok', expiresInSeconds: 36000 }, ISSUED, 7200);
@@ -74,12 +81,19 @@ describe('tokenStateOf', () => {
   it('reads a record as valid, invalid (naming the problem) or missing', () => {
     expect(tokenStateOf(undefined, ISSUED)).toEqual({ kind: 'missing' });
     expect(tokenStateOf({ value: serializeTokenDocument(document), version: 3 }, ISSUED)).toEqual(stored);
-    expect(tokenStateOf({ value: 'nope', version: 4 }, ISSUED)).toEqual({ kind: 'invalid', problem: 'the token document is not JSON', version: 4 });
+    expect(tokenStateOf({ value: 'nope', version: 4 }, ISSUED)).toEqual({
+      kind: 'invalid',
+      problem: 'the token document is not JSON',
+      version: 4,
+    });
   });
 
   it('counts a document issued more than 5 minutes after now as invalid', () => {
     const value = serializeTokenDocument(document);
     expect(tokenStateOf({ value, version: 1 }, at('2024-01-14T23:55:00Z')).kind).toBe('valid');
-    expect(tokenStateOf({ value, version: 1 }, at('2024-01-14T23:54:59Z'))).toMatchObject({ kind: 'invalid', problem: expect.stringMatching(/5 minutes in the future/) });
+    expect(tokenStateOf({ value, version: 1 }, at('2024-01-14T23:54:59Z'))).toMatchObject({
+      kind: 'invalid',
+      problem: expect.stringMatching(/5 minutes in the future/),
+    });
   });
 });

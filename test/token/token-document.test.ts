@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/token-response.js';
-import {
-  createTokenDocument,
-  parseTokenDocument,
-  remainingLifetimeSeconds,
-  serializeTokenDocument,
-} from '../../functions/token/index.js';
+import { createTokenDocument, parseTokenDocument, remainingLifetimeSeconds, serializeTokenDocument } from '../../functions/token/index.js';
 
 const REQUESTED_AT = new Date('2024-01-15T03:30:00.400Z');
 
@@ -36,12 +31,29 @@ describe('parseTokenDocument', () => {
     ['not JSON', 'tok', /not JSON/],
     ['not an object', '"tok"', /not a JSON object/],
     ['no token', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), accessToken: '' }), /no accessToken/],
-    ['a local time', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), expiresAt: '2024-01-15 20:30:00' }), /expiresAt is not an ISO-8601 UTC time/],
-    ['an impossible date', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-02-31T00:00:00Z' }), /out of order|not a valid time/],
-    ['times out of order', JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-01-16T00:00:00.000Z' }), /out of order/],
+    [
+      'a local time',
+      JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), expiresAt: '2024-01-15 20:30:00' }),
+      /expiresAt is not an ISO-8601 UTC time/,
+    ],
+    [
+      'an impossible date',
+      JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-02-31T00:00:00Z' }),
+      /out of order|not a valid time/,
+    ],
+    [
+      'times out of order',
+      JSON.stringify({ ...JSON.parse(serializeTokenDocument(valid)), refreshAt: '2024-01-16T00:00:00.000Z' }),
+      /out of order/,
+    ],
     [
       'claiming a life longer than the longest expired_in accepted (48 h)',
-      JSON.stringify({ accessToken: 'tok', issuedAt: '2020-01-01T00:00:00Z', refreshAt: '2098-12-31T22:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }),
+      JSON.stringify({
+        accessToken: 'tok',
+        issuedAt: '2020-01-01T00:00:00Z',
+        refreshAt: '2098-12-31T22:00:00Z',
+        expiresAt: '2099-01-01T00:00:00Z',
+      }),
       /lifetime longer than 48 h/,
     ],
   ])('rejects a document that is %s, naming the problem but not the token', (_name, text, message) => {

@@ -23,7 +23,11 @@ export function createEvidence() {
   };
   return {
     /** Calls the handler; resolves to its result or its rejection, both recorded. */
-    async invoke(handler: Handler, event: unknown, context?: Context): Promise<{ ok: true; result: Record<string, unknown> } | { ok: false; error: CodedError }> {
+    async invoke(
+      handler: Handler,
+      event: unknown,
+      context?: Context,
+    ): Promise<{ ok: true; result: Record<string, unknown> } | { ok: false; error: CodedError }> {
       try {
         const result = await handler(event, context);
         record(result);

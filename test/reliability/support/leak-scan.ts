@@ -1,4 +1,10 @@
-import { createFaspaySigner, deriveFaspayIv, deriveFaspayKey, formatFaspayTimestamp, type FaspayCredentials } from '../../../functions/faspay/index.js';
+import {
+  createFaspaySigner,
+  deriveFaspayIv,
+  deriveFaspayKey,
+  type FaspayCredentials,
+  formatFaspayTimestamp,
+} from '../../../functions/faspay/index.js';
 import { leakForms } from '../../support/output-capture.js';
 
 /**
@@ -6,17 +12,15 @@ import { leakForms } from '../../support/output-capture.js';
  * leakForms), plus JSON-escaped (a log line escapes quotes and backslashes) and base64url.
  */
 export function strictLeakForms(secret: string): string[] {
-  const forms = new Set([
-    ...leakForms(secret),
-    JSON.stringify(secret).slice(1, -1),
-    Buffer.from(secret, 'utf8').toString('base64url'),
-  ]);
+  const forms = new Set([...leakForms(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret, 'utf8').toString('base64url')]);
   return [...forms];
 }
 
 /** The secrets (in any form) that occur in `haystack`. Secrets shorter than 6 characters are skipped. */
 export function findStrictLeaks(haystack: string, secrets: readonly string[]): string[] {
-  return secrets.filter((secret) => secret.length >= 6).flatMap((secret) => strictLeakForms(secret).filter((form) => haystack.includes(form)));
+  return secrets
+    .filter((secret) => secret.length >= 6)
+    .flatMap((secret) => strictLeakForms(secret).filter((form) => haystack.includes(form)));
 }
 
 /**

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { captureOutput, findLeaks } from '../../support/output-capture.js';
-import { loadHandler, type Handler } from '../../support/refresher-harness.js';
+import { type Handler, loadHandler } from '../../support/refresher-harness.js';
 import { createEvidence, type Output } from './invocations.js';
-import { resetWorld, secretsOf, startWorld, worldEnv, type World, type WorldOptions } from './world.js';
+import { resetWorld, secretsOf, startWorld, type World, type WorldOptions, worldEnv } from './world.js';
 
 export interface WorldHooksOptions extends WorldOptions {
   /** Fixes Math.random (the refresher's and the AWS SDK's jitter) for exact, short backoff delays. */

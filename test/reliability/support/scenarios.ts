@@ -1,8 +1,8 @@
-import { PutSecretValueCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Fault } from '../../../simulator/index.js';
 import { SECRET_NAME } from '../../support/refresher-harness.js';
 import { AWS_FAULTS, type AwsFault, type AwsOperation } from './aws-fault-proxy.js';
-import { RETRY_MESSAGE, whenLogged, type Output } from './invocations.js';
+import { type Output, RETRY_MESSAGE, whenLogged } from './invocations.js';
 import { SHORT_HTTP_TIMEOUT_MS, type World } from './world.js';
 
 /** What a fault does to one invocation. */
@@ -72,7 +72,9 @@ function secretValue(name: string, value: string): FaultScenario {
     code: 'CREDENTIALS_INVALID',
     kind: 'permanent',
     async arm(world) {
-      await new SecretsManagerClient(world.moto.clientConfig).send(new PutSecretValueCommand({ SecretId: SECRET_NAME, SecretString: value }));
+      await new SecretsManagerClient(world.moto.clientConfig).send(
+        new PutSecretValueCommand({ SecretId: SECRET_NAME, SecretString: value }),
+      );
     },
     requests: (world) => world.aws.calls('SecretsManager.GetSecretValue'),
     attempts: 1,
@@ -96,7 +98,10 @@ export const FASPAY_SCENARIOS: readonly FaultScenario[] = [
     async arm(world, times, output) {
       await world.gate.close();
       if (times !== Number.POSITIVE_INFINITY) {
-        void whenLogged(output, RETRY_MESSAGE, times).then(() => world.gate.open(), () => undefined);
+        void whenLogged(output, RETRY_MESSAGE, times).then(
+          () => world.gate.open(),
+          () => undefined,
+        );
       }
     },
     requests: () => undefined,
@@ -131,7 +136,10 @@ export const AWS_SCENARIOS: readonly FaultScenario[] = [
   aws('Secrets Manager throttled', 'SecretsManager.GetSecretValue', AWS_FAULTS.throttled, 'CREDENTIALS_UNAVAILABLE', 'transient'),
   secretValue('secret not JSON', 'faspay_key=abc'),
   secretValue('secret keys missing', JSON.stringify({ faspay_key: 'k', app_key: 'a' })),
-  secretValue('secret values not strings', JSON.stringify({ faspay_key: 1, faspay_secret: true, app_key: [], app_secret: {}, client_key: 'c', client_secret: 'd', iv: 'e' })),
+  secretValue(
+    'secret values not strings',
+    JSON.stringify({ faspay_key: 1, faspay_secret: true, app_key: [], app_secret: {}, client_key: 'c', client_secret: 'd', iv: 'e' }),
+  ),
   aws('SSM read throttled', 'SSM.GetParameter', AWS_FAULTS.throttled, 'PARAMETER_READ_FAILED', 'transient'),
   aws('SSM read access denied', 'SSM.GetParameter', AWS_FAULTS.accessDenied, 'PARAMETER_READ_FAILED', 'permanent'),
   aws('SSM write throttled', 'SSM.PutParameter', AWS_FAULTS.throttled, 'PARAMETER_WRITE_FAILED', 'transient'),

@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { FaspayCredentials } from '../../../functions/faspay/index.js';
 import { serializeTokenDocument } from '../../../functions/token/index.js';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../simulator/index.js';
-import { resetMoto, startMoto, type MotoServer } from '../../support/moto.js';
-import { createCredentialsSecret, handlerEnv, PARAMETER_NAME, readParameter, type StoredParameter } from '../../support/refresher-harness.js';
-import { startAwsFaultProxy, type AwsFaultProxy } from './aws-fault-proxy.js';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
+import { type MotoServer, resetMoto, startMoto } from '../../support/moto.js';
+import {
+  createCredentialsSecret,
+  handlerEnv,
+  PARAMETER_NAME,
+  readParameter,
+  type StoredParameter,
+} from '../../support/refresher-harness.js';
+import { type AwsFaultProxy, startAwsFaultProxy } from './aws-fault-proxy.js';
 import { createPortGate, type PortGate } from './port-gate.js';
 
 /** Delay of the simulator's `slow` fault; the handler's timeout is set below it for that fault. */

@@ -28,7 +28,8 @@ export async function handler(): Promise<PayoutCheck> {
     return { ok: response.ok && balanceReceived, httpStatus: response.status, balanceReceived };
   } catch (error) {
     // The package's errors carry a stable code and a message safe to log (never a token or a credential).
-    if (isCodedError(error)) console.error(JSON.stringify({ message: 'balance inquiry failed', errorCode: error.code, errorMessage: error.message }));
+    if (isCodedError(error))
+      console.error(JSON.stringify({ message: 'balance inquiry failed', errorCode: error.code, errorMessage: error.message }));
     throw error;
   }
 }

@@ -52,7 +52,9 @@ function nodeVersion(node: string): string {
 /** Alternated, so that load from other processes on a shared machine weighs on every file alike. */
 function coldImports(node: string, files: readonly string[]): ReturnType<typeof summarize>[] {
   const runs: number[][] = files.map(() => []);
-  for (let run = 0; run < RUNS; run++) files.forEach((file, index) => runs[index]!.push(coldImportMs(node, file)));
+  for (let run = 0; run < RUNS; run++) {
+    for (const [index, file] of files.entries()) runs[index]!.push(coldImportMs(node, file));
+  }
   return runs.map(summarize);
 }
 

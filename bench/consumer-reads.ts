@@ -200,8 +200,16 @@ async function countWhileRefused(): Promise<RefusedTokenFigure> {
   const stored = serializeTokenDocument(documentIssuedAt(START_MS, 1));
   const provider = createFaspayTokenProvider({
     parameterName: PARAMETER,
-    tokenSource: { read: async () => (ssmReads++, { value: stored, version: 1 }) },
-    credentials: async () => (credentialLoads++, DEMO_CREDENTIALS),
+    tokenSource: {
+      read: async () => {
+        ssmReads++;
+        return { value: stored, version: 1 };
+      },
+    },
+    credentials: async () => {
+      credentialLoads++;
+      return DEMO_CREDENTIALS;
+    },
     clock: () => new Date(nowMs),
   });
   const refused = async () =>

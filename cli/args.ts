@@ -53,7 +53,7 @@ function missingValue(flag: string, argv: readonly string[]): string {
   const at = argv.indexOf(flag);
   const next = at < 0 ? undefined : argv[at + 1];
   if (next !== undefined && NEGATIVE.test(next)) return `${flag} must not be negative, got "${next}"`;
-  if (next !== undefined && next.startsWith('-')) return `option ${flag} needs a value (got the option ${next} instead)`;
+  if (next?.startsWith('-')) return `option ${flag} needs a value (got the option ${next} instead)`;
   return `option ${flag} needs a value`;
 }
 

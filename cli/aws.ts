@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
 import { awsErrorName } from '../functions/adapters/errors.js';
 import type { CodedError } from '../functions/shared/coded-error.js';
 import { AwsCallError, CliSetupError } from './errors.js';
@@ -70,7 +70,7 @@ export async function readStackOutputs(
   stackName: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Record<string, string>> {
-  let answer;
+  let answer: DescribeStacksCommandOutput;
   try {
     answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
   } catch (error) {

@@ -58,7 +58,10 @@ export function createConsumerFleet(options: {
   };
   const sendme = createFakeSendme({ clock: options.clock, credentials: DEMO_CREDENTIALS, ledger: options.ledger });
   let attempts = 0;
-  const sendmeFetch: typeof fetch = (input, init) => (attempts++, sendme(input, init));
+  const sendmeFetch: typeof fetch = (input, init) => {
+    attempts++;
+    return sendme(input, init);
+  };
   let reports = 0;
   const consumers: { provider: FaspayTokenProvider; sendme: SignedFaspayFetch }[] = Array.from({ length: options.count }, (_, index) => {
     const provider = createFaspayTokenProvider({

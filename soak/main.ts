@@ -85,7 +85,7 @@ function parseOptions(argv: readonly string[]): { options: Partial<SoakOptions>;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(argv);
   } catch (error) {

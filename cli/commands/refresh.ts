@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
@@ -85,7 +85,7 @@ async function resolveFunction(args: { function?: string; stack?: string; region
 
 /** Invokes the function synchronously; its summary, or the error it failed with. */
 export async function invokeRefresher(lambda: LambdaClient, functionName: string, force: boolean, io: CliIo): Promise<RefreshSummary> {
-  let answer;
+  let answer: InvokeCommandOutput;
   try {
     answer = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify({ force })) }),
@@ -150,6 +150,7 @@ function errorOf(payload: unknown, functionError: string): { errorType: string; 
 }
 
 function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed here.
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return flat.length > MAX_SHOWN_ERROR_CHARS ? `${flat.slice(0, MAX_SHOWN_ERROR_CHARS)}…` : flat || 'an empty error message';
 }

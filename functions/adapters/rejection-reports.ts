@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../shared/rejection-report.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
@@ -15,7 +15,7 @@ export interface RejectionReportSender {
 export function createEventBridgeRejectionSender(client: EventBridgeClient, eventBusName: string): RejectionReportSender {
   return {
     async send(detail) {
-      let answer;
+      let answer: PutEventsCommandOutput;
       try {
         answer = await client.send(
           new PutEventsCommand({

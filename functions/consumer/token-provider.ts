@@ -1,5 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmTokenStore } from '../adapters/parameter-store.js';
+import { createSsmTokenStore, type StoredRecord } from '../adapters/parameter-store.js';
 import { type FaspayHeaders, formatFaspayTimestamp, type HttpMethod, parseSignedPath } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
 import type { TokenRejectedReport } from '../shared/rejection-report.js';
@@ -92,7 +92,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
   }
 
   async function readStored(): Promise<CachedToken> {
-    let record;
+    let record: StoredRecord | undefined;
     try {
       record = await source.read();
     } catch (error) {

@@ -41,7 +41,7 @@ export function faspayUrl(base: URL, path: string): URL {
 
 /** A signed path is an absolute path without query (the SDKs sign the bare service path). */
 export function parseSignedPath(text: string, name = 'the signed path'): string {
-  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(text)) {
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(text)) {
     throw new FaspayConfigError(`${name} must be an absolute path such as /account/api/tokens, got "${text}"`);
   }
   return text;

@@ -103,7 +103,10 @@ export const REFRESHER_SETTINGS = {
   timeZone: {
     env: 'FASPAY_TIMEZONE',
     default: DEFAULT_FASPAY_TIME_ZONE,
-    parse: named((value) => (assertTimeZone(value), value)),
+    parse: named((value) => {
+      assertTimeZone(value);
+      return value;
+    }),
     render: text,
   },
   kmsKeyId: { env: 'TOKEN_PARAMETER_KMS_KEY_ID', optional: true, parse: (value, label) => checkKmsKeyId(label, value), render: text },

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type Container, createContainer } from './container.js';
 import { EventError } from './errors.js';
-import { parseRefreshEvent } from './event.js';
+import { parseRefreshEvent, type RefreshRequest } from './event.js';
 import { asFunctionError } from './function-error.js';
 import { createLogger, errorFields, reportOutcome } from './observability.js';
 import type { RefreshBudget, RefreshSummary } from './refresh.js';
@@ -33,8 +33,8 @@ export async function handler(event: unknown, context?: Context): Promise<Refres
     throw asFunctionError(container);
   }
   if (context !== undefined) container.logger.addContext(context);
-  let request;
-  let budget;
+  let request: RefreshRequest;
+  let budget: RefreshBudget;
   try {
     request = parseRefreshEvent(event, { parameterName: container.config.tokenParameterName });
     budget = budgetOf(context);

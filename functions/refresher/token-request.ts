@@ -1,4 +1,4 @@
-import { type FaspaySigner, type TokenGrant } from '../faspay/index.js';
+import type { FaspaySigner, TokenGrant } from '../faspay/index.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from '../shared/retry.js';
 import { TimeBudgetError } from './errors.js';

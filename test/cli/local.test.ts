@@ -259,6 +259,7 @@ describe('Command: local --watch', () => {
     const terminal = await runCli(['local', '--watch'], options(true));
 
     expect(terminal.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal erase-line escape is what is checked.
     expect(terminal.stdout).toMatch(/\r\x1b\[2K {2}next check in 5s · refresh due in 40s · token expires in 1m 0s · Ctrl-C stops/);
     expect(terminal.stdout).not.toContain('decision       skip');
     expect(terminal.stdout).toMatch(/stopped: 2 checks, 0 refreshes, 0 failures\n$/);

@@ -121,7 +121,12 @@ describe('Method: headersFor', () => {
 
   it('calls a credentials function once, and again after invalidate()', async () => {
     let calls = 0;
-    const provider = setup({ credentials: async () => (calls++, DEMO_CREDENTIALS) });
+    const provider = setup({
+      credentials: async () => {
+        calls++;
+        return DEMO_CREDENTIALS;
+      },
+    });
     await provider.headersFor('GET', BALANCE);
     await provider.headersFor('GET', BALANCE);
     provider.invalidate();

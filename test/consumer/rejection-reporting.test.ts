@@ -36,8 +36,16 @@ beforeEach(async () => {
   accepted = new Set();
   provider = createFaspayTokenProvider({
     parameterName: PARAMETER,
-    tokenSource: { read: () => (reads++, memory.read()) },
-    credentials: async () => (credentialReads++, DEMO_CREDENTIALS),
+    tokenSource: {
+      read: () => {
+        reads++;
+        return memory.read();
+      },
+    },
+    credentials: async () => {
+      credentialReads++;
+      return DEMO_CREDENTIALS;
+    },
     clock: clock.now,
   });
   await publish();

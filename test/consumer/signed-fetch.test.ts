@@ -38,7 +38,13 @@ beforeEach(() => {
   simulator.revokeAll();
   const memory = createMemoryTokenStore();
   reads = 0;
-  store = { read: () => (reads++, memory.read()), write: (value) => memory.write(value) };
+  store = {
+    read: () => {
+      reads++;
+      return memory.read();
+    },
+    write: (value) => memory.write(value),
+  };
   provider = createFaspayTokenProvider({ parameterName: PARAMETER, tokenSource: store, credentials: DEMO_CREDENTIALS });
 });
 

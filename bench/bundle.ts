@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildLambdaAsset, lambdaAssetFile, ROOT } from '../build/lambda-assets.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
 import { type BundleFigures, bundleLikeTheAssets, splitLikeTheAssets } from './lib/bundle-figures.js';
 import { kib, ms, summarize } from './lib/stats.js';
 
@@ -60,7 +60,7 @@ function coldImports(node: string, files: readonly string[]): ReturnType<typeof 
 
 export async function runBundleBench() {
   await buildLambdaAsset('refresher');
-  const refresher = await bundleLikeTheAssets(`${ROOT}functions/refresher/handler.ts`, `${OUT}refresher/index.mjs`);
+  const refresher = await bundleLikeTheAssets(`${ROOT}functions/lambda/handler.ts`, `${OUT}refresher/index.mjs`);
   const shipped = readFileSync(lambdaAssetFile('refresher'));
   if (!readFileSync(refresher.file).equals(shipped))
     throw new Error('the bench bundle of the refresher differs from dist/assets/refresher: the settings drifted');

@@ -19,7 +19,7 @@ import {
   DEFAULT_MAX_JITTER_SECONDS,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
 } from '../functions/consumer/index.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/refresher/config.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/contracts/settings.js';
 import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/refresher/config.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { DEMO_CREDENTIALS, startSimulator } from '../simulator/index.js';
 import { startMoto } from '../test/support/moto.js';
 import { ms, summarize } from './lib/stats.js';
@@ -78,7 +78,7 @@ export async function runWarmBench() {
       }),
     );
     const io = instrumentIo();
-    const { handler } = await import('../functions/refresher/handler.js');
+    const { handler } = await import('../functions/lambda/handler.js');
     // Logs and metrics are still formatted (that is the code's cost) but not printed.
     const write = process.stdout.write;
     process.stdout.write = (() => true) as typeof process.stdout.write;

@@ -1,4 +1,4 @@
-import { codeOfFunctionErrorMessage } from '../functions/refresher/function-error.js';
+import { codeOfFunctionErrorMessage } from '../functions/contracts/function-error.js';
 import { CodedError } from '../functions/shared/coded-error.js';
 import type { TokenStateCode } from '../functions/token/errors.js';
 

@@ -1,8 +1,10 @@
+import type { BodyTooLargeError } from '../functions/adapters/bounded-body.js';
 import type { AwsAdapterError } from '../functions/adapters/errors.js';
 import type { TokenProviderError } from '../functions/consumer/errors.js';
 import type { BalanceInquiryError } from '../functions/consumer/example-handler.js';
-import type { CredentialsInvalidError, FaspayConfigError, FaspayError } from '../functions/faspay/errors.js';
-import type { EventError, TimeBudgetError, TokenTooLargeError } from '../functions/refresher/errors.js';
+import type { CredentialsInvalidError, FaspayError } from '../functions/faspay/errors.js';
+import type { EventError } from '../functions/lambda/errors.js';
+import type { TimeBudgetError, TokenTooLargeError } from '../functions/refresher/errors.js';
 import { isCodedError, type UnexpectedError } from '../functions/shared/coded-error.js';
 import type { ConfigError } from '../functions/shared/config-error.js';
 import type { TokenDocumentError } from '../functions/token/errors.js';
@@ -38,7 +40,6 @@ type ProjectError =
   | RefresherFunctionError
   | TokenHealthError
   | ConfigError
-  | FaspayConfigError
   | CredentialsInvalidError
   | FaspayError
   | EventError
@@ -46,6 +47,7 @@ type ProjectError =
   | TokenTooLargeError
   | TokenDocumentError
   | AwsAdapterError
+  | BodyTooLargeError
   | TokenProviderError
   | BalanceInquiryError
   | UnexpectedError;
@@ -69,6 +71,7 @@ const BY_ERROR_CODE: { readonly [Code in ErrorCode]: ExitCode } = {
   FASPAY_REJECTED: EXIT_CODES.faspay,
   FASPAY_HTTP_ERROR: EXIT_CODES.faspay,
   FASPAY_BAD_RESPONSE: EXIT_CODES.faspay,
+  ANSWER_TOO_LARGE: EXIT_CODES.faspay,
   FASPAY_TIMEOUT: EXIT_CODES.faspay,
   FASPAY_NETWORK: EXIT_CODES.faspay,
   TIME_BUDGET_EXHAUSTED: EXIT_CODES.faspay,

@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * tsx or lock file from this package.
  */
 export const LAMBDA_ASSETS = {
-  refresher: 'functions/refresher/handler.ts',
+  refresher: 'functions/lambda/handler.ts',
   'example-consumer': 'functions/consumer/example-handler.ts',
 } as const;
 

@@ -4,7 +4,7 @@ import { InfraConfigError } from './errors.js';
 
 /*
  * Synth-time checks of the construct's props. The rules are the function's own (its settings in
- * functions/refresher/config.ts and the shared validators), so synth rejects exactly what the
+ * functions/contracts/settings.ts and the shared validators), so synth rejects exactly what the
  * function would reject at cold start; what is added here is only what props have and environment
  * variables do not (Durations, CDK tokens, an email address).
  */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { renderRefresherEnvironment } from '../functions/refresher/config.js';
+import { renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
 

@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
 import {
   DEFAULT_TOKEN_PARAMETER_NAME,
   type NumberSetting,
   REFRESHER_SETTINGS,
   type RefresherConfig,
   type Setting,
-} from '../functions/refresher/config.js';
+} from '../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
 import { DEFAULT_BACKOFF } from '../functions/shared/retry.js';
 import { rateIntervalSeconds } from '../functions/shared/validators.js';
 import { checkDuration, checkEmail, checkInteger, checkParameterName } from './checks.js';
@@ -17,7 +17,7 @@ import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /**
  * The defaults of FaspayTokenRefresherProps. Those of function settings are the function's own
- * (functions/refresher/config.ts); the rest exist only in the stack.
+ * (functions/contracts/settings.ts); the rest exist only in the stack.
  */
 export const REFRESHER_DEFAULTS = {
   faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,

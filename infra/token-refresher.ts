@@ -12,9 +12,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { renderRefresherEnvironment } from '../functions/refresher/config.js';
-import { leaseParameterName } from '../functions/refresher/lease.js';
-import { REJECTION_REPORT_BUS_ENV, REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../functions/shared/rejection-report.js';
+import {
+  REJECTION_REPORT_BUS_ENV,
+  REJECTION_REPORT_DETAIL_TYPE,
+  REJECTION_REPORT_SOURCE,
+} from '../functions/contracts/rejection-report.js';
+import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
@@ -24,9 +28,8 @@ import { type RefresherSettings, resolveSettings } from './token-refresher-setti
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
-/** Powertools service name and metrics namespace; the staleness alarm reads these metrics. */
-export const SERVICE_NAME = 'faspay-token-refresher';
-export const METRICS_NAMESPACE = 'FaspaySendMe';
+/** The function's service name and metrics namespace (functions/contracts/telemetry.ts), part of the ./cdk surface. */
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /*
  * The created secret's template, frozen. CloudFormation updates a resource only when its template
@@ -154,24 +157,24 @@ export class FaspayTokenRefresher extends Construct {
 
   /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
   public metricTokenRemainingLifetime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('TokenRemainingLifetime', { statistic: cloudwatch.Stats.MINIMUM, ...props });
+    return this.metric(METRIC.remainingLifetime, { statistic: cloudwatch.Stats.MINIMUM, ...props });
   }
 
   /** Tokens written, Sum. */
   public metricTokenRefreshed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('TokenRefreshed', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric(METRIC.refreshed, { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   /** Failed invocations as reported by the function, Sum. */
   public metricTokenRefreshFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('TokenRefreshFailed', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric(METRIC.failed, { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { service: SERVICE_NAME, TokenParameter: this.parameterName },
+      dimensionsMap: { service: SERVICE_NAME, [TOKEN_PARAMETER_DIMENSION]: this.parameterName },
       ...props,
     });
   }

@@ -1,4 +1,3 @@
-import type { TokenStore } from '../functions/adapters/parameter-store.js';
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
@@ -6,6 +5,7 @@ import {
   isCodedError,
   type SignedFaspayFetch,
 } from '../functions/consumer/index.js';
+import type { TokenStore } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS, type TokenLedger } from '../simulator/index.js';
 import type { Random } from './random.js';
 import { createFakeSendme } from './sendme.js';
@@ -44,6 +44,9 @@ export type CallOutcome = 'accepted' | 'accepted-on-retry' | 'refused' | 'no-tok
 export function createConsumerFleet(options: {
   readonly count: number;
   readonly store: TokenStore;
+  /** The refresher's TOKEN_PARAMETER_NAME and FASPAY_TIMEZONE, as a consumer is configured with them. */
+  readonly parameterName: string;
+  readonly timeZone: string;
   readonly clock: VirtualClock;
   readonly random: Random;
   readonly ledger: TokenLedger;
@@ -56,7 +59,12 @@ export function createConsumerFleet(options: {
       return options.store.read();
     },
   };
-  const sendme = createFakeSendme({ clock: options.clock, credentials: DEMO_CREDENTIALS, ledger: options.ledger });
+  const sendme = createFakeSendme({
+    clock: options.clock,
+    credentials: DEMO_CREDENTIALS,
+    ledger: options.ledger,
+    timeZone: options.timeZone,
+  });
   let attempts = 0;
   const sendmeFetch: typeof fetch = (input, init) => {
     attempts++;
@@ -65,7 +73,8 @@ export function createConsumerFleet(options: {
   let reports = 0;
   const consumers: { provider: FaspayTokenProvider; sendme: SignedFaspayFetch }[] = Array.from({ length: options.count }, (_, index) => {
     const provider = createFaspayTokenProvider({
-      parameterName: '/faspay/sendme/access-token',
+      parameterName: options.parameterName,
+      timeZone: options.timeZone,
       tokenSource: countingSource,
       credentials: DEMO_CREDENTIALS,
       clock: options.clock.now,

@@ -1,7 +1,10 @@
 import { createMemoryTokenStore } from '../functions/adapters/parameter-store.js';
 import { staticCredentialsSource } from '../functions/adapters/secrets.js';
-import { CONFIG_DEFAULTS } from '../functions/refresher/config.js';
-import { createRefresher, type RefreshOrder, type RefreshResult } from '../functions/refresher/refresh.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS, refresherConfigOf } from '../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
+import { composeRefresher } from '../functions/lambda/composition.js';
+import { createMemoryRefreshLease } from '../functions/refresher/lease.js';
+import type { RefreshOrder, RefreshResult } from '../functions/refresher/refresh.js';
 import { createTokenLedger, DEMO_CREDENTIALS } from '../simulator/index.js';
 import { createConsumerFleet, type FleetFigures } from './consumer-fleet.js';
 import { createFakeFaspay, FAILURES, type FailureKind, type Outage, planOutages } from './faspay-weather.js';
@@ -29,9 +32,9 @@ export const SOAK_DEFAULTS = {
   /** Scheduler delivery plus cold/warm start: the run begins this long after the scheduled minute. */
   maxInvokeDelaySeconds: 20,
   tokenLifetimeSeconds: 36_000,
-  refreshBeforeExpirySeconds: CONFIG_DEFAULTS.refreshBeforeExpirySeconds,
-  httpTimeoutMs: CONFIG_DEFAULTS.httpTimeoutMs,
-  maxAttempts: CONFIG_DEFAULTS.maxAttempts,
+  refreshBeforeExpirySeconds: REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+  httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
+  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
   /** The stack's function timeout for 3 attempts of 8 s (infra functionTimeoutSeconds). */
   functionTimeoutSeconds: 60,
   consumers: 4,
@@ -41,7 +44,7 @@ export const SOAK_DEFAULTS = {
   /** Expected outside reissues a day (someone else requesting a token with the same credentials). */
   reissuesPerDay: 1,
   /** The refresher's REJECTION_COOLDOWN_SECONDS. */
-  rejectionCooldownSeconds: CONFIG_DEFAULTS.rejectionCooldownSeconds,
+  rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
 } as const;
 
 export type SoakOptions = { -readonly [K in keyof typeof SOAK_DEFAULTS]: (typeof SOAK_DEFAULTS)[K] extends boolean ? boolean : number };
@@ -143,8 +146,21 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   let requests = 0;
 
   const outages: Outage[] = planOutages(random, { ...options, startMs });
+  // The deployed configuration with the run's options; the declared defaults fill in the rest.
+  const config = refresherConfigOf({
+    faspayBaseUrl: new URL(FASPAY_SANDBOX_BASE_URL),
+    credentialsSecretId: 'soak',
+    tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
+    refreshBeforeExpirySeconds: options.refreshBeforeExpirySeconds,
+    refreshLookaheadSeconds: options.scheduleMinutes * 60,
+    rejectionCooldownSeconds: options.rejectionCooldownSeconds,
+    httpTimeoutMs: options.httpTimeoutMs,
+    maxAttempts: options.maxAttempts,
+  });
   const faspay = createFakeFaspay({
     clock,
+    timeZone: config.timeZone,
+    signedPath: config.signedPath,
     random,
     credentials: DEMO_CREDENTIALS,
     outages,
@@ -169,26 +185,23 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
       failuresByKind[failure] = (failuresByKind[failure] ?? 0) + 1;
     },
   });
-  const refresher = createRefresher({
-    credentials: staticCredentialsSource(DEMO_CREDENTIALS),
+  const { refresher } = composeRefresher(config, {
     store,
-    faspay,
+    lease: createMemoryRefreshLease(),
+    credentials: staticCredentialsSource(DEMO_CREDENTIALS),
+    fetch: faspay.fetch,
     clock: clock.now,
     sleep: clock.sleep,
     random: random.next,
-    policy: {
-      refreshBeforeExpirySeconds: options.refreshBeforeExpirySeconds,
-      refreshLookaheadSeconds: options.scheduleMinutes * 60,
-      rejectionCooldownSeconds: options.rejectionCooldownSeconds,
-      httpTimeoutMs: options.httpTimeoutMs,
-      maxAttempts: options.maxAttempts,
-    },
+    observer: { requesting: (_requestedAt, timeoutMs) => faspay.attemptStarted(timeoutMs) },
   });
   const agenda = createAgenda<Event>();
   const deliverReport = (parameterVersion: number, delivery: number, afterMs: number) =>
     agenda.add(clock.nowMs() + afterMs, { kind: 'report', parameterVersion, delivery });
   const fleet = createConsumerFleet({
     count: options.consumers,
+    parameterName: config.tokenParameterName,
+    timeZone: config.timeZone,
     store,
     clock,
     random,

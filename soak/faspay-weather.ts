@@ -1,5 +1,4 @@
-import { createFaspayTokenClient, type FaspayTokenClient } from '../functions/adapters/faspay-http.js';
-import { FASPAY_SANDBOX_BASE_URL, type FaspayCredentials, TOKEN_PATH } from '../functions/faspay/index.js';
+import type { FaspayCredentials } from '../functions/faspay/index.js';
 import { createVerifier, type Fault, faultAnswer, successAnswer, type TokenEndpointAnswer, type TokenLedger } from '../simulator/index.js';
 import type { Random } from './random.js';
 import type { VirtualClock } from './virtual-time.js';
@@ -76,8 +75,18 @@ export interface FaspayRequestRecord {
   readonly issuedToken?: string;
 }
 
+export interface FakeFaspay {
+  /** What the refresher's Faspay adapter calls instead of the network. */
+  readonly fetch: typeof fetch;
+  attemptStarted(timeoutMs: number): void;
+  issueOutside(): string;
+}
+
 export interface FakeFaspayOptions {
   readonly clock: VirtualClock;
+  /** The refresher's FASPAY_TIMEZONE and FASPAY_SIGNED_PATH: what its signatures are checked against. */
+  readonly timeZone: string;
+  readonly signedPath: string;
   readonly random: Random;
   readonly credentials: FaspayCredentials;
   readonly outages: readonly Outage[];
@@ -97,9 +106,9 @@ export interface FakeFaspayOptions {
  * clock, and fails at random and during outages, with the simulator's answers. A timeout is thrown
  * the way an aborted fetch is, after the timeout's time has passed.
  */
-export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient & { issueOutside(): string } {
+export function createFakeFaspay(options: FakeFaspayOptions): FakeFaspay {
   const { clock, random, ledger } = options;
-  const verifier = createVerifier({ credentials: options.credentials, timeZone: 'Asia/Jakarta', maxSkewSeconds: 300, now: clock.now });
+  const verifier = createVerifier({ credentials: options.credentials, timeZone: options.timeZone, maxSkewSeconds: 300, now: clock.now });
   const weighted = Object.entries(FAILURES).flatMap(([kind, { weight }]) => Array.from({ length: weight }, () => kind as FailureKind));
   const inOutage = (ms: number) => options.outages.some((outage) => ms >= outage.startMs && ms < outage.endMs);
   let attemptTimeoutMs = 0;
@@ -113,7 +122,7 @@ export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient 
   const fakeFetch: typeof fetch = async (_input, init) => {
     const atMs = clock.nowMs();
     const headers = Object.fromEntries(new Headers(init?.headers).entries());
-    const verdict = verifier.verifyTokenRequest(headers, new Set([TOKEN_PATH]));
+    const verdict = verifier.verifyTokenRequest(headers, new Set([options.signedPath]));
     if (!verdict.ok) throw new Error(`the refresher sent a request the verifier rejects: ${verdict.problem}`);
     const failure = inOutage(atMs) ? random.pick(OUTAGE_FAILURES) : random.chance(options.failureRate) ? random.pick(weighted) : undefined;
     const respond = answerFor(failure, attemptTimeoutMs);
@@ -125,11 +134,11 @@ export function createFakeFaspay(options: FakeFaspayOptions): FaspayTokenClient 
     return respond.response();
   };
 
-  const adapter = createFaspayTokenClient({ baseUrl: new URL(FASPAY_SANDBOX_BASE_URL), fetch: fakeFetch });
   return {
-    requestToken(signer, requestedAt, timeoutMs) {
+    fetch: fakeFetch,
+    /** Told by the refresher's observer before each token request: a timeout takes the attempt's whole timeout. */
+    attemptStarted(timeoutMs: number) {
       attemptTimeoutMs = timeoutMs;
-      return adapter.requestToken(signer, requestedAt, timeoutMs);
     },
     /** Someone else (a legacy system, a credential check) gets a token with the same credentials. */
     issueOutside: issue,

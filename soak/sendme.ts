@@ -11,10 +11,12 @@ export function createFakeSendme(options: {
   readonly clock: VirtualClock;
   readonly credentials: FaspayCredentials;
   readonly ledger: TokenLedger;
+  /** The zone the consumers sign their timestamps in. */
+  readonly timeZone: string;
 }): typeof fetch {
   const verifier = createVerifier({
     credentials: options.credentials,
-    timeZone: 'Asia/Jakarta',
+    timeZone: options.timeZone,
     maxSkewSeconds: 300,
     now: options.clock.now,
   });

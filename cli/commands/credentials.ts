@@ -1,7 +1,7 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsErrorName } from '../../functions/adapters/errors.js';
+import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
-import { REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs } from '../args.js';
 import {

@@ -1,7 +1,7 @@
-import { MAX_TOKEN_LIFETIME_SECONDS, parseFaspayBaseUrl } from '../../functions/faspay/index.js';
-import { CONFIG_DEFAULTS, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
+import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
-import type { TokenDocument } from '../../functions/token/index.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, type TokenDocument } from '../../functions/token/index.js';
 import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDurationWithin } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -90,7 +90,7 @@ export const localCommand: Command = {
     const refreshBeforeSeconds = durationOr(
       args['refresh-before'],
       '--refresh-before',
-      args.watch ? 20 : CONFIG_DEFAULTS.refreshBeforeExpirySeconds,
+      args.watch ? 20 : REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
       RANGES.refreshBefore,
     );
     const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5, RANGES.checkEvery);
@@ -101,10 +101,8 @@ export const localCommand: Command = {
     const rig = await prepareRig(plan, io, reporter);
     try {
       const refresher = createLocalRefresher(rig, io, reporter, {
-        policy: {
+        settings: {
           refreshBeforeExpirySeconds: refreshBeforeSeconds,
-          httpTimeoutMs: CONFIG_DEFAULTS.httpTimeoutMs,
-          maxAttempts: CONFIG_DEFAULTS.maxAttempts,
           // The demo reports a token stored a second ago; the cooldown would (rightly) ignore that.
           ...(args['demo-rejection'] ? { rejectionCooldownSeconds: 0 } : {}),
         },

@@ -1,4 +1,4 @@
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/index.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/token/index.js';
 import {
   DEMO_CREDENTIALS,
   FAULT_HELP,

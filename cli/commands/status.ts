@@ -1,6 +1,6 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName } from '../../functions/adapters/errors.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';

@@ -1,13 +1,8 @@
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
+import type { TokenRejectedReport } from '../../functions/contracts/rejection-report.js';
+import { type RefresherConfig, refresherConfigOf } from '../../functions/contracts/settings.js';
 import { faspayUrl, formatFaspayTimestamp, TOKEN_PATH } from '../../functions/faspay/index.js';
-import {
-  createRefresher,
-  type RefreshOrder,
-  type RefreshPolicy,
-  type RefreshSummary,
-  type RetryNotice,
-} from '../../functions/refresher/refresh.js';
-import type { TokenRejectedReport } from '../../functions/shared/rejection-report.js';
+import { composeRefresher } from '../../functions/lambda/composition.js';
+import type { RefreshOrder, RefreshSummary, RetryNotice } from '../../functions/refresher/refresh.js';
 import type { RefreshDecision, StoredTokenState, TokenDocument } from '../../functions/token/index.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -31,29 +26,36 @@ export interface LocalRefresher {
 /** Time a local cycle may take, retries included (the Lambda gets its own timeout instead). */
 const CYCLE_BUDGET_MS = 60_000;
 
+/** The settings a local run chooses itself; every other one is the function's declared default. */
+export type LocalSettings = Partial<Pick<RefresherConfig, 'refreshBeforeExpirySeconds' | 'rejectionCooldownSeconds'>>;
+
 /**
- * The refresher's use case (createRefresher) over the rig's adapters, watched through its observer:
- * the decision it made, the token request, retries, the write.
+ * The refresher the Lambda runs (the one composition root, functions/lambda/composition.ts) over the
+ * rig's parts, watched through the use case's observer: the decision it made, the token request,
+ * retries, the write.
  */
 export function createLocalRefresher(
   rig: LocalRig,
   io: CliIo,
   reporter: Reporter,
   options: {
-    readonly policy: RefreshPolicy /** Show "skip" decisions on the live line (the watch countdown on a terminal). */;
+    readonly settings: LocalSettings;
+    /** Show "skip" decisions on the live line (the watch countdown on a terminal). */
     readonly liveSkips: boolean;
   },
 ): LocalRefresher {
   let cycle: { decided?: RefreshDecision; stored?: TokenDocument } = {};
   const tokenUrl = faspayUrl(rig.faspayBaseUrl, TOKEN_PATH).href;
+  const config = refresherConfigOf({
+    faspayBaseUrl: rig.faspayBaseUrl,
+    credentialsSecretId: rig.credentialsSecretId,
+    tokenParameterName: rig.parameterName,
+    ...options.settings,
+  });
 
-  const refresher = createRefresher({
-    credentials: rig.credentialsSource,
-    store: rig.store,
-    ...(rig.lease === undefined ? {} : { lease: rig.lease }),
-    faspay: createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }),
+  const { refresher } = composeRefresher(config, {
+    ...rig.overrides,
     clock: io.clock,
-    policy: options.policy,
     sleep: (ms) => io.sleep(ms),
     onRetry: (notice) => reportRetry(reporter, notice),
     observer: {
@@ -62,11 +64,11 @@ export function createLocalRefresher(
         reportDecision(reporter, state, decision, io.clock(), options.liveSkips);
       },
       requesting(requestedAt) {
-        const timestamp = formatFaspayTimestamp(requestedAt);
+        const timestamp = formatFaspayTimestamp(requestedAt, config.timeZone);
         reporter.step(
           'token-request',
           { url: tokenUrl, timestamp },
-          line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} Asia/Jakarta)`),
+          line('token request', `GET ${tokenUrl} (signed, faspay-timestamp ${timestamp} ${config.timeZone})`),
         );
       },
       granted(expiresInSeconds) {

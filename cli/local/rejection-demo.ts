@@ -1,4 +1,5 @@
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
+import { createFaspayTokenIssuer } from '../../functions/adapters/faspay-token-issuer.js';
+import { staticCredentialsSource } from '../../functions/adapters/secrets.js';
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
@@ -6,7 +7,7 @@ import {
   type SignedFaspayFetch,
   type TokenRejectedReport,
 } from '../../functions/consumer/index.js';
-import { createFaspaySigner, FaspayError } from '../../functions/faspay/index.js';
+import { FaspayError } from '../../functions/faspay/index.js';
 import { line, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
 import { SERVICE_CALL_PATH } from './consumer-check.js';
@@ -53,11 +54,8 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   await second.provider.getToken();
 
   simulator.setRevokeOnIssue(true);
-  const outside = await createFaspayTokenClient({ baseUrl: rig.faspayBaseUrl }).requestToken(
-    createFaspaySigner(rig.credentials),
-    io.clock(),
-    5000,
-  );
+  const otherSystem = createFaspayTokenIssuer({ credentials: staticCredentialsSource(rig.credentials), baseUrl: rig.faspayBaseUrl });
+  const outside = await (await otherSystem.open()).request(io.clock(), 5000);
   reporter.step(
     'outside-reissue',
     { revokeOnIssue: true, token: tokenFacts(outside.accessToken), revokedVersion: held.parameterVersion },

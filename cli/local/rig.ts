@@ -1,18 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmRefreshLease } from '../../functions/adapters/parameter-lease.js';
-import { createMemoryTokenStore, createSsmTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
-import {
-  type CredentialsSource,
-  createSecretsManagerCredentialsSource,
-  staticCredentialsSource,
-} from '../../functions/adapters/secrets.js';
+import { createMemoryTokenStore, createSsmTokenStore } from '../../functions/adapters/parameter-store.js';
+import { createSecretsManagerCredentialsSource, staticCredentialsSource } from '../../functions/adapters/secrets.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/contracts/settings.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
-import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/refresher/config.js';
-import { leaseParameterName } from '../../functions/refresher/lease.js';
-import type { RefreshLease } from '../../functions/refresher/ports.js';
-import { readTokenState } from '../../functions/refresher/token-state.js';
-import type { StoredTokenState } from '../../functions/token/index.js';
+import type { RefresherOverrides } from '../../functions/lambda/composition.js';
+import { createMemoryRefreshLease } from '../../functions/refresher/lease.js';
+import { readTokenState, type StoredTokenState, type TokenSource } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { awsClientConfig, ensureAwsReady } from '../aws.js';
 import { readCredentialsFile } from '../credentials-file.js';
@@ -36,17 +30,25 @@ export interface LocalRig {
   readonly simulator?: RunningSimulator;
   /** Loaded once here to sign the consumer's service calls (the refresher loads them itself). */
   readonly credentials: FaspayCredentials;
-  readonly credentialsSource: CredentialsSource;
-  readonly store: TokenStore;
-  /** With --aws: the deployed refresher's own lease, so a local run never overlaps a deployed one. @default - a lease in this process */
-  readonly lease?: RefreshLease;
+  /** Where the consumers read the token the refresher stores. */
+  readonly store: TokenSource;
   readonly parameterName: string;
+  /** The refresher's secret setting: the real one with --aws, else a name for the credentials given here. */
+  readonly credentialsSecretId: string;
+  /**
+   * What differs from the deployed refresher: in memory, the store, the lease and the credentials;
+   * with --aws, only the SDK clients (so the local run takes the deployed refresher's own lease and
+   * never overlaps a deployed run).
+   */
+  readonly overrides: Pick<RefresherOverrides, 'ssm' | 'secretsManager' | 'store' | 'lease' | 'credentials'>;
   close(): Promise<void>;
 }
 
-/** Name the in-memory store pretends to be, so the consumer is configured as it would be on AWS. */
-/** The local run keeps its token where the stack keeps it by default. */
+/** The local run keeps its token where the stack keeps it by default, so the consumer is configured as on AWS. */
 export const LOCAL_PARAMETER_NAME = DEFAULT_TOKEN_PARAMETER_NAME;
+
+/** The refresher's secret setting when the credentials are the demo set or a file (nothing reads it). */
+const LOCAL_CREDENTIALS_ID = 'local';
 
 export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter): Promise<LocalRig> {
   const closers: (() => Promise<void> | void)[] = [];
@@ -83,7 +85,7 @@ export async function prepareRig(plan: LocalPlan, io: CliIo, reporter: Reporter)
   }
 }
 
-type Side = Pick<LocalRig, 'credentials' | 'credentialsSource' | 'store' | 'lease' | 'parameterName'> & {
+type Side = Pick<LocalRig, 'credentials' | 'store' | 'parameterName' | 'credentialsSecretId' | 'overrides'> & {
   /** Reports this side's steps after the simulator's (when not already reported as they happened). */
   readonly report?: (reporter: Reporter) => void;
 };
@@ -92,11 +94,13 @@ async function localSide(plan: LocalPlan, io: CliIo): Promise<Side> {
   const credentials = plan.credentialsFile === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(plan.credentialsFile, io.cwd);
   const source = plan.credentialsFile === undefined ? 'demo' : 'file';
   const fingerprint = credentialsFingerprint(credentials);
+  const store = createMemoryTokenStore(io.clock);
   return {
     credentials,
-    credentialsSource: staticCredentialsSource(credentials),
-    store: createMemoryTokenStore(io.clock),
+    store,
     parameterName: LOCAL_PARAMETER_NAME,
+    credentialsSecretId: LOCAL_CREDENTIALS_ID,
+    overrides: { store, lease: createMemoryRefreshLease(), credentials: staticCredentialsSource(credentials) },
     report(reporter) {
       reporter.step(
         'credentials',
@@ -146,16 +150,20 @@ async function awsSide(
       `SSM parameter ${aws.parameterName} (${existing.kind === 'missing' ? 'not created yet' : `version ${version}${describeExisting(existing)}`})`,
     ) + (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
   );
-  const credentialsSource = createSecretsManagerCredentialsSource(secrets, aws.secretId);
-  const credentials = await credentialsSource.load();
+  const credentials = await createSecretsManagerCredentialsSource(secrets, aws.secretId).load();
   const fingerprint = credentialsFingerprint(credentials);
   reporter.step(
     'credentials',
     { source: 'secret', secretId: aws.secretId, fingerprint },
     line('credentials', `from secret ${aws.secretId}, sha256 ${fingerprint}… (values never shown)`),
   );
-  const lease = createSsmRefreshLease(ssm, leaseParameterName(aws.parameterName));
-  return { credentials, credentialsSource, store, lease, parameterName: aws.parameterName };
+  return {
+    credentials,
+    store,
+    parameterName: aws.parameterName,
+    credentialsSecretId: aws.secretId,
+    overrides: { ssm, secretsManager: secrets },
+  };
 }
 
 function describeExisting(state: StoredTokenState): string {

@@ -1,8 +1,17 @@
-/** Thrown when an HTTP answer is larger than the caller is willing to read. */
-export class BodyTooLargeError extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`the answer is larger than ${limitBytes} bytes`);
-    this.name = 'BodyTooLargeError';
+import { CodedError } from '../shared/coded-error.js';
+
+/**
+ * Thrown when an HTTP answer is larger than the caller is willing to read. Callers turn it into an
+ * error about the service that answered (functions/adapters/faspay-transport.ts).
+ */
+export class BodyTooLargeError extends CodedError<'ANSWER_TOO_LARGE'> {
+  override readonly name = 'BodyTooLargeError';
+  readonly code = 'ANSWER_TOO_LARGE' as const;
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super(`the answer is larger than ${limitBytes} bytes`, { details: { limitBytes } });
+    this.limitBytes = limitBytes;
   }
 }
 

@@ -1,8 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { StoredRecord, TokenStore } from '../refresher/ports.js';
+import type { StoredRecord, TokenStore } from '../token/index.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
-
-export type { StoredRecord, TokenSource, TokenStore } from '../refresher/ports.js';
 
 /** The most a parameter's value may hold, in bytes (not characters), per tier. */
 export const SSM_STANDARD_VALUE_LIMIT_BYTES = 4096;
@@ -35,7 +33,12 @@ export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOpt
         const answer = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
         const parameter = answer.Parameter;
         if (parameter?.Value === undefined || parameter.Version === undefined) return undefined;
-        return { value: parameter.Value, version: parameter.Version, lastModified: parameter.LastModifiedDate };
+        return {
+          value: parameter.Value,
+          version: parameter.Version,
+          ...(parameter.LastModifiedDate === undefined ? {} : { lastModified: parameter.LastModifiedDate }),
+          ...(parameter.Type === undefined ? {} : { storageType: parameter.Type }),
+        };
       } catch (error) {
         if (awsErrorName(error) === 'ParameterNotFound') return undefined;
         throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, awsErrorName(error));

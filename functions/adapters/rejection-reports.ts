@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../contracts/rejection-report.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
 /** Sends rejection reports to the refresher. */

@@ -1,9 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CredentialsInvalidError, type FaspayCredentials, parseFaspayCredentialsJson } from '../faspay/index.js';
-import type { CredentialsSource } from '../refresher/ports.js';
 import { AwsAdapterError, awsErrorName } from './errors.js';
 
-export type { CredentialsSource } from '../refresher/ports.js';
+/** Where the Faspay credentials come from: a secret, or a fixed set in local runs and tests. */
+export interface CredentialsSource {
+  load(): Promise<FaspayCredentials>;
+}
 
 /**
  * Reads the credentials from one Secrets Manager secret (name or ARN) on every call, so a rotated

@@ -1,6 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createFaspaySigner, type FaspayCredentials, type FaspaySigner, parseFaspayCredentials } from '../faspay/index.js';
-import { asProviderError, TokenProviderError } from './errors.js';
+import { ConfigError } from '../shared/config-error.js';
+import { lazyShared } from '../shared/lazy.js';
+import { asProviderError } from './errors.js';
 import { createSingleFlight } from './single-flight.js';
 
 export type CredentialsOption = FaspayCredentials | (() => Promise<FaspayCredentials>);
@@ -69,23 +71,18 @@ function loaderFor(options: SignerSourceOptions): () => Promise<FaspayCredential
     };
   }
   return async () => {
-    throw new TokenProviderError(
-      'CONFIG_INVALID',
+    throw new ConfigError(
       'signing SendMe calls needs the Faspay credentials: set credentialsSecretId (or credentials) when creating the token provider',
     );
   };
 }
 
-let sharedClient: Promise<SecretsManagerClient> | undefined;
-
 /** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
-function defaultSecretsManagerClient(): Promise<SecretsManagerClient> {
-  sharedClient ??= import('../adapters/secrets.js').then(
+const defaultSecretsManagerClient = lazyShared<SecretsManagerClient>(() =>
+  import('../adapters/secrets.js').then(
     (adapter) => adapter.createDefaultSecretsManagerClient(),
     (error: unknown) => {
-      sharedClient = undefined;
       throw asProviderError(error, 'CREDENTIALS_UNAVAILABLE', 'loading @aws-sdk/client-secrets-manager');
     },
-  );
-  return sharedClient;
-}
+  ),
+);

@@ -1,11 +1,12 @@
-import { CodedError } from '../shared/coded-error.js';
+import { CodedError, thrownName } from '../shared/coded-error.js';
 import { LEGACY_TOKEN_STATE_CODES, type LegacyTokenStateCode } from '../token/errors.js';
 
 /**
  * Every code a token provider or a signed fetch can reject with. Some come from the shared layers
  * unchanged (`CREDENTIALS_INVALID` from the protocol module, `PARAMETER_READ_FAILED` and
  * `CREDENTIALS_UNAVAILABLE` from the AWS adapters, `FASPAY_TIMEOUT`/`FASPAY_NETWORK` from the HTTP
- * adapter); every rejection is a `CodedError`, so callers switch on `code`.
+ * adapter, `CONFIG_INVALID` from the one `ConfigError` of the whole project); every rejection is a
+ * `CodedError`, so callers switch on `code`.
  *
  * The token's states have the names the refresher and the CLI use (`TOKEN_MISSING`, `TOKEN_INVALID`,
  * `TOKEN_EXPIRED`). Before 0.2.0 the first two were `PARAMETER_NOT_FOUND` and
@@ -23,9 +24,10 @@ export type FaspayTokenProviderErrorCode =
   | 'FASPAY_NETWORK'
   | 'FASPAY_BAD_RESPONSE';
 
+/** Codes of the consumer's own error class; `CONFIG_INVALID` is the shared ConfigError's, as everywhere. */
 type OwnCode = Extract<
   FaspayTokenProviderErrorCode,
-  'TOKEN_MISSING' | 'PARAMETER_READ_FAILED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CREDENTIALS_UNAVAILABLE' | 'CONFIG_INVALID'
+  'TOKEN_MISSING' | 'PARAMETER_READ_FAILED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CREDENTIALS_UNAVAILABLE'
 >;
 
 /** A failure the consumer layer detects itself. The message names the parameter or option, never a value read from it. */
@@ -53,6 +55,6 @@ export class TokenProviderError extends CodedError<OwnCode> {
  */
 export function asProviderError(thrown: unknown, code: 'PARAMETER_READ_FAILED' | 'CREDENTIALS_UNAVAILABLE', what: string): CodedError {
   if (thrown instanceof CodedError) return thrown;
-  const name = thrown instanceof Error && /^[A-Za-z]{1,60}$/.test(thrown.name) ? thrown.name : typeof thrown;
+  const name = thrownName(thrown);
   return new TokenProviderError(code, `${what} failed: ${name}`, { retryable: true, details: { thrownName: name } });
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { parseSettings } from '../refresher/config.js';
+import { parseSettings } from '../contracts/settings.js';
 import { asCodedError, CodedError } from '../shared/coded-error.js';
 import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFetch } from './index.js';
 
@@ -7,7 +7,7 @@ import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFe
  * An example consumer Lambda: a read-only SendMe balance inquiry signed with the token the
  * refresher publishes. Deploy it next to the refresher, grant it with `refresher.grantRead(fn)`, and
  * give it the refresher's own base URL, parameter, secret and time-zone variables (read with the
- * refresher's declarations, functions/refresher/config.ts). It returns a summary of SendMe's answer, never the token or the balance itself.
+ * refresher's declarations, functions/contracts/settings.ts). It returns a summary of SendMe's answer, never the token or the balance itself.
  */
 
 export const BALANCE_INQUIRY_PATH = '/account/api/balance_inquiry';

@@ -5,9 +5,10 @@
  * a rejected token is first reported.
  */
 
+export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
 export type { FaspayCredentials, FaspayHeaders, HttpMethod } from '../faspay/index.js';
 export { type CodedError, isCodedError } from '../shared/coded-error.js';
-export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../shared/rejection-report.js';
+export { ConfigError } from '../shared/config-error.js';
 export { DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 export { type FaspayTokenProviderErrorCode, TokenProviderError } from './errors.js';
 export type { ConsumerToken, FaspayTokenProviderOptions, TokenSource } from './options.js';

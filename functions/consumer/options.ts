@@ -1,15 +1,16 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials } from '../faspay/index.js';
-import type { TokenSource } from '../refresher/ports.js';
+import { ConfigError } from '../shared/config-error.js';
+import type { TokenSource } from '../token/index.js';
 import { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
-import { TokenProviderError } from './errors.js';
 
 /**
- * Where the token document is read from when it is not SSM: the read half of the refresher's own
- * token store port, so the parameter-store adapter (or any TokenStore) fits as it is.
+ * Where the token document is read from when it is not SSM: the read half of the token store port
+ * (functions/token/store.ts) the refresher writes through, so the parameter-store adapter (or any
+ * TokenStore) fits as it is.
  */
-export type { TokenSource } from '../refresher/ports.js';
+export type { TokenSource } from '../token/index.js';
 
 export interface FaspayTokenProviderOptions {
   /** The SSM parameter the refresher writes (its `TOKEN_PARAMETER_NAME`), e.g. `/faspay/sendme/access-token`. */
@@ -63,25 +64,25 @@ export interface ResolvedOptions {
 /** Checks the options once, at construction; each message names the option and the fix. */
 export function resolveOptions(options: FaspayTokenProviderOptions): ResolvedOptions {
   if (typeof options?.parameterName !== 'string' || options.parameterName.trim() === '') {
-    throw configError('parameterName is required: the SSM parameter the refresher writes, e.g. /faspay/sendme/access-token');
+    throw new ConfigError('parameterName is required: the SSM parameter the refresher writes, e.g. /faspay/sendme/access-token');
   }
   exclusive(options, 'tokenSource', 'ssmClient');
   exclusive(options, 'credentials', 'credentialsSecretId');
   exclusive(options, 'credentials', 'secretsManagerClient');
   if (options.secretsManagerClient !== undefined && options.credentialsSecretId === undefined) {
-    throw configError('secretsManagerClient is used only to read credentialsSecretId: set credentialsSecretId too');
+    throw new ConfigError('secretsManagerClient is used only to read credentialsSecretId: set credentialsSecretId too');
   }
   if (
     options.credentialsSecretId !== undefined &&
     (typeof options.credentialsSecretId !== 'string' || options.credentialsSecretId.trim() === '')
   ) {
-    throw configError('credentialsSecretId must be the name or ARN of the credentials secret, got an empty value');
+    throw new ConfigError('credentialsSecretId must be the name or ARN of the credentials secret, got an empty value');
   }
   const timeZone = options.timeZone ?? DEFAULT_FASPAY_TIME_ZONE;
   assertTimeZone(timeZone);
   const maxJitterSeconds = options.maxJitterSeconds ?? DEFAULT_MAX_JITTER_SECONDS;
   if (typeof maxJitterSeconds !== 'number' || !Number.isFinite(maxJitterSeconds) || maxJitterSeconds < 0 || maxJitterSeconds > 3600) {
-    throw configError(`maxJitterSeconds must be a number of seconds from 0 to 3600, got ${String(maxJitterSeconds)}`);
+    throw new ConfigError(`maxJitterSeconds must be a number of seconds from 0 to 3600, got ${String(maxJitterSeconds)}`);
   }
   return {
     parameterName: options.parameterName,
@@ -94,10 +95,6 @@ export function resolveOptions(options: FaspayTokenProviderOptions): ResolvedOpt
 
 function exclusive(options: FaspayTokenProviderOptions, a: keyof FaspayTokenProviderOptions, b: keyof FaspayTokenProviderOptions): void {
   if (options[a] !== undefined && options[b] !== undefined) {
-    throw configError(`${a} and ${b} are exclusive: pass one of them`);
+    throw new ConfigError(`${a} and ${b} are exclusive: pass one of them`);
   }
-}
-
-function configError(message: string): TokenProviderError {
-  return new TokenProviderError('CONFIG_INVALID', message);
 }

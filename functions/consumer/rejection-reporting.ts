@@ -1,8 +1,9 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { RejectionReportSender } from '../adapters/rejection-reports.js';
-import { isCodedError } from '../shared/coded-error.js';
-import { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../shared/rejection-report.js';
-import { TokenProviderError } from './errors.js';
+import { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
+import { isCodedError, thrownName } from '../shared/coded-error.js';
+import { ConfigError } from '../shared/config-error.js';
+import { lazyShared } from '../shared/lazy.js';
 
 /** Told that SendMe refused the token stored as `report.parameterVersion`, after the re-read-and-retry. */
 export type TokenRejectedHook = (report: TokenRejectedReport) => void | Promise<void>;
@@ -28,15 +29,11 @@ export function defaultTokenRejectedHook(
   const busName = env[REJECTION_REPORT_BUS_ENV]?.trim();
   if (busName === undefined || busName === '') return undefined;
   if (!BUS_PATTERN.test(busName)) {
-    throw new TokenProviderError('CONFIG_INVALID', `environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN`);
+    throw new ConfigError(`environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN`);
   }
-  let sender: Promise<RejectionReportSender> | undefined;
+  const sender = lazyShared(() => loadSender(busName));
   return async ({ parameterVersion }) => {
-    sender ??= loadSender(busName).catch((error: unknown) => {
-      sender = undefined;
-      throw error;
-    });
-    await (await sender).send({ parameterName, parameterVersion });
+    await (await sender()).send({ parameterName, parameterVersion });
   };
 }
 
@@ -68,7 +65,7 @@ export function createRejectionReporter(hook: TokenRejectedHook, parameterName: 
 
 function warnReportFailed(error: unknown, parameterName: string, parameterVersion: number): void {
   // The hook may be the caller's own code: of its error, only a stable code and the class name are kept.
-  const errorName = error instanceof Error && /^[A-Za-z]{1,60}$/.test(error.name) ? error.name : typeof error;
+  const errorName = thrownName(error);
   const line = {
     level: 'WARN',
     message: 'the rejected token could not be reported to the refresher; other calls keep failing until it is replaced',
@@ -89,16 +86,7 @@ async function loadSender(busName: string): Promise<RejectionReportSender> {
   return createEventBridgeRejectionSender(client, busName);
 }
 
-let sharedClient: Promise<EventBridgeClient> | undefined;
-
 /** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
-function defaultEventBridgeClient(): Promise<EventBridgeClient> {
-  sharedClient ??= import('../adapters/rejection-reports.js').then(
-    (adapter) => adapter.createDefaultEventBridgeClient(),
-    (error: unknown) => {
-      sharedClient = undefined;
-      throw error;
-    },
-  );
-  return sharedClient;
-}
+const defaultEventBridgeClient = lazyShared<EventBridgeClient>(() =>
+  import('../adapters/rejection-reports.js').then((adapter) => adapter.createDefaultEventBridgeClient()),
+);

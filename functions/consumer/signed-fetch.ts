@@ -1,7 +1,7 @@
 import { readBoundedText } from '../adapters/bounded-body.js';
-import { transportError } from '../adapters/faspay-http.js';
+import { transportError } from '../adapters/faspay-transport.js';
 import { faspayUrl, type HttpMethod, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
-import { TokenProviderError } from './errors.js';
+import { ConfigError } from '../shared/config-error.js';
 import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
 
@@ -65,10 +65,7 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
   const base = parseFaspayBaseUrl(options.baseUrl instanceof URL ? options.baseUrl.href : String(options.baseUrl), 'baseUrl');
   const timeoutMs = options.timeoutMs ?? DEFAULT_SERVICE_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300_000) {
-    throw new TokenProviderError(
-      'CONFIG_INVALID',
-      `timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`,
-    );
+    throw new ConfigError(`timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`);
   }
   const doFetch = options.fetch ?? globalThis.fetch;
   const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName);
@@ -79,7 +76,7 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     const url = serviceUrl(base, signedPath, init);
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     if (body !== undefined && method === 'GET') {
-      throw new TokenProviderError('CONFIG_INVALID', 'a GET request cannot carry a body: pass query or pathValues instead');
+      throw new ConfigError('a GET request cannot carry a body: pass query or pathValues instead');
     }
     const attempt = async (): Promise<Answer & Omit<SignedCall, 'headers'>> => {
       const { headers, parameterVersion, issuedAt } = await provider.signCall(method, signedPath);
@@ -116,7 +113,7 @@ function serviceUrl(base: URL, signedPath: string, init: SignedRequestInit): URL
   const values = init.pathValues ?? [];
   for (const value of values) {
     if (typeof value !== 'string' || value === '') {
-      throw new TokenProviderError('CONFIG_INVALID', 'pathValues must be non-empty strings');
+      throw new ConfigError('pathValues must be non-empty strings');
     }
   }
   const url = faspayUrl(base, signedPath + values.map((value) => `/${encodeURIComponent(value)}`).join(''));

@@ -1,9 +1,10 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmTokenStore, type StoredRecord } from '../adapters/parameter-store.js';
+import { createSsmTokenStore } from '../adapters/parameter-store.js';
+import type { TokenRejectedReport } from '../contracts/rejection-report.js';
 import { type FaspayHeaders, formatFaspayTimestamp, type HttpMethod, parseSignedPath } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
-import type { TokenRejectedReport } from '../shared/rejection-report.js';
-import { parseTokenDocument, type TokenDocument } from '../token/index.js';
+import { ConfigError } from '../shared/config-error.js';
+import { parseTokenDocument, type StoredRecord, type TokenDocument } from '../token/index.js';
 import { cacheDeadlineMs, jitterMs, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 import { createSignerSource } from './credentials.js';
 import { asProviderError, TokenProviderError } from './errors.js';
@@ -145,7 +146,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
 
   async function signCall(method: HttpMethod, path: string): Promise<SignedCall> {
     if (!METHODS.has(method)) {
-      throw new TokenProviderError('CONFIG_INVALID', `method must be one of ${[...METHODS].join(', ')}, got "${String(method)}"`);
+      throw new ConfigError(`method must be one of ${[...METHODS].join(', ')}, got "${String(method)}"`);
     }
     const signedPath = parseSignedPath(path, 'the service path');
     const [entry, signer] = await Promise.all([current(), signers.signer()]);

@@ -1,4 +1,4 @@
-import { FaspayConfigError } from './errors.js';
+import { ConfigError } from '../shared/config-error.js';
 
 export const FASPAY_SANDBOX_BASE_URL = 'https://sendme-sandbox.faspay.co.id';
 export const FASPAY_PRODUCTION_BASE_URL = 'https://sendme.faspay.co.id';
@@ -14,17 +14,17 @@ export function parseFaspayBaseUrl(text: string, name = 'the Faspay base URL'): 
   try {
     url = new URL(text);
   } catch {
-    throw new FaspayConfigError(`${name} is not a URL: "${text}" (expected e.g. ${FASPAY_SANDBOX_BASE_URL})`);
+    throw new ConfigError(`${name} is not a URL: "${text}" (expected e.g. ${FASPAY_SANDBOX_BASE_URL})`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new FaspayConfigError(`${name} must not contain user information`);
+    throw new ConfigError(`${name} must not contain user information`);
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new FaspayConfigError(`${name} must not have a query or fragment: "${url.origin}${url.pathname}"`);
+    throw new ConfigError(`${name} must not have a query or fragment: "${url.origin}${url.pathname}"`);
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new FaspayConfigError(
+    throw new ConfigError(
       `${name} must use https (http is allowed only for localhost, 127.0.0.1 and [::1]): got "${url.protocol}//${url.host}"`,
     );
   }
@@ -42,7 +42,7 @@ export function faspayUrl(base: URL, path: string): URL {
 /** A signed path is an absolute path without query (the SDKs sign the bare service path). */
 export function parseSignedPath(text: string, name = 'the signed path'): string {
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(text)) {
-    throw new FaspayConfigError(`${name} must be an absolute path such as /account/api/tokens, got "${text}"`);
+    throw new ConfigError(`${name} must be an absolute path such as /account/api/tokens, got "${text}"`);
   }
   return text;
 }

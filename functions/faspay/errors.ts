@@ -53,13 +53,3 @@ export class CredentialsInvalidError extends CodedError<'CREDENTIALS_INVALID'> {
     this.invalidKeys = invalidKeys;
   }
 }
-
-/** A Faspay setting (base URL, signed path, time zone) that cannot work. */
-export class FaspayConfigError extends CodedError<'CONFIG_INVALID'> {
-  override readonly name = 'FaspayConfigError';
-  readonly code = 'CONFIG_INVALID' as const;
-
-  constructor(message: string) {
-    super(message);
-  }
-}

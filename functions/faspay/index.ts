@@ -14,7 +14,7 @@ export {
   parseFaspayCredentials,
   parseFaspayCredentialsJson,
 } from './credentials.js';
-export { CredentialsInvalidError, FaspayConfigError, FaspayError, type FaspayErrorCode } from './errors.js';
+export { CredentialsInvalidError, FaspayError, type FaspayErrorCode } from './errors.js';
 export { createFaspaySigner, type FaspayHeaders, type FaspaySigner, TOKEN_PATH } from './headers.js';
 export {
   buildStringToSign,
@@ -32,8 +32,6 @@ export {
 } from './timestamp.js';
 export {
   MAX_ACCESS_TOKEN_LENGTH,
-  MAX_TOKEN_LIFETIME_SECONDS,
   parseTokenResponse,
   type RawHttpAnswer,
-  type TokenGrant,
 } from './token-response.js';

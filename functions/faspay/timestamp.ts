@@ -1,4 +1,4 @@
-import { FaspayConfigError } from './errors.js';
+import { ConfigError } from '../shared/config-error.js';
 
 /** Faspay's servers run in Indonesia and compare against WIB; Lambda's clock is UTC. */
 export const DEFAULT_FASPAY_TIME_ZONE = 'Asia/Jakarta';
@@ -27,7 +27,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 let canonicalTimeZones: ReadonlySet<string> | undefined;
 
 /**
- * Throws a {@link FaspayConfigError} naming the zone when the runtime does not know it. A canonical
+ * Throws a {@link ConfigError} naming the zone when the runtime does not know it. A canonical
  * IANA name is looked up in Intl's list (about 2 ms); only other spellings build a formatter, which
  * loads ICU's locale data (about 10 ms, a quarter of a cold start) before the first timestamp needs it.
  */
@@ -37,7 +37,7 @@ export function assertTimeZone(timeZone: string): void {
   try {
     formatterFor(timeZone);
   } catch {
-    throw new FaspayConfigError(`unknown time zone "${timeZone}": use an IANA name such as Asia/Jakarta`);
+    throw new ConfigError(`unknown time zone "${timeZone}": use an IANA name such as Asia/Jakarta`);
   }
 }
 

@@ -1,18 +1,5 @@
+import { MAX_TOKEN_LIFETIME_SECONDS, type TokenGrant } from '../token/token-document.js';
 import { FaspayError } from './errors.js';
-
-/** What a successful token request yields. */
-export interface TokenGrant {
-  /** Opaque: never trimmed, decoded or URL-encoded. */
-  readonly accessToken: string;
-  /** Lifetime relative to issue time (Faspay gives no absolute expiry). */
-  readonly expiresInSeconds: number;
-}
-
-/**
- * Longest lifetime accepted. Faspay documents about 10 hours; an answer claiming much more is more
- * likely a bug than a gift, and believing it would stop refreshes for that long.
- */
-export const MAX_TOKEN_LIFETIME_SECONDS = 48 * 3600;
 
 /** The lifetime Faspay documents for its tokens (`expired_in` 36000). */
 export const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 10 * 3600;

@@ -3,19 +3,6 @@ import { CodedError } from '../shared/coded-error.js';
 // Each class names itself literally: a minified bundle renames classes, and Lambda reports the
 // error's `name` as `errorType`, which operators read and the CLI shows.
 
-/** A setting that cannot work; one class for the function, the construct, the stack and the CLI. */
-export { ConfigError } from '../shared/config-error.js';
-
-/** An invocation payload of a shape the function does not accept. Nothing is written. */
-export class EventError extends CodedError<'EVENT_INVALID'> {
-  override readonly name = 'EventError';
-  readonly code = 'EVENT_INVALID' as const;
-
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 /** The invocation has too little time left to make (another) token request safely. */
 export class TimeBudgetError extends CodedError<'TIME_BUDGET_EXHAUSTED'> {
   override readonly name = 'TimeBudgetError';

@@ -1,15 +1,6 @@
 import type { LeaseHolder, RefreshLease } from './ports.js';
 
 /**
- * The lease parameter sits beside the token parameter (same path, `.lease` appended): its ARN is
- * then as exact as the token's, and it needs no resource of its own in the stack. The construct
- * (IAM) and the function (its calls) both derive it from here.
- */
-export function leaseParameterName(tokenParameterName: string): string {
-  return `${tokenParameterName}.lease`;
-}
-
-/**
  * A lease counts as stale only this long after its expiry, so that a holder whose clock runs a
  * little behind the taker's is never overtaken while it still works.
  */

@@ -1,37 +1,29 @@
 /**
- * The ports of the refresher's use case: what it needs from the outside world, declared here so
- * that dependencies point inward. The adapters (functions/adapters) implement them; tests, the
- * local CLI and the long-run simulation plug in their own.
+ * The ports of the refresher's use case beyond the token store (functions/token/store.ts): what it
+ * needs from the outside world, declared here so that dependencies point inward. The adapters
+ * (functions/adapters) implement them; tests, the local CLI and the soak run plug in their own.
  */
-import type { FaspayCredentials, FaspaySigner, TokenGrant } from '../faspay/index.js';
+import type { TokenGrant } from '../token/index.js';
 
-/** The raw stored value with its metadata; parsing it is the caller's business. */
-export interface StoredRecord {
-  readonly value: string;
-  readonly version: number;
-  readonly lastModified?: Date;
+/**
+ * Where tokens come from. The adapter owns the protocol: the credentials, the signing and the wire
+ * format (Faspay SendMe: functions/adapters/faspay-token-issuer.ts). A second protocol is a second
+ * adapter; the use case only asks for tokens, and decides when and how often.
+ */
+export interface TokenIssuer {
+  /**
+   * Starts one run's token requests. What signing needs (the credentials) is loaded here, once per
+   * run, so that a rotated secret is used by the next run and retries do not read it again.
+   */
+  open(): Promise<TokenRequests>;
 }
 
-/** The read half of the token store: all a consumer needs. */
-export interface TokenSource {
-  /** The current value, or undefined when nothing is stored yet. */
-  read(): Promise<StoredRecord | undefined>;
-}
-
-/** Where the token document lives. */
-export interface TokenStore extends TokenSource {
-  /** Replaces the value; resolves to the new version. */
-  write(value: string): Promise<{ version: number }>;
-}
-
-/** Where the refresher gets the Faspay credentials from. */
-export interface CredentialsSource {
-  load(): Promise<FaspayCredentials>;
-}
-
-/** One token request attempt (retries are the use case's policy). */
-export interface FaspayTokenClient {
-  requestToken(signer: FaspaySigner, requestedAt: Date, timeoutMs: number): Promise<TokenGrant>;
+export interface TokenRequests {
+  /**
+   * One token request, sent at `requestedAt` and given up after `timeoutMs`. Rejects with a coded
+   * error whose `retryable` says whether another attempt can succeed (retries are the use case's policy).
+   */
+  request(requestedAt: Date, timeoutMs: number): Promise<TokenGrant>;
 }
 
 /** Who holds the refresh lease and until when. */

@@ -1,35 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { createFaspaySigner } from '../faspay/index.js';
+import type { TokenRejectedReport } from '../contracts/rejection-report.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
-import type { TokenRejectedReport } from '../shared/rejection-report.js';
 import type { BackoffPolicy } from '../shared/retry.js';
 import {
   createTokenDocument,
   decideRefresh,
   type RefreshDecision,
   type RefreshReason,
+  readTokenState,
   remainingLifetimeSeconds,
   type SkipReason,
   type StoredTokenState,
   serializeTokenDocument,
   shouldPublish,
   type TokenDocument,
+  type TokenStore,
 } from '../token/index.js';
-import { CONFIG_DEFAULTS } from './config.js';
 import { TokenTooLargeError } from './errors.js';
 import { createMemoryRefreshLease, MAX_LEASE_MS } from './lease.js';
-import type { CredentialsSource, FaspayTokenClient, RefreshLease, TokenStore } from './ports.js';
+import type { RefreshLease, TokenIssuer } from './ports.js';
 import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget, type RetryNotice } from './token-request.js';
-import { readTokenState } from './token-state.js';
 
 export type { RefreshBudget, RetryNotice } from './token-request.js';
 
+/** The settings a run follows (the function's REFRESH_*, REJECTION_* and FASPAY_* settings). */
 export interface RefreshPolicy {
   readonly refreshBeforeExpirySeconds: number;
-  /** A run this close to `refreshAt` refreshes (see RefreshDecisionOptions.lookaheadMs). @default 0 */
-  readonly refreshLookaheadSeconds?: number;
-  /** A rejection report refreshes only a token at least this old. @default 60 */
-  readonly rejectionCooldownSeconds?: number;
+  /** A run this close to `refreshAt` refreshes (see RefreshDecisionOptions.lookaheadMs). */
+  readonly refreshLookaheadSeconds: number;
+  /** A rejection report refreshes only a token at least this old. */
+  readonly rejectionCooldownSeconds: number;
   readonly httpTimeoutMs: number;
   readonly maxAttempts: number;
   readonly backoff?: BackoffPolicy;
@@ -38,15 +38,15 @@ export interface RefreshPolicy {
 /** Watches a run step by step (the local CLI shows them); each call is synchronous and must not throw. */
 export interface RefreshObserver {
   decided?(state: StoredTokenState, decision: RefreshDecision): void;
-  requesting?(requestedAt: Date): void;
+  /** A token request is sent, with this attempt's timeout. */
+  requesting?(requestedAt: Date, timeoutMs: number): void;
   granted?(expiresInSeconds: number): void;
   stored?(document: TokenDocument, version: number): void;
 }
 
 export interface RefresherDependencies {
-  readonly credentials: CredentialsSource;
   readonly store: TokenStore;
-  readonly faspay: FaspayTokenClient;
+  readonly issuer: TokenIssuer;
   /** One refresh at a time per parameter. @default - a lease within this refresher only */
   readonly lease?: RefreshLease;
   /** Largest stored value the store takes, in UTF-8 bytes (SSM Standard: 4096). @default - no limit */
@@ -111,17 +111,19 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
     ...deps,
     sleep,
     random: deps.random ?? Math.random,
-    onRequest: (at) => deps.observer?.requesting?.(at),
+    onRequest: (at, timeoutMs) => deps.observer?.requesting?.(at, timeoutMs),
   });
   const remainingOf = (state: StoredTokenState | undefined) =>
     state?.kind === 'valid' ? remainingLifetimeSeconds(state.document, deps.clock()) : 0;
   const decide = (state: StoredTokenState, order: RefreshOrder) =>
     decideRefresh(state, deps.clock(), {
       force: order.force,
-      lookaheadMs: (deps.policy.refreshLookaheadSeconds ?? 0) * 1000,
+      lookaheadMs: deps.policy.refreshLookaheadSeconds * 1000,
       ...(order.tokenRejected === undefined
         ? {}
-        : { rejection: { parameterVersion: order.tokenRejected.parameterVersion, cooldownMs: cooldownSeconds(deps.policy) * 1000 } }),
+        : {
+            rejection: { parameterVersion: order.tokenRejected.parameterVersion, cooldownMs: deps.policy.rejectionCooldownSeconds * 1000 },
+          }),
     });
   const done = (refreshed: boolean, reason: RefreshSummary['reason'], state: StoredTokenState, attempts = 0): RefreshResult => ({
     ok: true,
@@ -178,8 +180,8 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           }
           state = current;
 
-          const signer = createFaspaySigner(await deps.credentials.load());
-          const { grant, requestedAt } = await requester.request(signer, budget, count).catch(async (error: unknown) => {
+          const requests = await deps.issuer.open();
+          const { grant, requestedAt } = await requester.request(requests, budget, count).catch(async (error: unknown) => {
             if (reason === 'rejected' && current.kind === 'valid') await markDue(deps.store, current.document, deps.clock());
             throw error;
           });
@@ -224,10 +226,6 @@ async function markDue(store: TokenStore, document: TokenDocument, now: Date): P
   const refreshAt = new Date(Math.max(document.issuedAt.getTime(), Math.floor(now.getTime() / 1000) * 1000));
   if (refreshAt >= document.refreshAt) return;
   await store.write(serializeTokenDocument({ ...document, refreshAt })).catch(() => undefined);
-}
-
-function cooldownSeconds(policy: RefreshPolicy): number {
-  return policy.rejectionCooldownSeconds ?? CONFIG_DEFAULTS.rejectionCooldownSeconds;
 }
 
 /**

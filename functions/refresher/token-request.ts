@@ -1,8 +1,8 @@
-import type { FaspaySigner, TokenGrant } from '../faspay/index.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from '../shared/retry.js';
+import type { TokenGrant } from '../token/index.js';
 import { TimeBudgetError } from './errors.js';
-import type { FaspayTokenClient } from './ports.js';
+import type { TokenRequests } from './ports.js';
 
 export interface RefreshBudget {
   /** Milliseconds the caller may still spend (Lambda: context.getRemainingTimeInMillis). */
@@ -31,22 +31,21 @@ const MIN_ATTEMPT_MS = 1000;
 
 export interface TokenRequester {
   /** Requests a token, retrying transient failures within the budget; `count.attempts` follows along. */
-  request(signer: FaspaySigner, budget: RefreshBudget, count: { attempts: number }): Promise<{ grant: TokenGrant; requestedAt: Date }>;
+  request(requests: TokenRequests, budget: RefreshBudget, count: { attempts: number }): Promise<{ grant: TokenGrant; requestedAt: Date }>;
 }
 
 export function createTokenRequester(deps: {
-  readonly faspay: FaspayTokenClient;
   readonly clock: () => Date;
   readonly policy: TokenRequestPolicy;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly onRetry?: (notice: RetryNotice) => void;
-  readonly onRequest?: (requestedAt: Date) => void;
+  readonly onRequest?: (requestedAt: Date, timeoutMs: number) => void;
 }): TokenRequester {
   const backoff = deps.policy.backoff ?? DEFAULT_BACKOFF;
   const minAttemptMs = Math.min(MIN_ATTEMPT_MS, deps.policy.httpTimeoutMs);
   return {
-    async request(signer, budget, count) {
+    async request(requests, budget, count) {
       let lastError: CodedError | undefined;
       for (let attempt = 1; attempt <= deps.policy.maxAttempts; attempt++) {
         const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
@@ -56,8 +55,8 @@ export function createTokenRequester(deps: {
         const requestedAt = deps.clock();
         count.attempts = attempt;
         try {
-          deps.onRequest?.(requestedAt);
-          const grant = await deps.faspay.requestToken(signer, requestedAt, timeoutMs);
+          deps.onRequest?.(requestedAt, timeoutMs);
+          const grant = await requests.request(requestedAt, timeoutMs);
           return { grant, requestedAt };
         } catch (thrown) {
           const error = asCodedError(thrown, 'requesting a token');

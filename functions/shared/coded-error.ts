@@ -52,9 +52,17 @@ export class UnexpectedError extends CodedError<'INTERNAL_ERROR'> {
   readonly code = 'INTERNAL_ERROR' as const;
 
   constructor(what: string, thrown: unknown) {
-    const name = thrown instanceof Error && /^[A-Za-z]{1,60}$/.test(thrown.name) ? thrown.name : typeof thrown;
+    const name = thrownName(thrown);
     super(`unexpected ${name} while ${what}`, { details: { thrownName: name } });
   }
+}
+
+/**
+ * What may be said of something thrown that is not ours: its class name when that is a plain word,
+ * else its type. Never its message, which could carry anything (a request, a value).
+ */
+export function thrownName(thrown: unknown): string {
+  return thrown instanceof Error && /^[A-Za-z]{1,60}$/.test(thrown.name) ? thrown.name : typeof thrown;
 }
 
 export function asCodedError(thrown: unknown, what: string): CodedError {

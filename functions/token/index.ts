@@ -9,12 +9,15 @@ export {
   shouldPublish,
   tokenStateOf,
 } from './refresh-decision.js';
+export { readTokenState, type StoredRecord, type TokenSource, type TokenStore } from './store.js';
 export {
   createTokenDocument,
   documentProblemAt,
   MAX_ISSUED_AHEAD_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
   parseTokenDocument,
   remainingLifetimeSeconds,
   serializeTokenDocument,
   type TokenDocument,
+  type TokenGrant,
 } from './token-document.js';

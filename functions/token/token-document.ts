@@ -1,5 +1,18 @@
-import { MAX_TOKEN_LIFETIME_SECONDS, type TokenGrant } from '../faspay/token-response.js';
 import { TokenDocumentError } from './errors.js';
+
+/** What a successful token request yields, whatever the protocol that obtained it. */
+export interface TokenGrant {
+  /** Opaque: never trimmed, decoded or URL-encoded. */
+  readonly accessToken: string;
+  /** Lifetime relative to issue time (Faspay gives no absolute expiry). */
+  readonly expiresInSeconds: number;
+}
+
+/**
+ * Longest lifetime a token document may claim. Faspay documents about 10 hours; an answer claiming
+ * much more is more likely a bug than a gift, and believing it would stop refreshes for that long.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 48 * 3600;
 
 /**
  * How far in the future a stored `issuedAt` may lie before the document counts as invalid: more

@@ -9,8 +9,9 @@ import { assessToken } from '../../cli/token-health.js';
 import { AwsAdapterError } from '../../functions/adapters/errors.js';
 import { TokenProviderError } from '../../functions/consumer/index.js';
 import { CredentialsInvalidError, FaspayError } from '../../functions/faspay/index.js';
-import { ConfigError, TimeBudgetError } from '../../functions/refresher/errors.js';
+import { TimeBudgetError } from '../../functions/refresher/errors.js';
 import { UnexpectedError } from '../../functions/shared/coded-error.js';
+import { ConfigError } from '../../functions/shared/config-error.js';
 import { DEFAULT_STACK_NAME as INFRA_DEFAULT_STACK_NAME } from '../../infra/stack-config.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 

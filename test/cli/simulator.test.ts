@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
-import { createFaspaySigner, type FaspayCredentials, FaspayError } from '../../functions/faspay/index.js';
+import { type FaspayCredentials, FaspayError } from '../../functions/faspay/index.js';
 import { DEMO_CREDENTIALS, FAULTS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';
+import { requestToken as requestFrom } from '../support/request-token.js';
 import { type CliRun, runCli } from './cli-harness.js';
 
 const PRIVATE_CREDENTIALS: FaspayCredentials = {
@@ -41,7 +41,7 @@ async function withSimulator(argv: string[], use: (url: string) => Promise<void>
 }
 
 async function requestToken(url: string, credentials: FaspayCredentials) {
-  return createFaspayTokenClient({ baseUrl: new URL(url) }).requestToken(createFaspaySigner(credentials), new Date(), 3000);
+  return requestFrom(url, { credentials });
 }
 
 describe('Command: simulator', () => {

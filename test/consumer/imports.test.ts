@@ -64,6 +64,6 @@ describe('Module: functions/consumer/index.ts', () => {
   });
 
   it('keeps the rejection-report contract free of dependencies, so that sender, construct and refresher can share it', () => {
-    expect(metafile.inputs['functions/shared/rejection-report.ts']?.imports).toEqual([]);
+    expect(metafile.inputs['functions/contracts/rejection-report.ts']?.imports).toEqual([]);
   });
 });

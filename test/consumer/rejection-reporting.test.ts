@@ -11,7 +11,7 @@ import {
   REJECTION_REPORT_BUS_ENV,
   type TokenRejectedReport,
 } from '../../functions/consumer/index.js';
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/contracts/rejection-report.js';
 import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
 import { createVerifier, DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';

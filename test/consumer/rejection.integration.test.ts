@@ -1,6 +1,5 @@
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
@@ -9,10 +8,9 @@ import {
   REJECTION_REPORT_BUS_ENV,
   type SignedFaspayFetch,
 } from '../../functions/consumer/index.js';
-import { createFaspaySigner } from '../../functions/faspay/index.js';
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/contracts/rejection-report.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS, type RunningSimulator, type SimulatorRequestEvent } from '../../simulator/index.js';
+import type { RunningSimulator, SimulatorRequestEvent } from '../../simulator/index.js';
 import {
   type ConsumerWorld,
   expectNothingLeaked,
@@ -31,6 +29,7 @@ import {
   readParameter,
   SECRET_NAME,
 } from '../support/refresher-harness.js';
+import { requestToken } from '../support/request-token.js';
 
 /**
  * Issue 11's healing end to end, against moto and the simulator in revoke-on-issue mode: an outside
@@ -103,11 +102,7 @@ async function invokeRefresher(event: unknown): Promise<Record<string, unknown>>
 
 /** Someone else requests a token with the same credentials; in revoke-on-issue mode that revokes the stored one. */
 async function outsideReissue(): Promise<void> {
-  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(
-    createFaspaySigner(DEMO_CREDENTIALS),
-    new Date(),
-    3000,
-  );
+  const grant = await requestToken(simulator.url);
   tokens.push(grant.accessToken);
 }
 

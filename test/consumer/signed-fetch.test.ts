@@ -1,10 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
-import { createMemoryTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
+import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
 import { createFaspayTokenProvider, createSignedFaspayFetch, type FaspayTokenProvider } from '../../functions/consumer/index.js';
-import { createFaspaySigner } from '../../functions/faspay/index.js';
+import type { TokenStore } from '../../functions/token/index.js';
 import { createTokenDocument, serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
 import {
   createVerifier,
@@ -15,6 +14,7 @@ import {
 } from '../../simulator/index.js';
 import { freePort } from '../support/free-port.js';
 import { findLeaks } from '../support/output-capture.js';
+import { requestToken } from '../support/request-token.js';
 import { PARAMETER, rejectionOf, tokenDocument } from './fixtures.js';
 
 const BALANCE = '/account/api/balance_inquiry';
@@ -51,11 +51,7 @@ beforeEach(() => {
 /** What the refresher does: a real token request to the simulator, published to the store. */
 async function publishSimulatorToken(): Promise<TokenDocument> {
   const requestedAt = new Date();
-  const grant = await createFaspayTokenClient({ baseUrl: new URL(simulator.url) }).requestToken(
-    createFaspaySigner(DEMO_CREDENTIALS),
-    requestedAt,
-    2000,
-  );
+  const grant = await requestToken(simulator.url, { requestedAt, timeoutMs: 2000 });
   const document = createTokenDocument(grant, requestedAt, 7200);
   await store.write(serializeTokenDocument(document));
   return document;

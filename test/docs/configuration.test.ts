@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type NumberSetting, REFRESHER_SETTINGS, type Setting } from '../../functions/refresher/config.js';
+import { type NumberSetting, REFRESHER_SETTINGS, type Setting } from '../../functions/contracts/settings.js';
 
 /** The rows of docs/configuration.md's "The function's environment" table, by variable. */
 function environmentTable(): Map<string, { required: string; defaultValue: string; meaning: string }> {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
-import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
 import { DERIVED_FUNCTION_SETTINGS, propOfSetting } from '../../infra/token-refresher-settings.js';
 import { bareStack } from './synth.js';

@@ -4,12 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import {
   REJECTION_REPORT_BUS_ENV,
   REJECTION_REPORT_DETAIL_TYPE,
   REJECTION_REPORT_SOURCE,
-} from '../../functions/shared/rejection-report.js';
+} from '../../functions/contracts/rejection-report.js';
+import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import { SHORT_TOKEN_LIFETIME_WARNING } from '../../infra/token-lifetime-warning.js';
 import { FaspayTokenRefresher } from '../../infra/token-refresher.js';
 import { actionsOf, bareStack, flatten, resourcesOf, statementsOfRole } from './synth.js';

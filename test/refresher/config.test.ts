@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRefresherConfig } from '../../functions/refresher/config.js';
+import { parseRefresherConfig } from '../../functions/contracts/settings.js';
 
 const REQUIRED = {
   FASPAY_BASE_URL: 'https://sendme-sandbox.faspay.co.id',

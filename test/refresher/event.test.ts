@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRefreshEvent } from '../../functions/refresher/event.js';
+import { parseRefreshEvent } from '../../functions/lambda/event.js';
 import { rejectionReportEvent as reportEvent } from '../support/rejection-events.js';
 
 const PARAMETER = '/faspay/sendme/access-token';

@@ -1,35 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import type { FaspayTokenClient } from '../../functions/adapters/faspay-http.js';
-import { createMemoryTokenStore, type TokenStore } from '../../functions/adapters/parameter-store.js';
-import { staticCredentialsSource } from '../../functions/adapters/secrets.js';
-import { FaspayError, type TokenGrant } from '../../functions/faspay/index.js';
+import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
+import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
+import { FaspayError } from '../../functions/faspay/index.js';
+import type { TokenIssuer } from '../../functions/refresher/ports.js';
 import { createRefresher, type RefresherDependencies } from '../../functions/refresher/refresh.js';
-import { createTokenDocument, parseTokenDocument, serializeTokenDocument, tokenStateOf } from '../../functions/token/index.js';
-import { DEMO_CREDENTIALS } from '../../simulator/index.js';
+import {
+  createTokenDocument,
+  parseTokenDocument,
+  serializeTokenDocument,
+  type TokenGrant,
+  type TokenStore,
+  tokenStateOf,
+} from '../../functions/token/index.js';
+
+/** A token issuer from one function per request (the protocol is the adapter's, not the use case's). */
+function issuerOf(request: (requestedAt: Date, timeoutMs: number) => Promise<TokenGrant>): TokenIssuer {
+  return { open: async () => ({ request }) };
+}
 
 const START = new Date('2026-11-25T00:00:00Z');
+/** The function's declared defaults (no schedule lookahead). */
+const POLICY = {
+  refreshBeforeExpirySeconds: REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+  refreshLookaheadSeconds: REFRESHER_SETTINGS.refreshLookaheadSeconds.default,
+  rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
+  httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
+  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
+};
 
 /** A fake world: a settable clock, a scripted Faspay, sleeps that advance the clock. */
 function setup(script: Array<TokenGrant | FaspayError>, overrides: Partial<RefresherDependencies> = {}, attemptMs = 0) {
   let now = START.getTime();
   const calls: Array<{ at: number; timeoutMs: number }> = [];
   const sleeps: number[] = [];
-  const faspay: FaspayTokenClient = {
-    async requestToken(_signer, requestedAt, timeoutMs) {
-      calls.push({ at: requestedAt.getTime(), timeoutMs });
-      now += attemptMs;
-      const next = script.shift() ?? new Error('script exhausted');
-      if (next instanceof Error) throw next;
-      return next;
-    },
-  };
+  const issuer = issuerOf(async (requestedAt, timeoutMs) => {
+    calls.push({ at: requestedAt.getTime(), timeoutMs });
+    now += attemptMs;
+    const next = script.shift() ?? new Error('script exhausted');
+    if (next instanceof Error) throw next;
+    return next;
+  });
   const store = createMemoryTokenStore(() => new Date(now));
   const refresher = createRefresher({
-    credentials: staticCredentialsSource(DEMO_CREDENTIALS),
     store,
-    faspay,
+    issuer,
     clock: () => new Date(now),
-    policy: { refreshBeforeExpirySeconds: 7200, httpTimeoutMs: 8000, maxAttempts: 3 },
+    policy: POLICY,
     sleep: async (ms) => {
       sleeps.push(ms);
       now += ms;
@@ -105,19 +121,17 @@ describe('createRefresher', () => {
   });
 
   /** A Faspay whose answer arrives after another run published a token issued a second later. */
-  function racingFaspay(getStore: () => TokenStore): FaspayTokenClient {
-    return {
-      async requestToken(_signer, requestedAt) {
-        const later = createTokenDocument(grant('tok-other'), new Date(requestedAt.getTime() + 1000), 7200);
-        await getStore().write(serializeTokenDocument(later));
-        return grant('tok-mine');
-      },
-    };
+  function racingFaspay(getStore: () => TokenStore): TokenIssuer {
+    return issuerOf(async (requestedAt) => {
+      const later = createTokenDocument(grant('tok-other'), new Date(requestedAt.getTime() + 1000), 7200);
+      await getStore().write(serializeTokenDocument(later));
+      return grant('tok-mine');
+    });
   }
 
   it('keeps a token issued later that a concurrent run stored meanwhile, on a run nobody forced', async () => {
     let store!: TokenStore;
-    const world = setup([], { faspay: racingFaspay(() => store) });
+    const world = setup([], { issuer: racingFaspay(() => store) });
     store = world.store;
     const result = await world.refresher.refresh({ force: false, trigger: 'schedule' }, world.deadlineIn(60_000));
     expect(result).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'superseded', parameterVersion: 1 } });
@@ -126,7 +140,7 @@ describe('createRefresher', () => {
 
   it('always publishes what a forced run obtained', async () => {
     let store!: TokenStore;
-    const world = setup([], { faspay: racingFaspay(() => store) });
+    const world = setup([], { issuer: racingFaspay(() => store) });
     store = world.store;
     const result = await world.refresher.refresh({ force: true }, world.deadlineIn(60_000));
     expect(result).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'forced', parameterVersion: 2 } });
@@ -229,7 +243,7 @@ describe('createRefresher', () => {
     // GIVEN 20-minute tokens on a 15-minute schedule (refreshAt is 10 minutes after issue)
     const short = { accessToken: 'short', expiresInSeconds: 1200 };
     const { refresher, calls, advance, deadlineIn } = setup([short, short], {
-      policy: { refreshBeforeExpirySeconds: 7200, refreshLookaheadSeconds: 900, httpTimeoutMs: 8000, maxAttempts: 3 },
+      policy: { ...POLICY, refreshLookaheadSeconds: 900 },
     });
     const scheduled = () => refresher.refresh({ force: false, trigger: 'schedule' }, deadlineIn(3_600_000));
     // WHEN the run and its duplicate arrive a minute apart, then the next interval's run

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Logger, Metrics, MetricUnit } from '../../functions/refresher/telemetry.js';
+import { Logger, Metrics, MetricUnit } from '../../functions/lambda/telemetry.js';
 import { captureOutput } from '../support/output-capture.js';
 
 const context = {

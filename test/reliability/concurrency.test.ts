@@ -1,6 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { leaseParameterName } from '../../functions/refresher/lease.js';
+import { leaseParameterName } from '../../functions/contracts/settings.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import { lambdaContext, PARAMETER_NAME, readParameter } from '../support/refresher-harness.js';
 import { FORCED_EVENT, SCHEDULED_EVENT } from './support/invocations.js';

@@ -1,6 +1,6 @@
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/refresher/config.js';
+import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { lambdaContext, readParameter, SECRET_NAME } from '../support/refresher-harness.js';
 import { type HostileBehaviour, startHostileServer } from './support/hostile-server.js';

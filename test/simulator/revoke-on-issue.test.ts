@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFaspayTokenClient } from '../../functions/adapters/faspay-http.js';
 import { createFaspaySigner, formatFaspayTimestamp } from '../../functions/faspay/index.js';
 import { createTokenLedger, DEMO_CREDENTIALS, FAULTS, faultAnswer, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { requestToken } from '../support/request-token.js';
 
 const BALANCE = '/account/api/balance_inquiry';
 const signer = createFaspaySigner(DEMO_CREDENTIALS);
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function tokenFrom(url: string): Promise<string> {
-  return (await createFaspayTokenClient({ baseUrl: new URL(url) }).requestToken(signer, new Date(), 3000)).accessToken;
+  return (await requestToken(url)).accessToken;
 }
 
 async function balanceWith(url: string, token: string): Promise<{ status: number; body: Record<string, string> }> {

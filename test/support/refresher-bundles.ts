@@ -7,7 +7,7 @@ import { build } from 'esbuild';
  */
 export async function buildMinifiedRefresher(outfile: string): Promise<void> {
   await build({
-    entryPoints: ['functions/refresher/handler.ts'],
+    entryPoints: ['functions/lambda/handler.ts'],
     outfile,
     bundle: true,
     minify: true,

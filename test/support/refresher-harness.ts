@@ -17,7 +17,7 @@ export type Handler = (event: unknown, context?: Context) => Promise<Record<stri
 export async function loadHandler(env: Record<string, string>): Promise<Handler> {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  const module = (await import('../../functions/refresher/handler.js')) as unknown as { handler: Handler };
+  const module = (await import('../../functions/lambda/handler.js')) as unknown as { handler: Handler };
   return module.handler;
 }
 

@@ -1,4 +1,4 @@
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/contracts/rejection-report.js';
 
 /** A consumer's rejection report as EventBridge delivers it to the rule's target. */
 export function rejectionReportEvent(detail: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/faspay/token-response.js';
-import { createTokenDocument, parseTokenDocument, remainingLifetimeSeconds, serializeTokenDocument } from '../../functions/token/index.js';
+import {
+  createTokenDocument,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  parseTokenDocument,
+  remainingLifetimeSeconds,
+  serializeTokenDocument,
+} from '../../functions/token/index.js';
 
 const REQUESTED_AT = new Date('2024-01-15T03:30:00.400Z');
 

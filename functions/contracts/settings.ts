@@ -1,15 +1,15 @@
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl, parseSignedPath, TOKEN_PATH } from '../faspay/index.js';
-import { isCodedError } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
 import { checkKmsKeyId, checkParameterName, checkSecretId, checkWholeNumber } from '../shared/validators.js';
 
 /*
  * Every setting of the refresher function, declared once: its environment variable, its default,
- * its range and its parser. The function parses its environment with these declarations
- * (parseRefresherConfig), the construct renders the environment from them
- * (renderRefresherEnvironment) and checks its props with the same parsers, and the CLI and the
- * stack reuse the defaults. A new setting is a field of RefresherConfig plus an entry in
- * REFRESHER_SETTINGS; the construct prop and the docs table follow.
+ * its range and its parser. This is the contract between the construct, which renders the
+ * environment from it (renderRefresherEnvironment) and checks its props with the same parsers, and
+ * the function, which parses its environment with it (parseRefresherConfig); the CLI, the stack,
+ * the soak run and the example consumer reuse the names and defaults. A new setting is a field of
+ * RefresherConfig plus an entry here; the construct's settings table asks for its prop, the docs
+ * table (docs/configuration.md) follows.
  */
 
 /** The refresher's settings, parsed from its environment once per container. */
@@ -35,6 +35,15 @@ export interface RefresherConfig {
 /** Where the token is kept unless configured otherwise (the construct's, the CLI's and the examples' default). */
 export const DEFAULT_TOKEN_PARAMETER_NAME = '/faspay/sendme/access-token';
 
+/**
+ * The refresh lease's parameter sits beside the token parameter (same path, `.lease` appended): its
+ * ARN is then as exact as the token's, and it needs no resource of its own in the stack. The
+ * construct (IAM) and the function (its calls) both derive it from here.
+ */
+export function leaseParameterName(tokenParameterName: string): string {
+  return `${tokenParameterName}.lease`;
+}
+
 interface SettingBase<T> {
   /** The environment variable that carries the setting to the function. */
   readonly env: string;
@@ -59,14 +68,14 @@ function wholeNumber(env: string, defaultValue: number, min: number, max: number
   return { env, default: defaultValue, min, max, parse: (text, label) => checkWholeNumber(label, text, min, max), render: String };
 }
 
-/** Faspay's own rules (functions/faspay) throw their own config error; here it names the setting. */
+/** A rule of Faspay's own (functions/faspay) may not name the setting; here the message does. */
 function named<T>(parse: (text: string, label: string) => T): (text: string, label: string) => T {
   return (text, label) => {
     try {
       return parse(text, label);
     } catch (error) {
-      if (!isCodedError(error) || error.code !== 'CONFIG_INVALID' || error instanceof ConfigError) throw error;
-      throw new ConfigError(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`, { cause: error });
+      if (!(error instanceof ConfigError) || error.message.startsWith(label)) throw error;
+      throw new ConfigError(`${label}: ${error.message}`, { cause: error });
     }
   };
 }
@@ -152,14 +161,20 @@ export function renderRefresherEnvironment(config: Partial<RefresherConfig>): Re
   return env;
 }
 
-/** The defaults of the optional settings, as the function applies them. */
-export const CONFIG_DEFAULTS = {
-  refreshBeforeExpirySeconds: REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
-  refreshLookaheadSeconds: REFRESHER_SETTINGS.refreshLookaheadSeconds.default,
-  signedPath: REFRESHER_SETTINGS.signedPath.default,
-  timeZone: REFRESHER_SETTINGS.timeZone.default,
-  httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
-  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
-  rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
-  advancedTier: REFRESHER_SETTINGS.advancedTier.default,
-} as const;
+/** The settings without a default: whoever configures a refresher must give these. */
+export type RequiredSettingKey = {
+  [K in keyof typeof REFRESHER_SETTINGS]: (typeof REFRESHER_SETTINGS)[K] extends { readonly required: true } ? K : never;
+}[keyof typeof REFRESHER_SETTINGS];
+
+/**
+ * A configuration from typed values, the declared default filling in what is not given: how the
+ * local CLI and the soak run configure the same refresher the Lambda parses from its environment.
+ */
+export function refresherConfigOf(given: Pick<RefresherConfig, RequiredSettingKey> & Partial<RefresherConfig>): RefresherConfig {
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [keyof RefresherConfig, Setting<unknown>][]) {
+    const value = given[key] ?? ('default' in setting ? setting.default : undefined);
+    if (value !== undefined) config[key] = value;
+  }
+  return config as unknown as RefresherConfig;
+}

@@ -1,11 +1,11 @@
 import type { Context } from 'aws-lambda';
+import { asFunctionError } from '../contracts/function-error.js';
+import type { RefreshBudget, RefreshSummary } from '../refresher/refresh.js';
 import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type Container, createContainer } from './container.js';
 import { EventError } from './errors.js';
 import { parseRefreshEvent, type RefreshRequest } from './event.js';
-import { asFunctionError } from './function-error.js';
 import { createLogger, errorFields, reportOutcome } from './observability.js';
-import type { RefreshBudget, RefreshSummary } from './refresh.js';
 
 const logger = createLogger();
 

@@ -1,17 +1,8 @@
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
+import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
 import type { RefreshRequest } from './event.js';
-import type { RefreshResult, RetryNotice } from './refresh.js';
 import { Logger, Metrics, MetricUnit } from './telemetry.js';
-
-export const SERVICE_NAME = 'faspay-token-refresher';
-export const METRICS_NAMESPACE = 'FaspaySendMe';
-
-/** Metric names the stack's alarms depend on. */
-export const METRIC = {
-  remainingLifetime: 'TokenRemainingLifetime',
-  refreshed: 'TokenRefreshed',
-  failed: 'TokenRefreshFailed',
-} as const;
 
 export function createLogger(): Logger {
   return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
@@ -22,7 +13,7 @@ export function createMetrics(tokenParameterName: string): Metrics {
   return new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
-    defaultDimensions: { TokenParameter: tokenParameterName },
+    defaultDimensions: { [TOKEN_PARAMETER_DIMENSION]: tokenParameterName },
   });
 }
 

@@ -1,4 +1,4 @@
-import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type TokenRejectedReport } from '../shared/rejection-report.js';
+import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type TokenRejectedReport } from '../contracts/rejection-report.js';
 import { EventError } from './errors.js';
 
 /** What an invocation asks for, parsed from its payload. */

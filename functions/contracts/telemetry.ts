@@ -1,0 +1,24 @@
+/*
+ * What the refresher reports and the stack reads: the function writes these metrics (functions/lambda
+ * observability.ts), the construct's alarms and metric methods read them (infra/). Declared once, so
+ * that a renamed metric cannot leave an alarm watching nothing.
+ */
+
+/** The `service` key of every log line and metric dimension (Powertools' POWERTOOLS_SERVICE_NAME). */
+export const SERVICE_NAME = 'faspay-token-refresher';
+
+/** The CloudWatch namespace of the refresher's metrics (Powertools' POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'FaspaySendMe';
+
+/** The dimension that tells refreshers of one account apart: the token parameter's name. */
+export const TOKEN_PARAMETER_DIMENSION = 'TokenParameter';
+
+/** The metrics the function emits after every run. */
+export const METRIC = {
+  /** Seconds left on the stored token after the run (0 when none is usable): the staleness alarm's metric. */
+  remainingLifetime: 'TokenRemainingLifetime',
+  /** 1 when the run stored a new token. */
+  refreshed: 'TokenRefreshed',
+  /** 1 when the run failed. */
+  failed: 'TokenRefreshFailed',
+} as const;

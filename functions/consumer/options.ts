@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
-import type { TokenSource } from '../token/index.js';
+import type { TokenDocument, TokenSource } from '../token/index.js';
 import { DEFAULT_MAX_JITTER_SECONDS } from './cache-policy.js';
 
 /**
@@ -43,12 +43,11 @@ export interface FaspayTokenProviderOptions {
   readonly maxJitterSeconds?: number;
 }
 
-/** The current access token and its schedule. Never log `accessToken`. */
-export interface ConsumerToken {
-  readonly accessToken: string;
-  readonly issuedAt: Date;
-  readonly expiresAt: Date;
-  readonly refreshAt: Date;
+/**
+ * The current access token and its schedule: the stored document (functions/token/token-document.ts)
+ * and the SSM version it was read from (what a rejection report names). Never log `accessToken`.
+ */
+export interface ConsumerToken extends TokenDocument {
   /** SSM version of the stored document this token came from: what a rejection report names. */
   readonly parameterVersion: number;
 }

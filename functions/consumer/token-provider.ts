@@ -4,7 +4,7 @@ import type { TokenRejectedReport } from '../contracts/rejection-report.js';
 import { type FaspayHeaders, formatFaspayTimestamp, type HttpMethod, parseSignedPath } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
-import { parseTokenDocument, type StoredRecord, type TokenDocument } from '../token/index.js';
+import { copyTokenDocument, parseTokenDocument, type StoredRecord, type TokenDocument } from '../token/index.js';
 import { cacheDeadlineMs, jitterMs, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 import { createSignerSource } from './credentials.js';
 import { asProviderError, TokenProviderError } from './errors.js';
@@ -38,15 +38,18 @@ export interface SignedCall {
   readonly issuedAt: Date;
 }
 
+/** The stored document, as read, and how long it may be served from memory. */
 interface CachedToken {
-  readonly accessToken: string;
+  readonly document: TokenDocument;
   readonly version: number;
-  readonly issuedAtMs: number;
-  readonly refreshAtMs: number;
-  readonly expiresAtMs: number;
-  /** Served from memory until then; never after `expiresAtMs`. */
+  /** Served from memory until then; never after the document's `expiresAt`. */
   readonly deadlineMs: number;
 }
+
+const cacheTimesOf = (document: TokenDocument) => ({
+  refreshAtMs: document.refreshAt.getTime(),
+  expiresAtMs: document.expiresAt.getTime(),
+});
 
 const METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -84,10 +87,10 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
       return fresh;
     } catch (error) {
       const nowMs = clock().getTime();
-      if (previous === undefined || nowMs >= previous.expiresAtMs || startedIn !== generation) throw error;
+      if (previous === undefined || nowMs >= previous.document.expiresAt.getTime() || startedIn !== generation) throw error;
       // Stale while error: the token in hand is still valid, so serve it and look again after a
       // re-check interval rather than on every call.
-      cached = { ...previous, deadlineMs: cacheDeadlineMs(previous, nowMs, nextJitterMs()) };
+      cached = { ...previous, deadlineMs: cacheDeadlineMs(cacheTimesOf(previous.document), nowMs, nextJitterMs()) };
       return cached;
     }
   }
@@ -115,14 +118,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
         { retryable: true, details: { parameterName, expiresAt: document.expiresAt.toISOString(), version: record.version } },
       );
     }
-    const times = { refreshAtMs: document.refreshAt.getTime(), expiresAtMs: document.expiresAt.getTime() };
-    return {
-      accessToken: document.accessToken,
-      version: record.version,
-      issuedAtMs: document.issuedAt.getTime(),
-      ...times,
-      deadlineMs: cacheDeadlineMs(times, nowMs, nextJitterMs()),
-    };
+    return { document, version: record.version, deadlineMs: cacheDeadlineMs(cacheTimesOf(document), nowMs, nextJitterMs()) };
   }
 
   function parseStored(text: string): TokenDocument {
@@ -150,22 +146,21 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     }
     const signedPath = parseSignedPath(path, 'the service path');
     const [entry, signer] = await Promise.all([current(), signers.signer()]);
-    const headers = signer.serviceCallHeaders(method, signedPath, formatFaspayTimestamp(clock(), settings.timeZone), entry.accessToken);
-    return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.issuedAtMs) };
+    const headers = signer.serviceCallHeaders(
+      method,
+      signedPath,
+      formatFaspayTimestamp(clock(), settings.timeZone),
+      entry.document.accessToken,
+    );
+    return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.document.issuedAt) };
   }
 
   return {
     parameterName,
     async getToken() {
       const entry = await current();
-      // New Date objects on every call: a caller mutating one must not move the cache's schedule.
-      return {
-        accessToken: entry.accessToken,
-        issuedAt: new Date(entry.issuedAtMs),
-        expiresAt: new Date(entry.expiresAtMs),
-        refreshAt: new Date(entry.refreshAtMs),
-        parameterVersion: entry.version,
-      };
+      // A copy on every call: a caller mutating a Date must not move the cache's schedule.
+      return { ...copyTokenDocument(entry.document), parameterVersion: entry.version };
     },
     async headersFor(method, path) {
       return (await signCall(method, path)).headers;

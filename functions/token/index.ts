@@ -11,6 +11,7 @@ export {
 } from './refresh-decision.js';
 export { readTokenState, type StoredRecord, type TokenSource, type TokenStore } from './store.js';
 export {
+  copyTokenDocument,
   createTokenDocument,
   documentProblemAt,
   MAX_ISSUED_AHEAD_SECONDS,

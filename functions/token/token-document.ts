@@ -48,6 +48,16 @@ export function createTokenDocument(grant: TokenGrant, requestedAt: Date, refres
   return { accessToken: grant.accessToken, issuedAt, expiresAt, refreshAt: new Date(expiresAt.getTime() - marginMs) };
 }
 
+/** A copy with Date objects of its own: whoever holds it cannot move another holder's schedule by mutating one. */
+export function copyTokenDocument(document: TokenDocument): TokenDocument {
+  return {
+    ...document,
+    issuedAt: new Date(document.issuedAt),
+    expiresAt: new Date(document.expiresAt),
+    refreshAt: new Date(document.refreshAt),
+  };
+}
+
 export function serializeTokenDocument(document: TokenDocument): string {
   return JSON.stringify({
     accessToken: document.accessToken,

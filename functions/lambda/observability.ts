@@ -1,20 +1,12 @@
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
+import { METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
 import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
 import type { RefreshRequest } from './event.js';
-import { Logger, Metrics, MetricUnit } from './telemetry.js';
+import { type Logger, Metrics, type MetricsConfig, MetricUnit } from './telemetry.js';
 
-export function createLogger(): Logger {
-  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
-}
-
-/** Dimensions: `service` (added by Powertools) and `TokenParameter`, so several deployments can share an account. */
-export function createMetrics(tokenParameterName: string): Metrics {
-  return new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
-    defaultDimensions: { [TOKEN_PARAMETER_DIMENSION]: tokenParameterName },
-  });
+/** Dimensions: `service` (added as Powertools adds it) and `TokenParameter`, so several deployments can share an account. */
+export function createMetrics(telemetry: MetricsConfig, tokenParameterName: string): Metrics {
+  return new Metrics(telemetry, { [TOKEN_PARAMETER_DIMENSION]: tokenParameterName });
 }
 
 /** The fields of a coded error that are safe to log (they were built to be). */

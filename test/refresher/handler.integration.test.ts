@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, type Fault, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { emfViolations } from '../support/emf-spec.js';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { captureOutput, findLeaks } from '../support/output-capture.js';
 import {
@@ -185,6 +186,17 @@ describe('refresher handler against moto and the simulator', () => {
       TokenRefreshFailed: 0,
     });
     expect(emf!.TokenRemainingLifetime).toBeGreaterThan(35_990);
+    expect(emfViolations(emf)).toEqual([]);
+  });
+
+  it('refreshes but publishes no metrics when POWERTOOLS_METRICS_DISABLED is true', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_METRICS_DISABLED: 'true' }));
+    output = captureOutput();
+
+    await expect(handler({}, lambdaContext())).resolves.toMatchObject({ refreshed: true });
+    expect(output.jsonLines().filter((line) => '_aws' in line)).toEqual([]);
+    expect(output.jsonLines().find((line) => line.message === 'token refreshed')).toMatchObject({ sampling_rate: 0 });
   });
 });
 
@@ -227,6 +239,20 @@ describe('refresher handler with bad credentials or configuration', () => {
       code: 'CONFIG_INVALID',
       // The message leads with the stable code: the contract of a failed invocation (function-error.ts).
       message: expect.stringMatching(/^CONFIG_INVALID: FASPAY_BASE_URL must use https/),
+    });
+  });
+
+  it('rejects every invocation when a Powertools variable has a value Powertools refuses', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_LOGGER_SAMPLE_RATE: 'often' }));
+    output = captureOutput();
+    await expect(rejectionOf(handler({}, lambdaContext()))).resolves.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^CONFIG_INVALID: POWERTOOLS_LOGGER_SAMPLE_RATE must be a number/),
+    });
+    expect(output.jsonLines().find((line) => line.message === 'configuration invalid')).toMatchObject({
+      errorCode: 'CONFIG_INVALID',
+      function_request_id: 'test-request',
     });
   });
 });

@@ -5,7 +5,7 @@ import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type Container, createContainer } from './container.js';
 import { EventError } from './errors.js';
 import { parseRefreshEvent, type RefreshRequest } from './event.js';
-import { errorFields, reportOutcome } from './observability.js';
+import { errorFields, reportOutcome, reportRequest } from './observability.js';
 import { Logger } from './telemetry.js';
 import { parseTelemetryConfig } from './telemetry-config.js';
 
@@ -46,6 +46,7 @@ export async function handler(event: unknown, context?: Context): Promise<Refres
     container.logger.error('event rejected', { outcome: 'failed', ...errorFields(coded) });
     throw asFunctionError(coded);
   }
+  reportRequest(container.logger, request);
   const result = await container.refresher.refresh(request, budget);
   reportOutcome(container.logger, container.metrics, request, result);
   if (!result.ok) throw asFunctionError(result.error);

@@ -14,17 +14,25 @@ export function errorFields(error: CodedError): Record<string, unknown> {
   return { errorCode: error.code, errorMessage: error.message, retryable: error.retryable, ...error.details };
 }
 
-/** One log line and one set of metrics per outcome. */
-export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
-  const trace = {
+/** What the request says about itself (never the raw event): on its outcome line, and at DEBUG before the refresh. */
+function requestFields(request: RefreshRequest): Record<string, unknown> {
+  return {
     trigger: request.trigger,
     force: request.force,
     ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
     ...(request.executionId === undefined ? {} : { executionId: request.executionId }),
     ...(request.tokenRejected === undefined ? {} : { rejectedVersion: request.tokenRejected.parameterVersion }),
-    attempts: result.attempts,
-    tokenRemainingSeconds: result.tokenRemainingSeconds,
   };
+}
+
+/** At DEBUG (a sampled invocation): a run that times out before its outcome is reported still shows what it was asked. */
+export function reportRequest(logger: Logger, request: RefreshRequest): void {
+  logger.debug('token refresh requested', requestFields(request));
+}
+
+/** One log line and one set of metrics per outcome. */
+export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
+  const trace = { ...requestFields(request), attempts: result.attempts, tokenRemainingSeconds: result.tokenRemainingSeconds };
   if (result.ok) {
     logger.info(result.summary.refreshed ? 'token refreshed' : 'token refresh skipped', {
       outcome: result.summary.refreshed ? 'refreshed' : 'skipped',

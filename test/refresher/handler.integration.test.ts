@@ -197,6 +197,18 @@ describe('refresher handler against moto and the simulator', () => {
     await expect(handler({}, lambdaContext())).resolves.toMatchObject({ refreshed: true });
     expect(output.jsonLines().filter((line) => '_aws' in line)).toEqual([]);
     expect(output.jsonLines().find((line) => line.message === 'token refreshed')).toMatchObject({ sampling_rate: 0 });
+    expect(output.jsonLines().filter((line) => line.level === 'DEBUG')).toEqual([]);
+  });
+
+  it('logs a sampled invocation at DEBUG, the request included, when POWERTOOLS_LOGGER_SAMPLE_RATE is 1', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_LOGGER_SAMPLE_RATE: '1' }));
+    output = captureOutput();
+
+    await handler(SCHEDULE_EVENT, lambdaContext());
+    const debug = output.jsonLines().filter((line) => line.level === 'DEBUG');
+    expect(debug.map((line) => line.message)).toEqual(['Setting log level to DEBUG due to sampling rate', 'token refresh requested']);
+    expect(debug[1]).toMatchObject({ trigger: 'schedule', executionId: 'exec-1', sampling_rate: 1, function_request_id: 'test-request' });
   });
 });
 

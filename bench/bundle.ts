@@ -114,7 +114,7 @@ function format(result: Result): string {
     '',
     `- Refresher asset: **${ratio(refresher.bytes, baseline.bytes)}** the size of its baseline (limit ${LIMIT.refresherRatio}x: ${sizeRatio <= LIMIT.refresherRatio ? 'met' : 'NOT met'}), ` +
       `cold import **${importRatio(1, 0)}**. Its bytes: AWS SDK ${kib(refresher.bytesByOrigin['aws-sdk'])}, this project's code ${kib(refresher.bytesByOrigin.project)}, ` +
-      `other packages ${kib(refresher.bytesByOrigin.other)} (no Powertools: functions/refresher/telemetry.ts writes the same log and EMF shapes).`,
+      `other packages ${kib(refresher.bytesByOrigin.other)} (no Powertools: functions/lambda/telemetry.ts writes the same log and EMF shapes).`,
     `- Consumer Lambda, code-split as esbuild \`splitting\` does: **+${consumerExtra.toFixed(1)} KiB** loaded at start over the SSM client alone ` +
       `(${kib(consumerSplit.bytesAtStart)} vs ${kib(ssmSplit.bytesAtStart)}; limit +${LIMIT.consumerExtraKiB} KiB: ${consumerExtra <= LIMIT.consumerExtraKiB ? 'met' : 'NOT met'}), ` +
       `cold import ${importRatio(5, 4)}. Loaded on first use only: ${lazy}.`,

@@ -5,14 +5,17 @@ import { asCodedError, type CodedError } from '../shared/coded-error.js';
 import { type Container, createContainer } from './container.js';
 import { EventError } from './errors.js';
 import { parseRefreshEvent, type RefreshRequest } from './event.js';
-import { createLogger, errorFields, reportOutcome } from './observability.js';
+import { errorFields, reportOutcome, reportRequest } from './observability.js';
+import { Logger } from './telemetry.js';
+import { parseTelemetryConfig } from './telemetry-config.js';
 
-const logger = createLogger();
+const telemetry = parseTelemetryConfig(process.env);
+const logger = new Logger(telemetry);
 
 /** Built at cold start; a configuration error is kept and reported by every invocation. */
 const container: Container | CodedError = (() => {
   try {
-    return createContainer(process.env, logger);
+    return createContainer(process.env, telemetry, logger);
   } catch (error) {
     return asCodedError(error, 'reading the configuration');
   }
@@ -28,11 +31,11 @@ const DEFAULT_BUDGET_MS = 60_000;
  * token is exactly what it was.
  */
 export async function handler(event: unknown, context?: Context): Promise<RefreshSummary> {
+  logger.startInvocation(context);
   if (!('refresher' in container)) {
     logger.error('configuration invalid', { outcome: 'failed', ...errorFields(container) });
     throw asFunctionError(container);
   }
-  if (context !== undefined) container.logger.addContext(context);
   let request: RefreshRequest;
   let budget: RefreshBudget;
   try {
@@ -43,6 +46,7 @@ export async function handler(event: unknown, context?: Context): Promise<Refres
     container.logger.error('event rejected', { outcome: 'failed', ...errorFields(coded) });
     throw asFunctionError(coded);
   }
+  reportRequest(container.logger, request);
   const result = await container.refresher.refresh(request, budget);
   reportOutcome(container.logger, container.metrics, request, result);
   if (!result.ok) throw asFunctionError(result.error);

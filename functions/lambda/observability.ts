@@ -1,20 +1,12 @@
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
+import { METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
 import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
 import type { RefreshRequest } from './event.js';
-import { Logger, Metrics, MetricUnit } from './telemetry.js';
+import { type Logger, Metrics, type MetricsConfig, MetricUnit } from './telemetry.js';
 
-export function createLogger(): Logger {
-  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
-}
-
-/** Dimensions: `service` (added by Powertools) and `TokenParameter`, so several deployments can share an account. */
-export function createMetrics(tokenParameterName: string): Metrics {
-  return new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
-    defaultDimensions: { [TOKEN_PARAMETER_DIMENSION]: tokenParameterName },
-  });
+/** Dimensions: `service` (added as Powertools adds it) and `TokenParameter`, so several deployments can share an account. */
+export function createMetrics(telemetry: MetricsConfig, tokenParameterName: string): Metrics {
+  return new Metrics(telemetry, { [TOKEN_PARAMETER_DIMENSION]: tokenParameterName });
 }
 
 /** The fields of a coded error that are safe to log (they were built to be). */
@@ -22,17 +14,25 @@ export function errorFields(error: CodedError): Record<string, unknown> {
   return { errorCode: error.code, errorMessage: error.message, retryable: error.retryable, ...error.details };
 }
 
-/** One log line and one set of metrics per outcome. */
-export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
-  const trace = {
+/** What the request says about itself (never the raw event): on its outcome line, and at DEBUG before the refresh. */
+function requestFields(request: RefreshRequest): Record<string, unknown> {
+  return {
     trigger: request.trigger,
     force: request.force,
     ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
     ...(request.executionId === undefined ? {} : { executionId: request.executionId }),
     ...(request.tokenRejected === undefined ? {} : { rejectedVersion: request.tokenRejected.parameterVersion }),
-    attempts: result.attempts,
-    tokenRemainingSeconds: result.tokenRemainingSeconds,
   };
+}
+
+/** At DEBUG (a sampled invocation): a run that times out before its outcome is reported still shows what it was asked. */
+export function reportRequest(logger: Logger, request: RefreshRequest): void {
+  logger.debug('token refresh requested', requestFields(request));
+}
+
+/** One log line and one set of metrics per outcome. */
+export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
+  const trace = { ...requestFields(request), attempts: result.attempts, tokenRemainingSeconds: result.tokenRemainingSeconds };
   if (result.ok) {
     logger.info(result.summary.refreshed ? 'token refreshed' : 'token refresh skipped', {
       outcome: result.summary.refreshed ? 'refreshed' : 'skipped',

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import { parseTokenDocument } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, type Fault, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { emfViolations } from '../support/emf-spec.js';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { captureOutput, findLeaks } from '../support/output-capture.js';
 import {
@@ -185,6 +186,29 @@ describe('refresher handler against moto and the simulator', () => {
       TokenRefreshFailed: 0,
     });
     expect(emf!.TokenRemainingLifetime).toBeGreaterThan(35_990);
+    expect(emfViolations(emf)).toEqual([]);
+  });
+
+  it('refreshes but publishes no metrics when POWERTOOLS_METRICS_DISABLED is true', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_METRICS_DISABLED: 'true' }));
+    output = captureOutput();
+
+    await expect(handler({}, lambdaContext())).resolves.toMatchObject({ refreshed: true });
+    expect(output.jsonLines().filter((line) => '_aws' in line)).toEqual([]);
+    expect(output.jsonLines().find((line) => line.message === 'token refreshed')).toMatchObject({ sampling_rate: 0 });
+    expect(output.jsonLines().filter((line) => line.level === 'DEBUG')).toEqual([]);
+  });
+
+  it('logs a sampled invocation at DEBUG, the request included, when POWERTOOLS_LOGGER_SAMPLE_RATE is 1', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_LOGGER_SAMPLE_RATE: '1' }));
+    output = captureOutput();
+
+    await handler(SCHEDULE_EVENT, lambdaContext());
+    const debug = output.jsonLines().filter((line) => line.level === 'DEBUG');
+    expect(debug.map((line) => line.message)).toEqual(['Setting log level to DEBUG due to sampling rate', 'token refresh requested']);
+    expect(debug[1]).toMatchObject({ trigger: 'schedule', executionId: 'exec-1', sampling_rate: 1, function_request_id: 'test-request' });
   });
 });
 
@@ -227,6 +251,20 @@ describe('refresher handler with bad credentials or configuration', () => {
       code: 'CONFIG_INVALID',
       // The message leads with the stable code: the contract of a failed invocation (function-error.ts).
       message: expect.stringMatching(/^CONFIG_INVALID: FASPAY_BASE_URL must use https/),
+    });
+  });
+
+  it('rejects every invocation when a Powertools variable has a value Powertools refuses', async () => {
+    output.stop();
+    handler = await loadHandler(handlerEnv(moto, simulator.url, { POWERTOOLS_LOGGER_SAMPLE_RATE: 'often' }));
+    output = captureOutput();
+    await expect(rejectionOf(handler({}, lambdaContext()))).resolves.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^CONFIG_INVALID: POWERTOOLS_LOGGER_SAMPLE_RATE must be a number/),
+    });
+    expect(output.jsonLines().find((line) => line.message === 'configuration invalid')).toMatchObject({
+      errorCode: 'CONFIG_INVALID',
+      function_request_id: 'test-request',
     });
   });
 });

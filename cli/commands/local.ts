@@ -97,6 +97,9 @@ export const localCommand: Command = {
 
     const reporter = createReporter(io, args.json);
     const startedMs = Date.now();
+    // Taken before anything starts, so that Ctrl-C while the simulator starts or the first cycle runs
+    // also ends the watch cleanly (the watch then stops before its first wait).
+    const stop = args.watch ? io.stopSignal() : undefined;
     reporter.note(`Faspay SendMe token refresher: local run${args.watch ? ' (watching)' : ''}`);
     const rig = await prepareRig(plan, io, reporter);
     try {
@@ -116,15 +119,17 @@ export const localCommand: Command = {
         reporter.step('done', { ok: true, summary: outcome.summary, durationMs }, `ok: refresh cycle complete in ${durationMs} ms\n`);
         return EXIT_CODES.ok;
       }
-      // Taken before the first cycle, so that Ctrl-C during it also ends cleanly.
-      const stop = io.stopSignal();
       let current: TokenDocument | undefined;
       try {
         current = (await firstCycle(parts, args.force, plan, io, reporter)).stored;
       } catch (error) {
         reportCheckFailure(reporter, error);
       }
-      const stats = await watchSchedule(parts, io, reporter, { checkEverySeconds, stop, ...(current === undefined ? {} : { current }) });
+      const stats = await watchSchedule(parts, io, reporter, {
+        checkEverySeconds,
+        stop: stop!,
+        ...(current === undefined ? {} : { current }),
+      });
       reporter.step('stopped', { ...stats }, `stopped: ${stats.checks} checks, ${stats.refreshes} refreshes, ${stats.failures} failures\n`);
       return EXIT_CODES.ok;
     } finally {

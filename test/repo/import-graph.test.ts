@@ -18,7 +18,9 @@ function sourceGraph(): Map<string, { readonly files: string[]; readonly package
         const text = readFileSync(join(ROOT, path), 'utf8');
         const imported = ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
         graph.set(path, {
-          files: imported.filter((name) => name.startsWith('.')).map((name) => normalize(join(dirname(path), name.replace(/\.js$/, '.ts')))),
+          files: imported
+            .filter((name) => name.startsWith('.'))
+            .map((name) => normalize(join(dirname(path), name.replace(/\.js$/, '.ts')))),
           packages: imported.filter((name) => !name.startsWith('.')),
           text,
         });
@@ -106,7 +108,10 @@ describe('The import graph of functions/ (type-only and dynamic imports included
   it('keeps the pure core free of SDKs, the environment and the clock', () => {
     for (const [file, { packages, text }] of graph) {
       if (!['shared', 'faspay', 'token', 'contracts', 'refresher'].includes(folderOf(file))) continue;
-      expect(packages.filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('aws-cdk-lib')), file).toEqual([]);
+      expect(
+        packages.filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('aws-cdk-lib')),
+        file,
+      ).toEqual([]);
       expect(/process\.env|Date\.now\(\)|new Date\(\)/.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')), file).toBe(false);
     }
   });

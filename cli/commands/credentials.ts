@@ -4,15 +4,7 @@ import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
+import { awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
 import { type Command, writeJson } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { UsageError } from '../errors.js';
@@ -72,9 +64,7 @@ export const credentialsCommand: Command = {
     checkCombination(args, io);
     // The file is read before any AWS call: a wrong file must never reach the secret.
     const credentials: FaspayCredentials = args.demo ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials!, io.cwd);
-    const secrets = new SecretsManagerClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(secrets);
+    return withAwsClient(SecretsManagerClient, args.region, async (secrets) => {
       const target = await resolveSecret(args, io);
       const outcome = await storeCredentials(secrets, target, JSON.stringify(credentials), io);
       const fingerprint = credentialsFingerprint(credentials);
@@ -94,9 +84,7 @@ export const credentialsCommand: Command = {
         );
       }
       return EXIT_CODES.ok;
-    } finally {
-      secrets.destroy();
-    }
+    });
   },
 };
 
@@ -124,13 +112,8 @@ async function resolveSecret(args: CredentialsArgs, io: CliIo): Promise<SecretTa
   const secretId = flagOrEnv(args['secret-id'], io.env, REFRESHER_SETTINGS.credentialsSecretId.env);
   if (secretId !== undefined && args.stack === undefined) return { secretId };
   const stackName = args.stack ?? DEFAULT_STACK_NAME;
-  const cloudFormation = cloudFormationClient(args.region);
-  try {
-    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
-    return { secretId: requireOutput(outputs, 'CredentialsSecretArn', stackName, '--secret-id ID'), stack: stackName };
-  } finally {
-    cloudFormation.destroy();
-  }
+  const request = { stackName, outputKey: 'CredentialsSecretArn', alternative: '--secret-id ID', region: args.region };
+  return { secretId: await readStackOutput(request, io.env), stack: stackName };
 }
 
 async function storeCredentials(

@@ -2,15 +2,7 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
+import { awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
 import { type Command, writeJson } from '../command.js';
 import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -53,9 +45,7 @@ export const refreshCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('refresh', argv, OPTIONS);
-    const lambda = new LambdaClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(lambda);
+    return withAwsClient(LambdaClient, args.region, async (lambda) => {
       const target = await resolveFunction(args, io);
       if (!args.json)
         io.stdout.write(
@@ -65,22 +55,15 @@ export const refreshCommand: Command = {
       if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
       else io.stdout.write(summaryText(summary, args.force, io.clock()));
       return EXIT_CODES.ok;
-    } finally {
-      lambda.destroy();
-    }
+    });
   },
 };
 
 async function resolveFunction(args: { function?: string; stack?: string; region?: string }, io: CliIo) {
   if (args.function !== undefined) return { name: args.function, stack: undefined };
   const stackName = args.stack ?? DEFAULT_STACK_NAME;
-  const cloudFormation = cloudFormationClient(args.region);
-  try {
-    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
-    return { name: requireOutput(outputs, 'FunctionName', stackName, '--function NAME'), stack: stackName };
-  } finally {
-    cloudFormation.destroy();
-  }
+  const request = { stackName, outputKey: 'FunctionName', alternative: '--function NAME', region: args.region };
+  return { name: await readStackOutput(request, io.env), stack: stackName };
 }
 
 /** Invokes the function synchronously; its summary, or the error it failed with. */

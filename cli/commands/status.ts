@@ -4,15 +4,7 @@ import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTI
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
+import { awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
 import { type Command, writeJson } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
@@ -66,9 +58,7 @@ export const statusCommand: Command = {
     const args = parseCommandArgs('status', argv, OPTIONS);
     // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
     const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
-    const ssm = new SSMClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(ssm);
+    return withAwsClient(SSMClient, args.region, async (ssm) => {
       const target = await resolveParameterName(args, io);
       const stored = await readParameter(ssm, target.name, io);
       const now = io.clock();
@@ -77,9 +67,7 @@ export const statusCommand: Command = {
       if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
       else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
       return exitCode;
-    } finally {
-      ssm.destroy();
-    }
+    });
   },
 };
 
@@ -99,13 +87,8 @@ async function resolveParameterName(
   };
   if (args['parameter-name'] !== undefined) return checked(args['parameter-name'], 'flag');
   if (args.stack !== undefined) {
-    const cloudFormation = cloudFormationClient(args.region);
-    try {
-      const outputs = await readStackOutputs(cloudFormation, args.stack, io.env);
-      return checked(requireOutput(outputs, 'TokenParameterName', args.stack, '--parameter-name NAME'), 'stack');
-    } finally {
-      cloudFormation.destroy();
-    }
+    const request = { stackName: args.stack, outputKey: 'TokenParameterName', alternative: '--parameter-name NAME', region: args.region };
+    return checked(await readStackOutput(request, io.env), 'stack');
   }
   const fromEnv = io.env[REFRESHER_SETTINGS.tokenParameterName.env]?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, 'env');

@@ -9,6 +9,12 @@ import { AwsCallError, CliSetupError } from './errors.js';
  */
 export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 
+/** Options of the commands that call AWS: the stack whose outputs name what to use, and the region. */
+export const AWS_OPTIONS = {
+  stack: { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
 /** What the CLI needs of an SDK client: its resolvable region and credentials, and `destroy`. */
 interface AwsClient {
   readonly config: { readonly region: () => Promise<string>; readonly credentials: () => Promise<unknown> };

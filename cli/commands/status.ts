@@ -4,9 +4,9 @@ import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTI
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
 import type { StoredRecord } from '../../functions/token/index.js';
-import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';
-import { awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
-import { type Command, writeJson } from '../command.js';
+import { parseDurationWithin } from '../args.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { defineCommand, writeJson } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
@@ -38,32 +38,24 @@ Example:
 
 const OPTIONS = {
   'parameter-name': { type: 'string' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
   tolerance: { type: 'string', default: '15m' },
-  ...COMMON_OPTIONS,
+  ...AWS_OPTIONS,
 } as const;
 
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'show whether the stored token is healthy (fingerprint, times, version)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCommandArgs('status', argv, OPTIONS);
-    // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
-    const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
-    return withAwsClient(SSMClient, args.region, async (ssm) => {
-      const target = await resolveParameterName(args, io);
-      const stored = await readStored(ssm, target.name, io);
-      const now = io.clock();
-      const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
-      const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
-      if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
-      else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
-      return exitCode;
-    });
-  },
-};
+export const statusCommand = defineCommand('status', OPTIONS, HELP, async (args, io) => {
+  // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
+  const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
+  return withAwsClient(SSMClient, args.region, async (ssm) => {
+    const target = await resolveParameterName(args, io);
+    const stored = await readStored(ssm, target.name, io);
+    const now = io.clock();
+    const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
+    const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
+    if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
+    else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
+    return exitCode;
+  });
+});
 
 type NameSource = 'flag' | 'stack' | 'env' | 'default';
 

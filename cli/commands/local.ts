@@ -1,4 +1,4 @@
-import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, type TokenDocument } from '../../functions/token/index.js';
@@ -55,7 +55,7 @@ Examples:
   npm start -- --watch
   npm start -- --faspay-url https://sendme-sandbox.faspay.co.id --credentials ./faspay-sandbox.json
   AWS_ENDPOINT_URL=http://localhost:5000 npm start -- --aws --secret-id faspay/sendme/credentials \\
-    --parameter-name /faspay/sendme/access-token
+    --parameter-name ${DEFAULT_TOKEN_PARAMETER_NAME}
 `;
 
 const OPTIONS = {

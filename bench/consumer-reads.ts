@@ -20,19 +20,14 @@ import {
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
 } from '../functions/consumer/index.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/contracts/settings.js';
-import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../functions/token/index.js';
+import { serializeTokenDocument } from '../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../simulator/index.js';
+import { createRandom } from '../soak/random.js';
+import { createWorld, documentIssuedAt, HOUR, installFakeDate, LIFETIME_MS, type Refresher, START_MS } from './lib/consumer-world.js';
 
 const PARAMETER = DEFAULT_TOKEN_PARAMETER_NAME;
-const HOUR = 3_600_000;
-const LIFETIME_MS = 10 * HOUR;
-const REFRESH_BEFORE_MS = 2 * HOUR;
 const REQUESTS_PER_SECOND = 10;
 const DURATION_MS = 2 * LIFETIME_MS;
-const SCHEDULE_MS = 15 * 60_000;
-const START_MS = Date.parse('2026-11-25T00:00:00Z');
-
-type Refresher = 'on time' | '15-minute schedule';
 
 export interface ReadsFigure {
   readonly variant: string;
@@ -59,76 +54,6 @@ export interface ConsumerBenchResult {
   readonly nsPerHeadersFor: number;
   readonly nsPerPowertoolsCacheHit: number;
   readonly iterations: number;
-}
-
-function documentIssuedAt(issuedAtMs: number, serial: number): TokenDocument {
-  const expiresAtMs = issuedAtMs + LIFETIME_MS;
-  return {
-    accessToken: Buffer.from(`bench-token-${serial}`.padEnd(512, '.')).toString('base64'),
-    issuedAt: new Date(issuedAtMs),
-    expiresAt: new Date(expiresAtMs),
-    refreshAt: new Date(expiresAtMs - REFRESH_BEFORE_MS),
-  };
-}
-
-/**
- * The token parameter and its writer: exactly at refreshAt, or the deployed refresher on the stack's
- * default 15-minute schedule (which replaces a token at the last run before its refreshAt).
- */
-function createWorld(refresher: Refresher) {
-  // On a schedule the first token was issued a second into a run, so later refreshAt fall just after a run.
-  let document = documentIssuedAt(refresher === 'on time' ? START_MS : START_MS - SCHEDULE_MS + 1000, 1);
-  let stored = serializeTokenDocument(document);
-  let published = 1;
-  let nextRunMs = START_MS;
-  const publish = (issuedAtMs: number) => {
-    document = documentIssuedAt(issuedAtMs, ++published);
-    stored = serializeTokenDocument(document);
-  };
-  return {
-    advanceTo(nowMs: number) {
-      if (refresher === 'on time') {
-        if (nowMs >= document.refreshAt.getTime()) publish(document.refreshAt.getTime());
-        return;
-      }
-      for (; nextRunMs <= nowMs; nextRunMs += SCHEDULE_MS) {
-        // The deployed refresher's own decision, with the stack's look-ahead of one schedule interval.
-        const state = { kind: 'valid', document, version: published } as const;
-        if (decideRefresh(state, new Date(nextRunMs), { force: false, lookaheadMs: SCHEDULE_MS }).refresh) publish(nextRunMs + 1000);
-      }
-    },
-    stored: () => stored,
-    published: () => published,
-  };
-}
-
-/** Replaces the global Date so that `new Date()` and `Date.now()` (Powertools' cache clock) follow `now`. */
-function installFakeDate(now: () => number): () => void {
-  const RealDate = Date;
-  class FakeDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(now());
-      else super(...(args as [string | number | Date]));
-    }
-    static override now(): number {
-      return now();
-    }
-  }
-  globalThis.Date = FakeDate as DateConstructor;
-  return () => {
-    globalThis.Date = RealDate;
-  };
-}
-
-/** A deterministic [0, 1) source (mulberry32), so the jitter and the figures repeat run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 type ReadToken = (nowMs: number) => Promise<{ expiresAtMs: number }>;
@@ -172,7 +97,8 @@ const thisProvider = (clock: () => Date): ReadToken => {
     parameterName: PARAMETER,
     ssmClient: new SSMClient({ region: 'ap-southeast-3' }),
     clock,
-    random: seededRandom(42),
+    // Seeded, so that the jitter and the figures repeat run to run.
+    random: createRandom(42).next,
   });
   return async () => ({ expiresAtMs: (await provider.getToken()).expiresAt.getTime() });
 };

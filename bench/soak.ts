@@ -5,7 +5,9 @@
  * Run: npm run bench:soak (also part of npm run bench). Prints a Markdown section.
  */
 import { fileURLToPath } from 'node:url';
-import { runSoak, type SoakOptions, type SoakReport } from '../soak/engine.js';
+import { runSoak } from '../soak/engine.js';
+import type { SoakReport } from '../soak/figures.js';
+import type { SoakOptions } from '../soak/options.js';
 import { formatReport } from '../soak/report.js';
 import { ms } from './lib/stats.js';
 

@@ -4,7 +4,7 @@ import { checkWholeNumber, parseDurationSeconds } from '../functions/shared/vali
 import { UsageError } from './errors.js';
 import { formatSpan } from './format.js';
 
-type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command takes (`--help` is answered by the dispatcher before parsing). */
 export const COMMON_OPTIONS = {

@@ -9,13 +9,51 @@ import { AwsCallError, CliSetupError } from './errors.js';
  */
 export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 
-/** SDK client settings: only the region when given; the SDK resolves the rest (credential chain, AWS_ENDPOINT_URL). */
-export function awsClientConfig(region: string | undefined): { region?: string } {
-  return region === undefined ? {} : { region };
+/** Options of the commands that call AWS: the stack whose outputs name what to use, and the region. */
+export const AWS_OPTIONS = {
+  stack: { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
+/** What the CLI needs of an SDK client: its resolvable region and credentials, and `destroy`. */
+interface AwsClient {
+  readonly config: { readonly region: () => Promise<string>; readonly credentials: () => Promise<unknown> };
+  destroy(): void;
 }
 
-interface ResolvableClient {
-  readonly config: { readonly region: () => Promise<string>; readonly credentials: () => Promise<unknown> };
+/** An SDK client class (SSMClient, LambdaClient, ...), constructed with the region only. */
+export type AwsClientClass<Client extends AwsClient> = new (config: { region?: string }) => Client;
+
+/**
+ * A client for `region` (the SDK's own when undefined; it resolves the rest: credential chain,
+ * AWS_ENDPOINT_URL) whose region and credentials are known to resolve. The caller destroys it.
+ */
+export async function openAwsClient<Client extends AwsClient>(
+  ClientClass: AwsClientClass<Client>,
+  region: string | undefined,
+): Promise<Client> {
+  const client = new ClientClass(region === undefined ? {} : { region });
+  try {
+    await ensureAwsReady(client);
+    return client;
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
+
+/** Runs `use` with a ready client for `region`, and destroys the client however `use` ends. */
+export async function withAwsClient<Client extends AwsClient, Result>(
+  ClientClass: AwsClientClass<Client>,
+  region: string | undefined,
+  use: (client: Client) => Promise<Result>,
+): Promise<Result> {
+  const client = await openAwsClient(ClientClass, region);
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
 }
 
 const NO_CREDENTIALS_ADVICE =
@@ -26,7 +64,7 @@ const NO_CREDENTIALS_ADVICE =
  * Resolves the region and credentials before the first call, so that "nothing configured" is
  * reported as what to set rather than as a failed request.
  */
-export async function ensureAwsReady(client: ResolvableClient): Promise<void> {
+async function ensureAwsReady(client: AwsClient): Promise<void> {
   try {
     await client.config.region();
   } catch {
@@ -64,8 +102,33 @@ export function awsFailure(what: string, error: unknown, env: Readonly<Record<st
   return new AwsCallError(`${what}: ${name}`, name);
 }
 
+/** Where a name comes from when it is not given: an output of a deployed stack. */
+export interface StackOutputRequest {
+  readonly stackName: string;
+  readonly outputKey: string;
+  /** What to pass instead, named in the error when the stack has no such output (`--function NAME`). */
+  readonly alternative: string;
+  readonly region: string | undefined;
+}
+
+/** The value of one output of a deployed stack, read with a CloudFormation client of its own. */
+export async function readStackOutput(request: StackOutputRequest, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  const { stackName, outputKey, alternative } = request;
+  const outputs = await withAwsClient(CloudFormationClient, request.region, (cloudFormation) =>
+    readStackOutputs(cloudFormation, stackName, env),
+  );
+  const value = outputs[outputKey];
+  if (value === undefined) {
+    throw new CliSetupError(
+      'STACK_OUTPUT_MISSING',
+      `stack "${stackName}" has no output "${outputKey}": is it this project's stack? Or pass ${alternative}`,
+    );
+  }
+  return value;
+}
+
 /** The outputs of a deployed stack, by output key. */
-export async function readStackOutputs(
+async function readStackOutputs(
   client: CloudFormationClient,
   stackName: string,
   env: Readonly<Record<string, string | undefined>>,
@@ -88,19 +151,4 @@ export async function readStackOutputs(
     if (output.OutputKey !== undefined && output.OutputValue !== undefined) outputs[output.OutputKey] = output.OutputValue;
   }
   return outputs;
-}
-
-export function requireOutput(outputs: Record<string, string>, key: string, stackName: string, alternative: string): string {
-  const value = outputs[key];
-  if (value === undefined) {
-    throw new CliSetupError(
-      'STACK_OUTPUT_MISSING',
-      `stack "${stackName}" has no output "${key}": is it this project's stack? Or pass ${alternative}`,
-    );
-  }
-  return value;
-}
-
-export function cloudFormationClient(region: string | undefined): CloudFormationClient {
-  return new CloudFormationClient(awsClientConfig(region));
 }

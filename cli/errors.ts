@@ -70,13 +70,19 @@ export class RefresherFunctionError extends CodedError<'REFRESHER_FUNCTION_FAILE
 /** The token states `status` reports, named as everywhere else (functions/token). */
 export type TokenHealthCode = TokenStateCode;
 
-/** `status` found the stored token unhealthy. The message says what and since when, never the token. */
+/** The next step for any unhealthy token: run the refresher now, and read why it failed. */
+const FORCE_REFRESH_ADVICE = 'force a refresh with `npm run refresh -- --force` and read its error';
+
+/**
+ * `status` found the stored token unhealthy. The message says what and since when (never the
+ * token), then the next step.
+ */
 export class TokenHealthError extends CodedError<TokenHealthCode> {
   override readonly name = 'TokenHealthError';
   readonly code: TokenHealthCode;
 
-  constructor(code: TokenHealthCode, message: string) {
-    super(message);
+  constructor(code: TokenHealthCode, finding: string) {
+    super(`${finding}; ${FORCE_REFRESH_ADVICE}`);
     this.code = code;
   }
 }

@@ -12,7 +12,14 @@ import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { hintFor } from './hints.js';
 import { type CliIo, processIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [localCommand, refreshCommand, statusCommand, credentialsCommand, simulatorCommand];
+/** The commands, each with the line the overall help gives it. */
+const COMMANDS: readonly { readonly command: Command; readonly summary: string }[] = [
+  { command: localCommand, summary: 'run a full refresh cycle locally: simulator, in-memory store, consumer call (npm start)' },
+  { command: refreshCommand, summary: 'invoke the deployed refresher now (--force to replace a fresh token)' },
+  { command: statusCommand, summary: 'show whether the stored token is healthy (fingerprint, times, version)' },
+  { command: credentialsCommand, summary: 'store a Faspay credential set in the credentials secret (from a file, or the demo set)' },
+  { command: simulatorCommand, summary: 'run the Faspay SendMe simulator alone (for wiring other services locally)' },
+];
 
 /** How the CLI is started from a clone; the installed `faspay-token` command passes its own name. */
 const REPO_PROGRAM = 'npm run cli --';
@@ -23,7 +30,7 @@ Operator tool of the Faspay SendMe token refresher. Never prints a token or a cr
 SHA-256 fingerprints (first 12 hex), lengths and times.
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(13)}${command.summary}`).join('\n')}
+${COMMANDS.map(({ command, summary }) => `  ${command.name.padEnd(13)}${summary}`).join('\n')}
 
 Every command takes --help and --json.${program === REPO_PROGRAM ? ' Shortcuts: npm start (local), npm run refresh,\nnpm run status, npm run simulator.' : ''}
 
@@ -43,10 +50,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), pro
       io.stdout.write(helpFor(program));
       return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
     }
-    const command = COMMANDS.find((candidate) => candidate.name === name);
+    const command = COMMANDS.find((candidate) => candidate.command.name === name)?.command;
     if (command === undefined) {
       throw new UsageError(
-        `unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.name).join(', ')} (see --help)`,
+        `unknown command "${name}": choose one of ${COMMANDS.map((candidate) => candidate.command.name).join(', ')} (see --help)`,
       );
     }
     if (rest.includes('--help') || rest.includes('-h')) {

@@ -16,8 +16,6 @@ export type TokenAssessment =
       readonly error?: TokenHealthError;
     };
 
-const FORCE_HINT = 'force a refresh with `npm run refresh -- --force` and read its error';
-
 /**
  * Judges a stored value the way an on-call engineer would: missing, invalid or expired are broken;
  * past `refreshAt` is normal for up to one schedule period (`due`) and a problem beyond the
@@ -27,10 +25,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
   if (value === undefined) {
     return {
       health: 'missing',
-      error: new TokenHealthError(
-        'TOKEN_MISSING',
-        `no token is stored in "${parameterName}": the refresher has not succeeded yet; ${FORCE_HINT}`,
-      ),
+      error: new TokenHealthError('TOKEN_MISSING', `no token is stored in "${parameterName}": the refresher has not succeeded yet`),
     };
   }
   // The refresher's own reading of the value (version is not needed here), so both call the same documents invalid.
@@ -39,10 +34,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
     const problem = state.kind === 'invalid' ? state.problem : 'unreadable';
     return {
       health: 'invalid',
-      error: new TokenHealthError(
-        'TOKEN_INVALID',
-        `the value of "${parameterName}" is not a usable token document (${problem}); ${FORCE_HINT}`,
-      ),
+      error: new TokenHealthError('TOKEN_INVALID', `the value of "${parameterName}" is not a usable token document (${problem})`),
     };
   }
   const { document } = state;
@@ -56,7 +48,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
       ...facts,
       error: new TokenHealthError(
         'TOKEN_EXPIRED',
-        `the token in "${parameterName}" expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe; ${FORCE_HINT}`,
+        `the token in "${parameterName}" expired at ${isoSeconds(document.expiresAt)} (${ago} ago): consumers cannot call SendMe`,
       ),
     };
   }
@@ -67,7 +59,7 @@ export function assessToken(value: string | undefined, now: Date, toleranceSecon
       error: new TokenHealthError(
         'TOKEN_STALE',
         `the token in "${parameterName}" is ${formatSpan(overdueSeconds)} past its refresh time (tolerance ${formatSpan(toleranceSeconds)}) and expires in ` +
-          `${formatSpan(remainingSeconds)}: the refresher is not replacing it; ${FORCE_HINT}`,
+          `${formatSpan(remainingSeconds)}: the refresher is not replacing it`,
       ),
     };
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { runSoak, SOAK_DEFAULTS, type SoakOptions } from './engine.js';
+import { runSoak } from './engine.js';
+import { SOAK_DEFAULTS, type SoakOptions } from './options.js';
 import { formatReport } from './report.js';
 
 type NumericOption = { [K in keyof SoakOptions]: SoakOptions[K] extends number ? K : never }[keyof SoakOptions];

@@ -1,4 +1,4 @@
-import type { SoakReport } from './engine.js';
+import type { SoakReport } from './figures.js';
 import { HEAL_TARGET_SECONDS } from './healing.js';
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);

@@ -3,17 +3,9 @@ import { awsErrorName } from '../../functions/adapters/errors.js';
 import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import type { FaspayCredentials } from '../../functions/faspay/index.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
-import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
-import { type Command, writeJson } from '../command.js';
+import { flagOrEnv } from '../args.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { type CommandArgs, defineCommand, writeJson } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -52,53 +44,34 @@ const OPTIONS = {
   credentials: { type: 'string' },
   demo: { type: 'boolean', default: false },
   'secret-id': { type: 'string' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
-  ...COMMON_OPTIONS,
+  ...AWS_OPTIONS,
 } as const;
 
-type CredentialsArgs = ReturnType<typeof parseCredentialsArgs>;
+type CredentialsArgs = CommandArgs<typeof OPTIONS>;
 
-function parseCredentialsArgs(argv: readonly string[]) {
-  return parseCommandArgs('credentials', argv, OPTIONS);
-}
-
-export const credentialsCommand: Command = {
-  name: 'credentials',
-  summary: 'store a Faspay credential set in the credentials secret (from a file, or the demo set)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCredentialsArgs(argv);
-    checkCombination(args, io);
-    // The file is read before any AWS call: a wrong file must never reach the secret.
-    const credentials: FaspayCredentials = args.demo ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials!, io.cwd);
-    const secrets = new SecretsManagerClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(secrets);
-      const target = await resolveSecret(args, io);
-      const outcome = await storeCredentials(secrets, target, JSON.stringify(credentials), io);
-      const fingerprint = credentialsFingerprint(credentials);
-      if (args.json) {
-        writeJson(io, { ok: true, secretId: target.secretId, outcome, fingerprint, source: args.demo ? 'demo' : 'file' });
-      } else {
-        io.stdout.write(
+export const credentialsCommand = defineCommand('credentials', OPTIONS, HELP, async (args, io) => {
+  checkCombination(args, io);
+  // The file is read before any AWS call: a wrong file must never reach the secret.
+  const credentials: FaspayCredentials = args.demo ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials!, io.cwd);
+  return withAwsClient(SecretsManagerClient, args.region, async (secrets) => {
+    const target = await resolveSecret(args, io);
+    const outcome = await storeCredentials(secrets, target, JSON.stringify(credentials), io);
+    const fingerprint = credentialsFingerprint(credentials);
+    if (args.json) {
+      writeJson(io, { ok: true, secretId: target.secretId, outcome, fingerprint, source: args.demo ? 'demo' : 'file' });
+    } else {
+      io.stdout.write(
+        line('secret', `${target.secretId}${target.stack === undefined ? '' : ` (output CredentialsSecretArn of stack ${target.stack})`}`) +
           line(
-            'secret',
-            `${target.secretId}${target.stack === undefined ? '' : ` (output CredentialsSecretArn of stack ${target.stack})`}`,
+            'stored',
+            `${outcome === 'created' ? 'created the secret' : 'new version put'}, credentials sha256 ${fingerprint}… (values never shown)`,
           ) +
-            line(
-              'stored',
-              `${outcome === 'created' ? 'created the secret' : 'new version put'}, credentials sha256 ${fingerprint}… (values never shown)`,
-            ) +
-            line('next', 'the next refresh uses them; to replace the token now: npm run refresh -- --force'),
-        );
-      }
-      return EXIT_CODES.ok;
-    } finally {
-      secrets.destroy();
+          line('next', 'the next refresh uses them; to replace the token now: npm run refresh -- --force'),
+      );
     }
-  },
-};
+    return EXIT_CODES.ok;
+  });
+});
 
 function checkCombination(args: CredentialsArgs, io: CliIo): void {
   if (args.demo === (args.credentials !== undefined)) {
@@ -124,13 +97,8 @@ async function resolveSecret(args: CredentialsArgs, io: CliIo): Promise<SecretTa
   const secretId = flagOrEnv(args['secret-id'], io.env, REFRESHER_SETTINGS.credentialsSecretId.env);
   if (secretId !== undefined && args.stack === undefined) return { secretId };
   const stackName = args.stack ?? DEFAULT_STACK_NAME;
-  const cloudFormation = cloudFormationClient(args.region);
-  try {
-    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
-    return { secretId: requireOutput(outputs, 'CredentialsSecretArn', stackName, '--secret-id ID'), stack: stackName };
-  } finally {
-    cloudFormation.destroy();
-  }
+  const request = { stackName, outputKey: 'CredentialsSecretArn', alternative: '--secret-id ID', region: args.region };
+  return { secretId: await readStackOutput(request, io.env), stack: stackName };
 }
 
 async function storeCredentials(

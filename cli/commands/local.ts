@@ -1,9 +1,9 @@
-import { REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, type TokenDocument } from '../../functions/token/index.js';
-import { COMMON_OPTIONS, flagOrEnv, parseCommandArgs, parseDurationWithin } from '../args.js';
-import type { Command } from '../command.js';
+import { flagOrEnv, parseDurationWithin } from '../args.js';
+import { type CommandArgs, defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { line, tokenFacts } from '../format.js';
@@ -55,7 +55,7 @@ Examples:
   npm start -- --watch
   npm start -- --faspay-url https://sendme-sandbox.faspay.co.id --credentials ./faspay-sandbox.json
   AWS_ENDPOINT_URL=http://localhost:5000 npm start -- --aws --secret-id faspay/sendme/credentials \\
-    --parameter-name /faspay/sendme/access-token
+    --parameter-name ${DEFAULT_TOKEN_PARAMETER_NAME}
 `;
 
 const OPTIONS = {
@@ -71,72 +71,57 @@ const OPTIONS = {
   'refresh-before': { type: 'string' },
   'check-every': { type: 'string' },
   'demo-rejection': { type: 'boolean', default: false },
-  ...COMMON_OPTIONS,
 } as const;
 
-type LocalArgs = ReturnType<typeof parseLocalArgs>;
+type LocalArgs = CommandArgs<typeof OPTIONS>;
 
-function parseLocalArgs(argv: readonly string[]) {
-  return parseCommandArgs('local', argv, OPTIONS);
-}
+export const localCommand = defineCommand('local', OPTIONS, HELP, async (args, io) => {
+  const plan = planOf(args, io);
+  const refreshBeforeSeconds = durationOr(
+    args['refresh-before'],
+    '--refresh-before',
+    args.watch ? 20 : REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+    RANGES.refreshBefore,
+  );
+  const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5, RANGES.checkEvery);
 
-export const localCommand: Command = {
-  name: 'local',
-  summary: 'run a full refresh cycle locally: simulator, in-memory store, consumer call (npm start)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseLocalArgs(argv);
-    const plan = planOf(args, io);
-    const refreshBeforeSeconds = durationOr(
-      args['refresh-before'],
-      '--refresh-before',
-      args.watch ? 20 : REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
-      RANGES.refreshBefore,
-    );
-    const checkEverySeconds = durationOr(args['check-every'], '--check-every', args.aws ? 60 : 5, RANGES.checkEvery);
-
-    const reporter = createReporter(io, args.json);
-    const startedMs = Date.now();
-    // Taken before anything starts, so that Ctrl-C while the simulator starts or the first cycle runs
-    // also ends the watch cleanly (the watch then stops before its first wait).
-    const stop = args.watch ? io.stopSignal() : undefined;
-    reporter.note(`Faspay SendMe token refresher: local run${args.watch ? ' (watching)' : ''}`);
-    const rig = await prepareRig(plan, io, reporter);
-    try {
-      const refresher = createLocalRefresher(rig, io, reporter, {
-        settings: {
-          refreshBeforeExpirySeconds: refreshBeforeSeconds,
-          // The demo reports a token stored a second ago; the cooldown would (rightly) ignore that.
-          ...(args['demo-rejection'] ? { rejectionCooldownSeconds: 0 } : {}),
-        },
-        liveSkips: args.watch,
-      });
-      const parts = { refresher, consumer: createLocalConsumer(rig, io), realFaspay: rig.simulator === undefined };
-      if (!args.watch) {
-        const outcome = await firstCycle(parts, args.force, plan, io, reporter);
-        if (args['demo-rejection']) await demonstrateRejection(rig, refresher, io, reporter);
-        const durationMs = Date.now() - startedMs;
-        reporter.step('done', { ok: true, summary: outcome.summary, durationMs }, `ok: refresh cycle complete in ${durationMs} ms\n`);
-        return EXIT_CODES.ok;
-      }
-      let current: TokenDocument | undefined;
-      try {
-        current = (await firstCycle(parts, args.force, plan, io, reporter)).stored;
-      } catch (error) {
-        reportCheckFailure(reporter, error);
-      }
-      const stats = await watchSchedule(parts, io, reporter, {
-        checkEverySeconds,
-        stop: stop!,
-        ...(current === undefined ? {} : { current }),
-      });
-      reporter.step('stopped', { ...stats }, `stopped: ${stats.checks} checks, ${stats.refreshes} refreshes, ${stats.failures} failures\n`);
+  const reporter = createReporter(io, args.json);
+  const startedMs = Date.now();
+  // Taken before anything starts, so that Ctrl-C while the simulator starts or the first cycle runs
+  // also ends the watch cleanly (the watch then stops before its first wait).
+  const stop = args.watch ? io.stopSignal() : undefined;
+  reporter.note(`Faspay SendMe token refresher: local run${args.watch ? ' (watching)' : ''}`);
+  const rig = await prepareRig(plan, io, reporter);
+  try {
+    const refresher = createLocalRefresher(rig, io, reporter, {
+      settings: {
+        refreshBeforeExpirySeconds: refreshBeforeSeconds,
+        // The demo reports a token stored a second ago; the cooldown would (rightly) ignore that.
+        ...(args['demo-rejection'] ? { rejectionCooldownSeconds: 0 } : {}),
+      },
+      liveSkips: args.watch,
+    });
+    const parts = { refresher, consumer: createLocalConsumer(rig, io), realFaspay: rig.simulator === undefined };
+    if (stop === undefined) {
+      const outcome = await firstCycle(parts, args.force, plan, io, reporter);
+      if (args['demo-rejection']) await demonstrateRejection(rig, refresher, io, reporter);
+      const durationMs = Date.now() - startedMs;
+      reporter.step('done', { ok: true, summary: outcome.summary, durationMs }, `ok: refresh cycle complete in ${durationMs} ms\n`);
       return EXIT_CODES.ok;
-    } finally {
-      await rig.close();
     }
-  },
-};
+    let current: TokenDocument | undefined;
+    try {
+      current = (await firstCycle(parts, args.force, plan, io, reporter)).stored;
+    } catch (error) {
+      reportCheckFailure(reporter, error);
+    }
+    const stats = await watchSchedule(parts, io, reporter, { checkEverySeconds, stop, ...(current === undefined ? {} : { current }) });
+    reporter.step('stopped', { ...stats }, `stopped: ${stats.checks} checks, ${stats.refreshes} refreshes, ${stats.failures} failures\n`);
+    return EXIT_CODES.ok;
+  } finally {
+    await rig.close();
+  }
+});
 
 /** The refresh cycle, then the consumer's read and signed call. */
 async function firstCycle(parts: WatchParts, force: boolean, plan: LocalPlan, io: CliIo, reporter: Reporter): Promise<CycleOutcome> {

@@ -1,17 +1,8 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
-import { type Command, writeJson } from '../command.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { defineCommand, writeJson } from '../command.js';
 import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { line, relative } from '../format.js';
@@ -42,45 +33,28 @@ Examples:
 const OPTIONS = {
   force: { type: 'boolean', default: false },
   function: { type: 'string' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
-  ...COMMON_OPTIONS,
+  ...AWS_OPTIONS,
 } as const;
 
-export const refreshCommand: Command = {
-  name: 'refresh',
-  summary: 'invoke the deployed refresher now (--force to replace a fresh token)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCommandArgs('refresh', argv, OPTIONS);
-    const lambda = new LambdaClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(lambda);
-      const target = await resolveFunction(args, io);
-      if (!args.json)
-        io.stdout.write(
-          line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
-        );
-      const summary = await invokeRefresher(lambda, target.name, args.force, io);
-      if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
-      else io.stdout.write(summaryText(summary, args.force, io.clock()));
-      return EXIT_CODES.ok;
-    } finally {
-      lambda.destroy();
-    }
-  },
-};
+export const refreshCommand = defineCommand('refresh', OPTIONS, HELP, async (args, io) => {
+  return withAwsClient(LambdaClient, args.region, async (lambda) => {
+    const target = await resolveFunction(args, io);
+    if (!args.json)
+      io.stdout.write(
+        line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
+      );
+    const summary = await invokeRefresher(lambda, target.name, args.force, io);
+    if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
+    else io.stdout.write(summaryText(summary, args.force, io.clock()));
+    return EXIT_CODES.ok;
+  });
+});
 
 async function resolveFunction(args: { function?: string; stack?: string; region?: string }, io: CliIo) {
   if (args.function !== undefined) return { name: args.function, stack: undefined };
   const stackName = args.stack ?? DEFAULT_STACK_NAME;
-  const cloudFormation = cloudFormationClient(args.region);
-  try {
-    const outputs = await readStackOutputs(cloudFormation, stackName, io.env);
-    return { name: requireOutput(outputs, 'FunctionName', stackName, '--function NAME'), stack: stackName };
-  } finally {
-    cloudFormation.destroy();
-  }
+  const request = { stackName, outputKey: 'FunctionName', alternative: '--function NAME', region: args.region };
+  return { name: await readStackOutput(request, io.env), stack: stackName };
 }
 
 /** Invokes the function synchronously; its summary, or the error it failed with. */

@@ -9,8 +9,8 @@ import {
   type SimulatorRequestEvent,
   startSimulator,
 } from '../../simulator/index.js';
-import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin, parseInteger } from '../args.js';
-import type { Command } from '../command.js';
+import { parseDurationWithin, parseInteger } from '../args.js';
+import { defineCommand } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -46,54 +46,47 @@ const OPTIONS = {
   fault: { type: 'string', multiple: true, default: [] as string[] },
   credentials: { type: 'string' },
   'revoke-on-issue': { type: 'boolean', default: false },
-  ...COMMON_OPTIONS,
 } as const;
 
-export const simulatorCommand: Command = {
-  name: 'simulator',
-  summary: 'run the Faspay SendMe simulator alone (for wiring other services locally)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCommandArgs('simulator', argv, OPTIONS);
-    const port = parseInteger('--port', args.port, 0, 65535);
-    // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
-    const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
-    const faults = args.fault.map(parseFault);
-    const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
-    const stop = io.stopSignal();
-    const simulator = await listen(port, {
-      credentials,
-      tokenLifetimeSeconds,
-      revokeOnIssue: args['revoke-on-issue'],
-      now: io.clock,
-      onRequest: (event) => reportRequest(io, args.json, event),
-    });
-    simulator.failNext(...faults);
-    const demo = args.credentials === undefined;
-    if (args.json) {
-      io.stdout.write(
-        `${JSON.stringify({
-          event: 'listening',
-          url: simulator.url,
-          port: simulator.port,
-          tokenLifetimeSeconds,
-          revokeOnIssue: args['revoke-on-issue'],
-          faultsQueued: faults,
-          credentials: demo ? { demo: true, values: DEMO_CREDENTIALS } : { demo: false, fingerprint: credentialsFingerprint(credentials) },
-        })}\n`,
-      );
-    } else {
-      io.stdout.write(
-        banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']),
-      );
-    }
-    await untilAborted(stop);
-    await simulator.close();
-    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'stopped' })}\n`);
-    else io.stdout.write('simulator stopped\n');
-    return EXIT_CODES.ok;
-  },
-};
+export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async (args, io) => {
+  const port = parseInteger('--port', args.port, 0, 65535);
+  // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
+  const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
+  const faults = args.fault.map(parseFault);
+  const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
+  const stop = io.stopSignal();
+  const simulator = await listen(port, {
+    credentials,
+    tokenLifetimeSeconds,
+    revokeOnIssue: args['revoke-on-issue'],
+    now: io.clock,
+    onRequest: (event) => reportRequest(io, args.json, event),
+  });
+  simulator.failNext(...faults);
+  const demo = args.credentials === undefined;
+  if (args.json) {
+    io.stdout.write(
+      `${JSON.stringify({
+        event: 'listening',
+        url: simulator.url,
+        port: simulator.port,
+        tokenLifetimeSeconds,
+        revokeOnIssue: args['revoke-on-issue'],
+        faultsQueued: faults,
+        credentials: demo ? { demo: true, values: DEMO_CREDENTIALS } : { demo: false, fingerprint: credentialsFingerprint(credentials) },
+      })}\n`,
+    );
+  } else {
+    io.stdout.write(
+      banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']),
+    );
+  }
+  await untilAborted(stop);
+  await simulator.close();
+  if (args.json) io.stdout.write(`${JSON.stringify({ event: 'stopped' })}\n`);
+  else io.stdout.write('simulator stopped\n');
+  return EXIT_CODES.ok;
+});
 
 function parseFault(name: string): Fault {
   if (!isFault(name)) throw new UsageError(`--fault "${name}" is not a fault; choose one of: ${FAULTS.join(', ')}`);

@@ -1,19 +1,12 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsErrorName } from '../../functions/adapters/errors.js';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createSsmTokenStore } from '../../functions/adapters/parameter-store.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME as DEFAULT_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
-import { COMMON_OPTIONS, parseCommandArgs, parseDurationWithin } from '../args.js';
-import {
-  awsClientConfig,
-  awsFailure,
-  cloudFormationClient,
-  DEFAULT_STACK_NAME,
-  ensureAwsReady,
-  readStackOutputs,
-  requireOutput,
-} from '../aws.js';
-import { type Command, writeJson } from '../command.js';
+import type { StoredRecord } from '../../functions/token/index.js';
+import { parseDurationWithin } from '../args.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { defineCommand, writeJson } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
@@ -45,43 +38,24 @@ Example:
 
 const OPTIONS = {
   'parameter-name': { type: 'string' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
   tolerance: { type: 'string', default: '15m' },
-  ...COMMON_OPTIONS,
+  ...AWS_OPTIONS,
 } as const;
 
-interface StoredParameter {
-  readonly value: string;
-  readonly version?: number;
-  readonly lastModified?: Date;
-  readonly type?: string;
-}
-
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'show whether the stored token is healthy (fingerprint, times, version)',
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCommandArgs('status', argv, OPTIONS);
-    // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
-    const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
-    const ssm = new SSMClient(awsClientConfig(args.region));
-    try {
-      await ensureAwsReady(ssm);
-      const target = await resolveParameterName(args, io);
-      const stored = await readParameter(ssm, target.name, io);
-      const now = io.clock();
-      const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
-      const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
-      if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
-      else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
-      return exitCode;
-    } finally {
-      ssm.destroy();
-    }
-  },
-};
+export const statusCommand = defineCommand('status', OPTIONS, HELP, async (args, io) => {
+  // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
+  const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
+  return withAwsClient(SSMClient, args.region, async (ssm) => {
+    const target = await resolveParameterName(args, io);
+    const stored = await readStored(ssm, target.name, io);
+    const now = io.clock();
+    const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
+    const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
+    if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
+    else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
+    return exitCode;
+  });
+});
 
 type NameSource = 'flag' | 'stack' | 'env' | 'default';
 
@@ -99,34 +73,49 @@ async function resolveParameterName(
   };
   if (args['parameter-name'] !== undefined) return checked(args['parameter-name'], 'flag');
   if (args.stack !== undefined) {
-    const cloudFormation = cloudFormationClient(args.region);
-    try {
-      const outputs = await readStackOutputs(cloudFormation, args.stack, io.env);
-      return checked(requireOutput(outputs, 'TokenParameterName', args.stack, '--parameter-name NAME'), 'stack');
-    } finally {
-      cloudFormation.destroy();
-    }
+    const request = { stackName: args.stack, outputKey: 'TokenParameterName', alternative: '--parameter-name NAME', region: args.region };
+    return checked(await readStackOutput(request, io.env), 'stack');
   }
   const fromEnv = io.env[REFRESHER_SETTINGS.tokenParameterName.env]?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, 'env');
   return checked(DEFAULT_PARAMETER_NAME, 'default');
 }
 
-/** The parameter with its metadata, or undefined when it does not exist. */
-export async function readParameter(ssm: SSMClient, name: string, io: CliIo): Promise<StoredParameter | undefined> {
+/**
+ * The parameter with its metadata, read as the refresher reads it (the token store's SSM adapter),
+ * or undefined when it does not exist. The adapter's error keeps only the AWS error name, while the
+ * operator's message also names what the SDK met (ECONNREFUSED and the endpoint, say): so the SDK's
+ * own failure is kept aside as it passes, and becomes the CLI's message here, at the edge.
+ */
+async function readStored(ssm: SSMClient, name: string, io: CliIo): Promise<StoredRecord | undefined> {
+  const sdkFailure = keepLastFailure(ssm);
   try {
-    const { Parameter: parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    if (parameter?.Value === undefined) return undefined;
-    return { value: parameter.Value, version: parameter.Version, lastModified: parameter.LastModifiedDate, type: parameter.Type };
+    return await createSsmTokenStore(ssm, { parameterName: name }).read();
   } catch (error) {
-    if (awsErrorName(error) === 'ParameterNotFound') return undefined;
-    throw awsFailure(`cannot read the token parameter "${name}"`, error, io.env);
+    throw awsFailure(`cannot read the token parameter "${name}"`, sdkFailure() ?? error, io.env);
   }
+}
+
+/** Records what the client's last failed call threw (outermost step: after the SDK's retries). */
+function keepLastFailure(client: SSMClient): () => unknown {
+  let failure: unknown;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'keepLastFailure' },
+  );
+  return () => failure;
 }
 
 function statusJson(
   target: { name: string; source: NameSource },
-  stored: StoredParameter | undefined,
+  stored: StoredRecord | undefined,
   assessment: TokenAssessment,
   now: Date,
   toleranceSeconds: number,
@@ -142,8 +131,8 @@ function statusJson(
       name: target.name,
       nameSource: target.source,
       exists: stored !== undefined,
-      ...(stored?.type === undefined ? {} : { type: stored.type }),
-      ...(stored?.version === undefined ? {} : { version: stored.version }),
+      ...(stored?.storageType === undefined ? {} : { type: stored.storageType }),
+      ...(stored === undefined ? {} : { version: stored.version }),
       ...(stored?.lastModified === undefined ? {} : { lastModified: isoSeconds(stored.lastModified) }),
     },
     ...(document === undefined || !('remainingSeconds' in assessment)
@@ -165,8 +154,8 @@ function statusJson(
 }
 
 /** Present only when there is something to warn about, so a healthy answer keeps its documented shape. */
-function warningsOf(stored: StoredParameter | undefined, parameterName: string): { warnings?: string[] } {
-  const warning = parameterTypeWarning(stored?.type, parameterName);
+function warningsOf(stored: StoredRecord | undefined, parameterName: string): { warnings?: string[] } {
+  const warning = parameterTypeWarning(stored?.storageType, parameterName);
   return warning === undefined ? {} : { warnings: [warning] };
 }
 
@@ -181,7 +170,7 @@ const VERDICT: Record<TokenAssessment['health'], string> = {
 
 function statusText(
   target: { name: string; source: NameSource },
-  stored: StoredParameter | undefined,
+  stored: StoredRecord | undefined,
   assessment: TokenAssessment,
   now: Date,
   toleranceSeconds: number,
@@ -191,7 +180,8 @@ function statusText(
   if (stored !== undefined) {
     const modified =
       stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;
-    out.push(line('', `version ${stored.version ?? '?'}${modified}${stored.type === undefined ? '' : `, ${stored.type}`}`));
+    const type = stored.storageType === undefined ? '' : `, ${stored.storageType}`;
+    out.push(line('', `version ${stored.version}${modified}${type}`));
   }
   if ('document' in assessment) {
     const { document } = assessment;
@@ -209,7 +199,7 @@ function statusText(
     ),
   );
   if (assessment.error !== undefined) out.push(line('', assessment.error.message));
-  const warning = parameterTypeWarning(stored?.type, target.name);
+  const warning = parameterTypeWarning(stored?.storageType, target.name);
   if (warning !== undefined) out.push(line('warning', warning));
   return out.join('');
 }

@@ -3,6 +3,7 @@ import {
   createSignedFaspayFetch,
   type FaspayTokenProvider,
   type SignedFaspayFetch,
+  type TokenRejectedReport,
 } from '../../functions/consumer/index.js';
 import { FaspayError } from '../../functions/faspay/index.js';
 import { isoSeconds, line, relative, tokenFacts } from '../format.js';
@@ -18,7 +19,7 @@ export interface LocalConsumer {
   readonly sendme: SignedFaspayFetch;
 }
 
-export function createLocalConsumer(rig: LocalRig, io: CliIo): LocalConsumer {
+export function createLocalConsumer(rig: LocalRig, io: CliIo, onTokenRejected?: (report: TokenRejectedReport) => void): LocalConsumer {
   const provider = createFaspayTokenProvider({
     parameterName: rig.parameterName,
     tokenSource: rig.store,
@@ -27,7 +28,11 @@ export function createLocalConsumer(rig: LocalRig, io: CliIo): LocalConsumer {
     // One process, not a fleet: no spreading of re-reads, so the new token shows right after a refresh.
     maxJitterSeconds: 0,
   });
-  return { provider, sendme: createSignedFaspayFetch(provider, { baseUrl: rig.faspayBaseUrl }) };
+  const sendme = createSignedFaspayFetch(provider, {
+    baseUrl: rig.faspayBaseUrl,
+    ...(onTokenRejected === undefined ? {} : { onTokenRejected }),
+  });
+  return { provider, sendme };
 }
 
 /**

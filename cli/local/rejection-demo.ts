@@ -1,16 +1,10 @@
 import { createFaspayTokenIssuer } from '../../functions/adapters/faspay-token-issuer.js';
 import { staticCredentialsSource } from '../../functions/adapters/secrets.js';
-import {
-  createFaspayTokenProvider,
-  createSignedFaspayFetch,
-  MIN_REREAD_AFTER_UNAUTHORIZED_MS,
-  type SignedFaspayFetch,
-  type TokenRejectedReport,
-} from '../../functions/consumer/index.js';
+import { MIN_REREAD_AFTER_UNAUTHORIZED_MS, type SignedFaspayFetch, type TokenRejectedReport } from '../../functions/consumer/index.js';
 import { FaspayError } from '../../functions/faspay/index.js';
 import { line, tokenFacts } from '../format.js';
 import type { CliIo } from '../io.js';
-import { SERVICE_CALL_PATH } from './consumer-check.js';
+import { createLocalConsumer, SERVICE_CALL_PATH } from './consumer-check.js';
 import type { LocalRefresher } from './cycle.js';
 import type { Reporter } from './reporter.js';
 import type { LocalRig } from './rig.js';
@@ -28,23 +22,13 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   if (simulator === undefined) throw new Error('the rejection demo needs the simulator started by this run');
   const reports: TokenRejectedReport[] = [];
   const consumer = (name: string) => {
-    const provider = createFaspayTokenProvider({
-      parameterName: rig.parameterName,
-      tokenSource: rig.store,
-      credentials: rig.credentials,
-      clock: io.clock,
-      maxJitterSeconds: 0,
-    });
-    const sendme = createSignedFaspayFetch(provider, {
-      baseUrl: rig.faspayBaseUrl,
-      onTokenRejected: (report) => {
-        reports.push(report);
-        reporter.step(
-          'rejection-report',
-          { consumer: name, ...report },
-          line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`),
-        );
-      },
+    const { provider, sendme } = createLocalConsumer(rig, io, (report) => {
+      reports.push(report);
+      reporter.step(
+        'rejection-report',
+        { consumer: name, ...report },
+        line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`),
+      );
     });
     return { name, provider, sendme };
   };

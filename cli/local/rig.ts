@@ -8,7 +8,7 @@ import type { RefresherOverrides } from '../../functions/lambda/composition.js';
 import { createMemoryRefreshLease } from '../../functions/refresher/lease.js';
 import { readTokenState, type StoredTokenState, type TokenSource } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
-import { awsClientConfig, ensureAwsReady } from '../aws.js';
+import { openAwsClient } from '../aws.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -125,13 +125,10 @@ async function awsSide(
   reporter: Reporter,
   closers: (() => Promise<void> | void)[],
 ): Promise<Side> {
-  const ssm = new SSMClient(awsClientConfig(aws.region));
-  const secrets = new SecretsManagerClient(awsClientConfig(aws.region));
-  closers.push(
-    () => ssm.destroy(),
-    () => secrets.destroy(),
-  );
-  await ensureAwsReady(ssm);
+  const ssm = await openAwsClient(SSMClient, aws.region);
+  closers.push(() => ssm.destroy());
+  const secrets = await openAwsClient(SecretsManagerClient, aws.region);
+  closers.push(() => secrets.destroy());
   const store = createSsmTokenStore(ssm, { parameterName: aws.parameterName });
   // One read first: an unreachable endpoint or a denied read is reported before anything is requested.
   const existing = await readTokenState(store, io.clock());

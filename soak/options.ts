@@ -1,0 +1,38 @@
+import { REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
+
+/**
+ * The deployed configuration (infra/token-refresher-settings.ts REFRESHER_DEFAULTS and the stack's
+ * environment) and the weather it is run through. Every field can be changed for what-if runs.
+ */
+export const SOAK_DEFAULTS = {
+  days: 30,
+  seed: 1,
+  /** Share of token requests that fail outside outages. */
+  failureRate: 0.2,
+  outagesPerDay: 1,
+  minOutageMinutes: 5,
+  maxOutageMinutes: 90,
+  scheduleMinutes: 15,
+  /** Scheduler delivery plus cold/warm start: the run begins this long after the scheduled minute. */
+  maxInvokeDelaySeconds: 20,
+  tokenLifetimeSeconds: 36_000,
+  refreshBeforeExpirySeconds: REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+  httpTimeoutMs: REFRESHER_SETTINGS.httpTimeoutMs.default,
+  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
+  /** The stack's function timeout for 3 attempts of 8 s (infra functionTimeoutSeconds). */
+  functionTimeoutSeconds: 60,
+  consumers: 4,
+  consumerReadSeconds: 60,
+  /** Faspay revokes every earlier token when it issues one (undocumented; the adversarial case). */
+  revokeOnIssue: true,
+  /** Expected outside reissues a day (someone else requesting a token with the same credentials). */
+  reissuesPerDay: 1,
+  /** The refresher's REJECTION_COOLDOWN_SECONDS. */
+  rejectionCooldownSeconds: REFRESHER_SETTINGS.rejectionCooldownSeconds.default,
+} as const;
+
+export type SoakOptions = { -readonly [K in keyof typeof SOAK_DEFAULTS]: (typeof SOAK_DEFAULTS)[K] extends boolean ? boolean : number };
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const DAY = 24 * 60 * MINUTE;

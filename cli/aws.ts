@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
-import { awsErrorName } from '../functions/adapters/errors.js';
+import { AwsAdapterError, awsErrorName, NETWORK_ERROR_CODES } from '../functions/adapters/errors.js';
 import type { CodedError } from '../functions/shared/coded-error.js';
 import { AwsCallError, CliSetupError } from './errors.js';
 
@@ -80,15 +80,15 @@ async function ensureAwsReady(client: AwsClient): Promise<void> {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/** Turns what an SDK call threw into an error that says what failed and what to check; never the SDK error itself. */
+/**
+ * Turns what an SDK call threw (or an adapter's error, which keeps only the AWS error name) into an
+ * error that says what failed and what to check; never the SDK error itself.
+ */
 export function awsFailure(what: string, error: unknown, env: Readonly<Record<string, string | undefined>>): CodedError {
-  const name = awsErrorName(error);
-  const networkCode = (error as { code?: unknown } | undefined)?.code;
-  if (typeof networkCode === 'string' && NETWORK_CODES.has(networkCode)) {
+  const name = error instanceof AwsAdapterError ? error.awsErrorName : awsErrorName(error);
+  if (NETWORK_ERROR_CODES.has(name)) {
     const endpoint = env.AWS_ENDPOINT_URL === undefined ? 'the AWS endpoint' : `AWS_ENDPOINT_URL (${env.AWS_ENDPOINT_URL})`;
-    return new AwsCallError(`${what}: cannot reach ${endpoint} (${networkCode}); check the network or the endpoint`, networkCode);
+    return new AwsCallError(`${what}: cannot reach ${endpoint} (${name}); check the network or the endpoint`, name);
   }
   if (name === 'CredentialsProviderError') {
     return new CliSetupError('AWS_CREDENTIALS_MISSING', `${what}: no AWS credentials were found: ${NO_CREDENTIALS_ADVICE}`);

@@ -81,36 +81,13 @@ async function resolveParameterName(
   return checked(DEFAULT_PARAMETER_NAME, 'default');
 }
 
-/**
- * The parameter with its metadata, read as the refresher reads it (the token store's SSM adapter),
- * or undefined when it does not exist. The adapter's error keeps only the AWS error name, while the
- * operator's message also names what the SDK met (ECONNREFUSED and the endpoint, say): so the SDK's
- * own failure is kept aside as it passes, and becomes the CLI's message here, at the edge.
- */
+/** The parameter with its metadata, read as the refresher reads it (the token store's SSM adapter), or undefined. */
 async function readStored(ssm: SSMClient, name: string, io: CliIo): Promise<StoredRecord | undefined> {
-  const sdkFailure = keepLastFailure(ssm);
   try {
     return await createSsmTokenStore(ssm, { parameterName: name }).read();
   } catch (error) {
-    throw awsFailure(`cannot read the token parameter "${name}"`, sdkFailure() ?? error, io.env);
+    throw awsFailure(`cannot read the token parameter "${name}"`, error, io.env);
   }
-}
-
-/** Records what the client's last failed call threw (outermost step: after the SDK's retries). */
-function keepLastFailure(client: SSMClient): () => unknown {
-  let failure: unknown;
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        failure = error;
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'keepLastFailure' },
-  );
-  return () => failure;
 }
 
 function statusJson(

@@ -37,7 +37,24 @@ export class AwsAdapterError extends CodedError<AwsAdapterErrorCode> {
   }
 }
 
+/** What Node's network layer says when an AWS endpoint cannot be reached at all. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * The name of what an SDK call threw: the AWS error name, or the network error code when the
+ * endpoint could not be reached (the SDK then throws a plain Error whose name says nothing).
+ */
 export function awsErrorName(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return code;
   if (error instanceof Error && typeof error.name === 'string' && /^[A-Za-z.]{1,80}$/.test(error.name)) return error.name;
   return 'UnknownError';
 }

@@ -10,7 +10,6 @@ import {
   parseDurationSeconds,
   rateIntervalSeconds,
 } from '../functions/shared/validators.js';
-import { InfraConfigError } from './errors.js';
 import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
 
 /**
@@ -125,7 +124,7 @@ function withExample<T>(key: ContextKey, example: string, check: () => T): T {
     return check();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new InfraConfigError(`${error.message} (for example: -c ${key}=${example})`, { cause: error });
+    throw new ConfigError(`${error.message} (for example: -c ${key}=${example})`, { cause: error });
   }
 }
 
@@ -162,12 +161,12 @@ function rejectUnknownKeys(node: Node): void {
   const known = new Set<string>(CONTEXT_KEYS);
   const unknown = Object.keys(node.getAllContext()).filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
   if (unknown.length > 0) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `unknown context key(s) ${unknown.map((k) => `"${k}"`).join(', ')}: the known keys are ${CONTEXT_KEYS.join(', ')}`,
     );
   }
 }
 
-function contextError(key: string, value: string, expected: string, example: string): InfraConfigError {
-  return new InfraConfigError(`context "${key}" must be ${expected}, got "${value}" (for example: -c ${key}=${example})`);
+function contextError(key: string, value: string, expected: string, example: string): ConfigError {
+  return new ConfigError(`context "${key}" must be ${expected}, got "${value}" (for example: -c ${key}=${example})`);
 }

@@ -9,10 +9,10 @@ import {
   type Setting,
 } from '../functions/contracts/settings.js';
 import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
+import { ConfigError } from '../functions/shared/config-error.js';
 import { DEFAULT_BACKOFF } from '../functions/shared/retry.js';
 import { rateIntervalSeconds } from '../functions/shared/validators.js';
 import { checkDuration, checkEmail, checkInteger, checkParameterName } from './checks.js';
-import { InfraConfigError } from './errors.js';
 import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /**
@@ -89,7 +89,7 @@ export function functionSettingsFromProps(props: FaspayTokenRefresherProps): Fun
     const fallback =
       PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);
     const value = given[prop] ?? fallback;
-    if (value === undefined) throw new InfraConfigError(`${prop} is required`);
+    if (value === undefined) throw new ConfigError(`${prop} is required`);
     if (unit !== undefined) {
       const checked = checkDuration(prop, value as Duration, Duration.millis(setting.min! * scale), Duration.millis(setting.max! * scale));
       values[key] = unit === 'Seconds' ? checked : checked * 1000;
@@ -112,13 +112,13 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(REFRESHER_DEFAULTS.scheduleInterval);
   const intervalSeconds = rateIntervalSeconds(schedule.expressionString);
   if (intervalSeconds === undefined && !schedule.expressionString.startsWith('cron(')) {
-    throw new InfraConfigError(`schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`);
+    throw new ConfigError(`schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`);
   }
   checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName);
   const fn = functionSettingsFromProps(props);
   const { refreshBeforeExpirySeconds } = fn;
   if (intervalSeconds !== undefined && refreshBeforeExpirySeconds <= intervalSeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `refreshBeforeExpiry (${refreshBeforeExpirySeconds} s) must be longer than the schedule interval ` +
         `(${intervalSeconds} s, "${schedule.expressionString}"), or the token can expire between two runs: ` +
         'raise refreshBeforeExpiry to at least twice the interval, or run the schedule more often',
@@ -133,7 +133,7 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
     Duration.days(1),
   );
   if (stalenessThresholdSeconds >= refreshBeforeExpirySeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessThreshold (${stalenessThresholdSeconds} s) must be shorter than refreshBeforeExpiry ` +
         `(${refreshBeforeExpirySeconds} s): a healthy token is replaced when refreshBeforeExpiry is left, so a ` +
         'higher threshold would keep the staleness alarm firing; lower stalenessThreshold',
@@ -142,12 +142,12 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const stalenessPeriod = props.stalenessPeriod ?? defaultStalenessPeriod(intervalSeconds);
   const stalenessPeriodSeconds = checkDuration('stalenessPeriod', stalenessPeriod, Duration.minutes(1), Duration.days(1));
   if (stalenessPeriodSeconds % 60 !== 0) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessPeriod must be a whole number of minutes (a CloudWatch period), got ${stalenessPeriod.toHumanString()}`,
     );
   }
   if (intervalSeconds !== undefined && stalenessPeriodSeconds < intervalSeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessPeriod (${stalenessPeriodSeconds} s) must contain at least one scheduled run (interval ${intervalSeconds} s), ` +
         'or the staleness alarm fires between runs: use at least twice the schedule interval',
     );
@@ -182,7 +182,7 @@ function defaultStalenessPeriod(intervalSeconds: number | undefined): Duration {
   if (intervalSeconds === undefined) return STALENESS_PERIOD_FOR_CRON;
   const seconds = Math.max(2 * intervalSeconds, MIN_STALENESS_PERIOD_SECONDS);
   if (seconds > 86_400) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `the schedule interval (${intervalSeconds} s) is too long for the default staleness window (twice the interval, ` +
         'at most 1 day): run the schedule at least every 12 hours or set stalenessPeriod',
     );

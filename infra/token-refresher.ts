@@ -25,6 +25,7 @@ import { RefresherAlarms } from './refresher-alarms.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
 import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
+import { validateProps } from './validation.js';
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
@@ -75,7 +76,7 @@ export class FaspayTokenRefresher extends Construct {
 
   constructor(scope: Construct, id: string, props: FaspayTokenRefresherProps = {}) {
     super(scope, id);
-    const settings = resolveSettings(props);
+    const settings = validateProps(this, () => resolveSettings(props));
     const stack = Stack.of(this);
     this.parameterName = settings.function.tokenParameterName;
     this.parameterArn = parameterArnOf(stack, settings.function.tokenParameterName);

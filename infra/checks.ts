@@ -1,6 +1,6 @@
 import { type Duration, Token } from 'aws-cdk-lib';
 import { ConfigError } from '../functions/shared/config-error.js';
-import { checkParameterName as checkParameterNameRules, checkWholeNumber } from '../functions/shared/validators.js';
+import { checkWholeNumber } from '../functions/shared/validators.js';
 
 /*
  * Synth-time checks of the construct's props. The rules are the function's own (its settings in
@@ -9,12 +9,12 @@ import { checkParameterName as checkParameterNameRules, checkWholeNumber } from 
  * variables do not (Durations, CDK tokens, an email address).
  */
 
-/** The parameter ARN is built from the name at synth time, so it must be a literal. */
-export function checkParameterName(prop: string, name: string): string {
-  if (Token.isUnresolved(name)) {
+/** A value the construct builds an ARN from at synth time must be a literal. */
+export function checkLiteral(prop: string, value: string): string {
+  if (Token.isUnresolved(value)) {
     throw new ConfigError(`${prop} must be a literal string, not a token: the parameter ARN is built from it at synth time`);
   }
-  return checkParameterNameRules(prop, name);
+  return value;
 }
 
 /** A duration in whole seconds within [min, max]; returns the seconds. */

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
 import { ConfigError } from '../functions/shared/config-error.js';
 import {
   checkKmsKeyArn,
@@ -10,7 +12,6 @@ import {
   parseDurationSeconds,
   rateIntervalSeconds,
 } from '../functions/shared/validators.js';
-import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
 
 /**
  * The stack's configuration, read from CDK context: cdk.json's "context" block, overridden with
@@ -42,16 +43,16 @@ export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 /** Context keys and their defaults as written in cdk.json (undefined: optional, no default). */
 export const CONTEXT_DEFAULTS = {
   stackName: DEFAULT_STACK_NAME,
-  faspayBaseUrl: REFRESHER_DEFAULTS.faspayBaseUrl,
+  faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,
   credentialsSecretName: undefined,
-  tokenParameterName: REFRESHER_DEFAULTS.tokenParameterName,
+  tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
   schedule: 'rate(15 minutes)',
   refreshBeforeExpiry: '2h',
   kmsKeyArn: undefined,
   alarmEmail: undefined,
   reservedConcurrency: undefined,
-  signedPath: REFRESHER_DEFAULTS.signedPath,
-  timeZone: REFRESHER_DEFAULTS.timeZone,
+  signedPath: REFRESHER_SETTINGS.signedPath.default,
+  timeZone: REFRESHER_SETTINGS.timeZone.default,
   deployExampleConsumer: false,
 } as const;
 

@@ -22,8 +22,9 @@ import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } fr
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { RefresherAlarms } from './refresher-alarms.js';
+import { derivedSettings } from './setting-entries.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
-import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
+import { type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
 import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
 import { validateProps } from './validation.js';
 
@@ -78,9 +79,9 @@ export class FaspayTokenRefresher extends Construct {
     super(scope, id);
     const settings = validateProps(this, () => resolveSettings(props));
     const stack = Stack.of(this);
-    this.parameterName = settings.function.tokenParameterName;
-    this.parameterArn = parameterArnOf(stack, settings.function.tokenParameterName);
-    this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.function.tokenParameterName));
+    this.parameterName = settings.tokenParameterName;
+    this.parameterArn = parameterArnOf(stack, settings.tokenParameterName);
+    this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;
     const createdSecret = props.credentialsSecret === undefined ? this.createPlaceholderSecret() : undefined;
     this.credentialsSecret = props.credentialsSecret ?? (createdSecret as secretsmanager.Secret);
@@ -195,7 +196,6 @@ export class FaspayTokenRefresher extends Construct {
       description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
     });
     this.logGroup.grantWrite(role);
-    const secret = this.credentialsSecret;
     return new lambda.Function(this, 'Function', {
       ...LAMBDA_RUNTIME,
       code: lambdaAssetCode('refresher'),
@@ -213,12 +213,11 @@ export class FaspayTokenRefresher extends Construct {
       environment: {
         ...renderRefresherEnvironment({
           ...settings.function,
-          // The full ARN when known; a secret imported by name is addressed by its name (a partial ARN
-          // is ambiguous for Secrets Manager).
-          credentialsSecretId: secret.secretFullArn ?? secret.secretName,
-          // The last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one.
-          refreshLookaheadSeconds: settings.refreshLookaheadSeconds,
-          ...(this.tokenParameterKey === undefined ? {} : { kmsKeyId: this.tokenParameterKey.keyArn }),
+          ...derivedSettings(FUNCTION_SETTINGS, {
+            credentialsSecret: this.credentialsSecret,
+            tokenParameterKey: this.tokenParameterKey,
+            scheduleIntervalSeconds: settings.scheduleIntervalSeconds,
+          }),
         }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -1,6 +1,6 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Errors, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { InfraConfigError } from './errors.js';
+import { ConfigError } from '../functions/shared/config-error.js';
 import { addRefresherStack } from './stack.js';
 
 // Entry point of `cdk synth` / `cdk deploy` (cdk.json: "npx tsx infra/app.ts").
@@ -8,8 +8,9 @@ const app = new App();
 try {
   addRefresherStack(app);
 } catch (error) {
-  // A configuration mistake is the user's to fix: show the message (it names the key and the fix), not a stack trace.
-  if (!(error instanceof InfraConfigError)) throw error;
+  // A configuration mistake is the user's to fix: show the message (it names the key or prop and the
+  // fix), not a stack trace. The stack's context reader throws ConfigError, the construct ValidationError.
+  if (!(error instanceof ConfigError) && !Errors.isValidationError(error)) throw error;
   console.error(`\nConfiguration error: ${error.message}\n`);
   process.exit(1);
 }

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
 import { ConfigError } from '../functions/shared/config-error.js';
 import {
   checkKmsKeyArn,
@@ -10,8 +12,6 @@ import {
   parseDurationSeconds,
   rateIntervalSeconds,
 } from '../functions/shared/validators.js';
-import { InfraConfigError } from './errors.js';
-import { REFRESHER_DEFAULTS } from './token-refresher-settings.js';
 
 /**
  * The stack's configuration, read from CDK context: cdk.json's "context" block, overridden with
@@ -43,16 +43,16 @@ export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 /** Context keys and their defaults as written in cdk.json (undefined: optional, no default). */
 export const CONTEXT_DEFAULTS = {
   stackName: DEFAULT_STACK_NAME,
-  faspayBaseUrl: REFRESHER_DEFAULTS.faspayBaseUrl,
+  faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,
   credentialsSecretName: undefined,
-  tokenParameterName: REFRESHER_DEFAULTS.tokenParameterName,
+  tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
   schedule: 'rate(15 minutes)',
   refreshBeforeExpiry: '2h',
   kmsKeyArn: undefined,
   alarmEmail: undefined,
   reservedConcurrency: undefined,
-  signedPath: REFRESHER_DEFAULTS.signedPath,
-  timeZone: REFRESHER_DEFAULTS.timeZone,
+  signedPath: REFRESHER_SETTINGS.signedPath.default,
+  timeZone: REFRESHER_SETTINGS.timeZone.default,
   deployExampleConsumer: false,
 } as const;
 
@@ -125,7 +125,7 @@ function withExample<T>(key: ContextKey, example: string, check: () => T): T {
     return check();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new InfraConfigError(`${error.message} (for example: -c ${key}=${example})`, { cause: error });
+    throw new ConfigError(`${error.message} (for example: -c ${key}=${example})`, { cause: error });
   }
 }
 
@@ -162,12 +162,12 @@ function rejectUnknownKeys(node: Node): void {
   const known = new Set<string>(CONTEXT_KEYS);
   const unknown = Object.keys(node.getAllContext()).filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
   if (unknown.length > 0) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `unknown context key(s) ${unknown.map((k) => `"${k}"`).join(', ')}: the known keys are ${CONTEXT_KEYS.join(', ')}`,
     );
   }
 }
 
-function contextError(key: string, value: string, expected: string, example: string): InfraConfigError {
-  return new InfraConfigError(`context "${key}" must be ${expected}, got "${value}" (for example: -c ${key}=${example})`);
+function contextError(key: string, value: string, expected: string, example: string): ConfigError {
+  return new ConfigError(`context "${key}" must be ${expected}, got "${value}" (for example: -c ${key}=${example})`);
 }

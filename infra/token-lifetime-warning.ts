@@ -13,7 +13,7 @@ export const SHORT_TOKEN_LIFETIME_WARNING = '@faspay-sendme/token-refresher:sche
  * lifetime Faspay documents.
  */
 export function warnOnShortTokenLifetimes(scope: IConstruct, settings: RefresherSettings): void {
-  const intervalSeconds = settings.refreshLookaheadSeconds;
+  const intervalSeconds = settings.scheduleIntervalSeconds;
   if (intervalSeconds === 0 || 2 * intervalSeconds <= DOCUMENTED_TOKEN_LIFETIME_SECONDS) return;
   Annotations.of(scope).addWarningV2(
     SHORT_TOKEN_LIFETIME_WARNING,

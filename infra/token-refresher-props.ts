@@ -3,6 +3,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
+import { booleanProp, derived, durationProp, numberProp, type SettingsTable, textProp } from './setting-entries.js';
 
 export interface FaspayTokenRefresherProps {
   /**
@@ -63,7 +66,7 @@ export interface FaspayTokenRefresherProps {
    * A consumer's rejection report replaces the token only when the reported token was issued at
    * least this long ago, so that reports about a token the refresher has just replaced (or a
    * token an outside system revokes again at once) cannot make it request token after token.
-   * @default Duration.seconds(60)
+   * @default Duration.minutes(1)
    */
   readonly rejectionCooldown?: Duration;
   /**
@@ -101,3 +104,36 @@ export interface FaspayTokenRefresherProps {
    */
   readonly stalenessPeriod?: Duration;
 }
+
+/**
+ * Where each setting of the function comes from: a prop (its default, range and parser are the
+ * declaration's, functions/contracts/settings.ts) or something the construct derives. The compiler
+ * asks for an entry for every declared setting, so a new setting is its declaration, its prop and
+ * its line here.
+ */
+export const FUNCTION_SETTINGS = {
+  faspayBaseUrl: textProp('faspayBaseUrl', REFRESHER_SETTINGS.faspayBaseUrl, FASPAY_SANDBOX_BASE_URL),
+  credentialsSecretId: derived(
+    'credentialsSecret',
+    'the secret is given or created with placeholders; a secret imported by name is addressed by its name (a partial ARN is ambiguous)',
+    ({ credentialsSecret }) => credentialsSecret.secretFullArn ?? credentialsSecret.secretName,
+  ),
+  tokenParameterName: textProp('tokenParameterName', REFRESHER_SETTINGS.tokenParameterName, DEFAULT_TOKEN_PARAMETER_NAME),
+  refreshBeforeExpirySeconds: durationProp('refreshBeforeExpiry', REFRESHER_SETTINGS.refreshBeforeExpirySeconds, 'seconds'),
+  refreshLookaheadSeconds: derived(
+    'schedule',
+    'the schedule interval: the last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one',
+    ({ scheduleIntervalSeconds }) => scheduleIntervalSeconds,
+  ),
+  signedPath: textProp('signedPath', REFRESHER_SETTINGS.signedPath),
+  timeZone: textProp('timeZone', REFRESHER_SETTINGS.timeZone),
+  kmsKeyId: derived(
+    'tokenParameterKey',
+    'a key, not an id: the construct grants its use (through SSM only) to the function and to grantRead grantees',
+    ({ tokenParameterKey }) => tokenParameterKey?.keyArn,
+  ),
+  httpTimeoutMs: durationProp('httpTimeout', REFRESHER_SETTINGS.httpTimeoutMs, 'ms'),
+  maxAttempts: numberProp('maxAttempts', REFRESHER_SETTINGS.maxAttempts),
+  rejectionCooldownSeconds: durationProp('rejectionCooldown', REFRESHER_SETTINGS.rejectionCooldownSeconds, 'seconds'),
+  advancedTier: booleanProp('advancedTier', REFRESHER_SETTINGS.advancedTier),
+} satisfies SettingsTable;

@@ -1,33 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import {
-  DEFAULT_TOKEN_PARAMETER_NAME,
-  type NumberSetting,
-  REFRESHER_SETTINGS,
-  type RefresherConfig,
-  type Setting,
-} from '../functions/contracts/settings.js';
-import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
+import type { RefresherConfig } from '../functions/contracts/settings.js';
+import { ConfigError } from '../functions/shared/config-error.js';
 import { DEFAULT_BACKOFF } from '../functions/shared/retry.js';
 import { rateIntervalSeconds } from '../functions/shared/validators.js';
-import { checkDuration, checkEmail, checkInteger, checkParameterName } from './checks.js';
-import { InfraConfigError } from './errors.js';
-import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
+import { checkDuration, checkEmail, checkInteger, checkLiteral } from './checks.js';
+import { settingsFromProps } from './setting-entries.js';
+import { type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
 
 /**
- * The defaults of FaspayTokenRefresherProps. Those of function settings are the function's own
- * (functions/contracts/settings.ts); the rest exist only in the stack.
+ * The defaults of the props that are not function settings (those of function settings are the
+ * declarations', functions/contracts/settings.ts, through FUNCTION_SETTINGS).
  */
 export const REFRESHER_DEFAULTS = {
-  faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,
-  tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
   scheduleInterval: Duration.minutes(15),
-  refreshBeforeExpiry: Duration.seconds(REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default),
-  signedPath: REFRESHER_SETTINGS.signedPath.default,
-  timeZone: REFRESHER_SETTINGS.timeZone.default,
-  httpTimeout: Duration.millis(REFRESHER_SETTINGS.httpTimeoutMs.default),
-  maxAttempts: REFRESHER_SETTINGS.maxAttempts.default,
   logRetention: logs.RetentionDays.THREE_MONTHS,
   stalenessThreshold: Duration.hours(1),
 } as const;
@@ -41,17 +28,14 @@ const MIN_FUNCTION_TIMEOUT_SECONDS = 60;
 const STALENESS_PERIOD_FOR_CRON = Duration.hours(1);
 const MIN_STALENESS_PERIOD_SECONDS = 30 * 60;
 
-/** Settings of the function that the construct derives itself instead of reading a prop of the same name. */
-type DerivedFunctionSetting = 'credentialsSecretId' | 'kmsKeyId' | 'refreshLookaheadSeconds';
-/** The function's settings that come from props: the construct adds the secret, the key and the lookahead. */
-export type FunctionSettingsFromProps = Omit<RefresherConfig, DerivedFunctionSetting>;
-
 /** Every prop resolved to its default and checked. */
 export interface RefresherSettings {
-  readonly function: FunctionSettingsFromProps;
+  /** The function's settings that props feed; the construct adds the ones it derives (FUNCTION_SETTINGS). */
+  readonly function: Partial<RefresherConfig>;
+  readonly tokenParameterName: string;
   readonly schedule: scheduler.ScheduleExpression;
   /** The schedule's interval (0 for cron schedules, whose interval is not derived). */
-  readonly refreshLookaheadSeconds: number;
+  readonly scheduleIntervalSeconds: number;
   readonly functionTimeout: Duration;
   readonly reservedConcurrency?: number;
   readonly logRetention: logs.RetentionDays;
@@ -60,72 +44,26 @@ export interface RefresherSettings {
   readonly stalenessPeriod: Duration;
 }
 
-export const DERIVED_FUNCTION_SETTINGS: ReadonlySet<string> = new Set<DerivedFunctionSetting>([
-  'credentialsSecretId',
-  'kmsKeyId',
-  'refreshLookaheadSeconds',
-]);
-
-/** The construct prop that feeds a function setting, and the unit a Duration prop is converted to. */
-export function propOfSetting(key: string): { readonly prop: string; readonly unit?: 'Seconds' | 'Ms' } {
-  const unit = /(Seconds|Ms)$/.exec(key)?.[1] as 'Seconds' | 'Ms' | undefined;
-  return unit === undefined ? { prop: key } : { prop: key.slice(0, -unit.length), unit };
-}
-
-/**
- * Each function setting is read from the prop of the same name, unit suffix dropped: a `...Seconds`
- * or `...Ms` setting from a Duration prop (refreshBeforeExpirySeconds <- refreshBeforeExpiry), any
- * other from a prop of its own type. The setting's declaration gives the default, the range and the
- * parser, so a new function setting needs no code here.
- */
-export function functionSettingsFromProps(props: FaspayTokenRefresherProps): FunctionSettingsFromProps {
-  const values: Record<string, unknown> = {};
-  const given = props as Readonly<Record<string, unknown>>;
-  for (const [key, setting] of Object.entries(REFRESHER_SETTINGS) as [string, Setting<unknown> & Partial<NumberSetting>][]) {
-    if (DERIVED_FUNCTION_SETTINGS.has(key)) continue;
-    const { prop, unit } = propOfSetting(key);
-    const scale = unit === 'Seconds' ? 1000 : 1;
-    const declared = 'default' in setting ? setting.default : undefined;
-    const fallback =
-      PROP_DEFAULTS[prop] ?? (unit !== undefined && typeof declared === 'number' ? Duration.millis(declared * scale) : declared);
-    const value = given[prop] ?? fallback;
-    if (value === undefined) throw new InfraConfigError(`${prop} is required`);
-    if (unit !== undefined) {
-      const checked = checkDuration(prop, value as Duration, Duration.millis(setting.min! * scale), Duration.millis(setting.max! * scale));
-      values[key] = unit === 'Seconds' ? checked : checked * 1000;
-    } else if (typeof value === 'number') {
-      values[key] = checkInteger(prop, value, setting.min!, setting.max!);
-    } else {
-      values[key] = setting.parse(String(value), prop);
-    }
-  }
-  return values as unknown as FunctionSettingsFromProps;
-}
-
-/** Defaults of props whose function setting is required (the function has no default; the construct does). */
-const PROP_DEFAULTS: Readonly<Record<string, unknown>> = {
-  faspayBaseUrl: REFRESHER_DEFAULTS.faspayBaseUrl,
-  tokenParameterName: REFRESHER_DEFAULTS.tokenParameterName,
-};
-
 export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSettings {
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(REFRESHER_DEFAULTS.scheduleInterval);
   const intervalSeconds = rateIntervalSeconds(schedule.expressionString);
   if (intervalSeconds === undefined && !schedule.expressionString.startsWith('cron(')) {
-    throw new InfraConfigError(`schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`);
+    throw new ConfigError(`schedule must be a recurring rate(...) or cron(...) expression, got "${schedule.expressionString}"`);
   }
-  checkParameterName('tokenParameterName', props.tokenParameterName ?? REFRESHER_DEFAULTS.tokenParameterName);
-  const fn = functionSettingsFromProps(props);
-  const { refreshBeforeExpirySeconds } = fn;
+  // The parameter's ARN is built from its name at synth time.
+  if (props.tokenParameterName !== undefined) checkLiteral('tokenParameterName', props.tokenParameterName);
+  const fn = settingsFromProps(FUNCTION_SETTINGS, props);
+  // Checked above, read again typed for the rules between props.
+  const refreshBeforeExpirySeconds = FUNCTION_SETTINGS.refreshBeforeExpirySeconds.read(props);
+  const httpTimeoutSeconds = FUNCTION_SETTINGS.httpTimeoutMs.read(props) / 1000;
+  const maxAttempts = FUNCTION_SETTINGS.maxAttempts.read(props);
   if (intervalSeconds !== undefined && refreshBeforeExpirySeconds <= intervalSeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `refreshBeforeExpiry (${refreshBeforeExpirySeconds} s) must be longer than the schedule interval ` +
         `(${intervalSeconds} s, "${schedule.expressionString}"), or the token can expire between two runs: ` +
         'raise refreshBeforeExpiry to at least twice the interval, or run the schedule more often',
     );
   }
-  // checkDuration keeps Duration props to whole seconds, so the function timeout is too.
-  const httpTimeoutSeconds = fn.httpTimeoutMs / 1000;
   const stalenessThresholdSeconds = checkDuration(
     'stalenessThreshold',
     props.stalenessThreshold ?? REFRESHER_DEFAULTS.stalenessThreshold,
@@ -133,7 +71,7 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
     Duration.days(1),
   );
   if (stalenessThresholdSeconds >= refreshBeforeExpirySeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessThreshold (${stalenessThresholdSeconds} s) must be shorter than refreshBeforeExpiry ` +
         `(${refreshBeforeExpirySeconds} s): a healthy token is replaced when refreshBeforeExpiry is left, so a ` +
         'higher threshold would keep the staleness alarm firing; lower stalenessThreshold',
@@ -142,12 +80,12 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const stalenessPeriod = props.stalenessPeriod ?? defaultStalenessPeriod(intervalSeconds);
   const stalenessPeriodSeconds = checkDuration('stalenessPeriod', stalenessPeriod, Duration.minutes(1), Duration.days(1));
   if (stalenessPeriodSeconds % 60 !== 0) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessPeriod must be a whole number of minutes (a CloudWatch period), got ${stalenessPeriod.toHumanString()}`,
     );
   }
   if (intervalSeconds !== undefined && stalenessPeriodSeconds < intervalSeconds) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `stalenessPeriod (${stalenessPeriodSeconds} s) must contain at least one scheduled run (interval ${intervalSeconds} s), ` +
         'or the staleness alarm fires between runs: use at least twice the schedule interval',
     );
@@ -157,9 +95,11 @@ export function resolveSettings(props: FaspayTokenRefresherProps): RefresherSett
   const alarmEmail = props.alarmEmail === undefined ? undefined : checkEmail('alarmEmail', props.alarmEmail);
   return {
     function: fn,
+    tokenParameterName: FUNCTION_SETTINGS.tokenParameterName.read(props),
     schedule,
-    refreshLookaheadSeconds: intervalSeconds ?? 0,
-    functionTimeout: Duration.seconds(functionTimeoutSeconds(fn.maxAttempts, httpTimeoutSeconds)),
+    scheduleIntervalSeconds: intervalSeconds ?? 0,
+    // checkDuration keeps Duration props to whole seconds, so the function timeout is too.
+    functionTimeout: Duration.seconds(functionTimeoutSeconds(maxAttempts, httpTimeoutSeconds)),
     ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
     logRetention: props.logRetention ?? REFRESHER_DEFAULTS.logRetention,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
@@ -182,7 +122,7 @@ function defaultStalenessPeriod(intervalSeconds: number | undefined): Duration {
   if (intervalSeconds === undefined) return STALENESS_PERIOD_FOR_CRON;
   const seconds = Math.max(2 * intervalSeconds, MIN_STALENESS_PERIOD_SECONDS);
   if (seconds > 86_400) {
-    throw new InfraConfigError(
+    throw new ConfigError(
       `the schedule interval (${intervalSeconds} s) is too long for the default staleness window (twice the interval, ` +
         'at most 1 day): run the schedule at least every 12 hours or set stalenessPeriod',
     );

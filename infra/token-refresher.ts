@@ -1,49 +1,33 @@
-import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  REJECTION_REPORT_BUS_ENV,
-  REJECTION_REPORT_DETAIL_TYPE,
-  REJECTION_REPORT_SOURCE,
-} from '../functions/contracts/rejection-report.js';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { createPlaceholderSecret } from './placeholder-secret.js';
 import { RefresherAlarms } from './refresher-alarms.js';
+import { RefresherGrants } from './refresher-grants.js';
+import { createRejectionReportRule, createSchedule } from './refresher-triggers.js';
+import { derivedSettings } from './setting-entries.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
-import type { FaspayTokenRefresherProps } from './token-refresher-props.js';
+import { type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
 import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
+import { validateProps } from './validation.js';
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
 
 /** The function's service name and metrics namespace (functions/contracts/telemetry.ts), part of the ./cdk surface. */
 export { METRICS_NAMESPACE, SERVICE_NAME };
-
-/*
- * The created secret's template, frozen. CloudFormation updates a resource only when its template
- * properties change, so while these two strings stay byte for byte the same, no deploy touches the
- * credentials an operator put in (test/infra/self-healing.test.ts pins them; docs/self-healing.md).
- * They are literals on purpose, not derived from CREDENTIAL_KEYS: a new credential key must not
- * reset every filled secret on the next deploy.
- */
-const PLACEHOLDER_SECRET_VALUE =
-  '{"faspay_key":"","faspay_secret":"","app_key":"","app_secret":"","client_key":"","client_secret":"","iv":""}';
-const PLACEHOLDER_SECRET_DESCRIPTION =
-  'Faspay SendMe credentials for the token refresher. Created with empty placeholders: fill it with ' +
-  'aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ' +
-  `'{"faspay_key":"...","faspay_secret":"...","app_key":"...","app_secret":"...","client_key":"...","client_secret":"...","iv":"..."}' (see docs/deploy.md, step 3).`;
 
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
@@ -72,30 +56,37 @@ export class FaspayTokenRefresher extends Construct {
   public readonly leaseParameterArn: string;
   /** Delivers consumers' rejection reports about this parameter (default bus) to the function. */
   public readonly rejectionReportRule: events.Rule;
+  private readonly grants: RefresherGrants;
 
   constructor(scope: Construct, id: string, props: FaspayTokenRefresherProps = {}) {
     super(scope, id);
-    const settings = resolveSettings(props);
+    const settings = validateProps(this, () => resolveSettings(props));
     const stack = Stack.of(this);
-    this.parameterName = settings.function.tokenParameterName;
-    this.parameterArn = parameterArnOf(stack, settings.function.tokenParameterName);
-    this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.function.tokenParameterName));
+    this.parameterName = settings.tokenParameterName;
+    this.parameterArn = parameterArnOf(stack, settings.tokenParameterName);
+    this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;
-    const createdSecret = props.credentialsSecret === undefined ? this.createPlaceholderSecret() : undefined;
+    const createdSecret = props.credentialsSecret === undefined ? createPlaceholderSecret(this) : undefined;
     this.credentialsSecret = props.credentialsSecret ?? (createdSecret as secretsmanager.Secret);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: settings.logRetention });
+    this.grants = new RefresherGrants(this, {
+      parameterArn: this.parameterArn,
+      leaseParameterArn: this.leaseParameterArn,
+      tokenParameterKey: this.tokenParameterKey,
+      credentialsSecret: this.credentialsSecret,
+    });
     this.function = this.createFunction(settings);
-    this.grantRefresherAccess(this.function);
+    this.grants.grantRefresher(this.function);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const scheduleRole = this.createScheduleRole();
-    this.schedule = this.createSchedule(settings, scheduleRole);
-    this.rejectionReportRule = this.createRejectionReportRule();
+    const scheduled = createSchedule(this, settings.schedule, this.function, this.deadLetterQueue);
+    this.schedule = scheduled.schedule;
+    this.rejectionReportRule = createRejectionReportRule(this, this.function, this.parameterName);
     warnOnShortTokenLifetimes(this, settings);
 
     const alarms = new RefresherAlarms(this, 'Alarms', {
@@ -111,7 +102,7 @@ export class FaspayTokenRefresher extends Construct {
     this.stalenessAlarm = alarms.stalenessAlarm;
     acknowledgeNagFindings({
       function: this.function,
-      scheduleRole,
+      scheduleRole: scheduled.role,
       deadLetterQueue: this.deadLetterQueue,
       ...(createdSecret === undefined ? {} : { createdSecret }),
     });
@@ -126,10 +117,7 @@ export class FaspayTokenRefresher extends Construct {
    * refresher.grantRead(payoutFunction);
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const parameter = iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [this.parameterArn] });
-    const key = this.grantTokenKey(grantee, ['kms:Decrypt']);
-    const combined = key === undefined ? parameter : parameter.combine(key);
-    return combined.combine(this.grantCredentialsRead(grantee));
+    return this.grants.grantRead(grantee);
   }
 
   /**
@@ -143,16 +131,7 @@ export class FaspayTokenRefresher extends Construct {
    * refresher.grantReportRejection(payoutFunction);
    */
   public grantReportRejection(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['events:PutEvents'],
-      resourceArns: [defaultEventBusArn(Stack.of(this))],
-      conditions: {
-        StringEquals: { 'events:source': REJECTION_REPORT_SOURCE, 'events:detail-type': REJECTION_REPORT_DETAIL_TYPE },
-      },
-    });
-    if (grantee instanceof lambda.Function) grantee.addEnvironment(REJECTION_REPORT_BUS_ENV, 'default');
-    return grant;
+    return this.grants.grantReportRejection(grantee);
   }
 
   /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
@@ -179,22 +158,12 @@ export class FaspayTokenRefresher extends Construct {
     });
   }
 
-  private createPlaceholderSecret(): secretsmanager.Secret {
-    return new secretsmanager.Secret(this, 'CredentialsSecret', {
-      description: PLACEHOLDER_SECRET_DESCRIPTION,
-      secretStringValue: SecretValue.unsafePlainText(PLACEHOLDER_SECRET_VALUE),
-      // Credentials typed in by an operator must survive an accidental stack deletion.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-  }
-
   private createFunction(settings: RefresherSettings): lambda.Function {
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
     });
     this.logGroup.grantWrite(role);
-    const secret = this.credentialsSecret;
     return new lambda.Function(this, 'Function', {
       ...LAMBDA_RUNTIME,
       code: lambdaAssetCode('refresher'),
@@ -212,114 +181,16 @@ export class FaspayTokenRefresher extends Construct {
       environment: {
         ...renderRefresherEnvironment({
           ...settings.function,
-          // The full ARN when known; a secret imported by name is addressed by its name (a partial ARN
-          // is ambiguous for Secrets Manager).
-          credentialsSecretId: secret.secretFullArn ?? secret.secretName,
-          // The last run before refreshAt replaces the token, so consumers re-reading at refreshAt find the new one.
-          refreshLookaheadSeconds: settings.refreshLookaheadSeconds,
-          ...(this.tokenParameterKey === undefined ? {} : { kmsKeyId: this.tokenParameterKey.keyArn }),
+          ...derivedSettings(FUNCTION_SETTINGS, {
+            credentialsSecret: this.credentialsSecret,
+            tokenParameterKey: this.tokenParameterKey,
+            scheduleIntervalSeconds: settings.scheduleIntervalSeconds,
+          }),
         }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
-    });
-  }
-
-  private grantRefresherAccess(fn: lambda.IFunction): void {
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-      resourceArns: [this.parameterArn],
-    });
-    // The lease (functions/adapters/parameter-lease.ts): create, read, take over (history), release.
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameterHistory'],
-      resourceArns: [this.leaseParameterArn],
-    });
-    this.grantTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']);
-    this.grantCredentialsRead(fn);
-  }
-
-  private grantTokenKey(grantee: iam.IGrantable, actions: string[]): iam.Grant | undefined {
-    if (this.tokenParameterKey === undefined) return undefined;
-    const stack = Stack.of(this);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.tokenParameterKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
-    });
-  }
-
-  /** GetSecretValue only (no DescribeSecret); a name import matches the random 6-character suffix. */
-  private grantCredentialsRead(grantee: iam.IGrantable): iam.Grant {
-    const secret = this.credentialsSecret;
-    const arn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [arn] });
-    if (secret.encryptionKey === undefined) return grant;
-    const stack = Stack.of(this);
-    return grant.combine(
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['kms:Decrypt'],
-        resourceArns: [secret.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
-      }),
-    );
-  }
-
-  /**
-   * The rule matches only rejection reports about this construct's parameter. EventBridge invokes
-   * asynchronously: a report that cannot be delivered within a few minutes is dropped, because
-   * the consumers that still fail report again with the next version they read.
-   */
-  private createRejectionReportRule(): events.Rule {
-    return new events.Rule(this, 'RejectionReportRule', {
-      description: 'Consumers report a Faspay token SendMe rejected; the refresher replaces it',
-      eventPattern: {
-        source: [REJECTION_REPORT_SOURCE],
-        detailType: [REJECTION_REPORT_DETAIL_TYPE],
-        detail: { parameterName: [this.parameterName] },
-      },
-      targets: [new eventsTargets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
-    });
-  }
-
-  private createScheduleRole(): iam.Role {
-    const stack = Stack.of(this);
-    return new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          // Scheduler assumes the role on behalf of a schedule group: ours lives in the default group.
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-          },
-        },
-      }),
-      description: 'EventBridge Scheduler: invoke the Faspay token refresher, dead-letter to its queue',
-    });
-  }
-
-  private createSchedule(settings: RefresherSettings, role: iam.Role): scheduler.Schedule {
-    return new scheduler.Schedule(this, 'Schedule', {
-      schedule: settings.schedule,
-      description: 'Runs the Faspay SendMe token refresher; it refreshes only when the token is due',
-      target: new targets.LambdaInvoke(this.function, {
-        role,
-        input: scheduler.ScheduleTargetInput.fromObject({
-          trigger: 'schedule',
-          scheduledTime: scheduler.ContextAttribute.scheduledTime,
-          executionId: scheduler.ContextAttribute.executionId,
-        }),
-        deadLetterQueue: this.deadLetterQueue,
-        // Delivery retries only (Scheduler invokes asynchronously, so function errors are not
-        // retried here); an event older than one interval is superseded by the next run anyway.
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(15),
-      }),
     });
   }
 }
@@ -331,8 +202,4 @@ function parameterArnOf(stack: Stack, name: string): string {
     resourceName: name.replace(/^\//, ''),
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
-}
-
-function defaultEventBusArn(stack: Stack): string {
-  return stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 }

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { parseRefresherConfig, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
-import { DERIVED_FUNCTION_SETTINGS, propOfSetting } from '../../infra/token-refresher-settings.js';
+import { FUNCTION_SETTINGS } from '../../infra/token-refresher-props.js';
 import { bareStack } from './synth.js';
 
 const KEY_ARN = 'arn:aws:kms:ap-southeast-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -33,6 +33,8 @@ describe('Function settings: one declaration for the construct and the function'
       timeZone: 'Asia/Makassar',
       httpTimeout: Duration.seconds(5),
       maxAttempts: 4,
+      rejectionCooldown: Duration.minutes(5),
+      advancedTier: true,
     }));
     // WHEN the function reads its environment
     const config = parseRefresherConfig(env);
@@ -47,6 +49,8 @@ describe('Function settings: one declaration for the construct and the function'
       timeZone: 'Asia/Makassar',
       httpTimeoutMs: 5000,
       maxAttempts: 4,
+      rejectionCooldownSeconds: 300,
+      advancedTier: true,
     });
     expect(config.faspayBaseUrl.href).toBe('https://sendme.faspay.co.id/');
   });
@@ -65,23 +69,22 @@ describe('Function settings: one declaration for the construct and the function'
     expect(env).not.toHaveProperty(REFRESHER_SETTINGS.kmsKeyId.env);
   });
 
-  it('documents, on each prop, the default the function declares', () => {
-    // GIVEN the props file as users read it (JSDoc @default of each prop)
+  it('documents, on each prop, the default the declaration gives it', () => {
+    // GIVEN the props file as users read it (JSDoc @default of each prop, a trailing "(...)" dropped)
     const source = readFileSync(new URL('../../infra/token-refresher-props.ts', import.meta.url), 'utf8');
     const documented = new Map<string, string>();
     for (const match of source.matchAll(/@default ([^\n]+)\n(?:\s*\*[^\n]*\n)*?\s*\*\/\s*readonly (\w+)\?/g)) {
       documented.set(match[2]!, match[1]!.replace(/\s+\(.*\)\s*$/, '').trim());
     }
-    // THEN each prop named after a function setting documents its declared default
-    for (const [key, setting] of Object.entries(REFRESHER_SETTINGS)) {
-      const { prop, unit } = propOfSetting(key);
-      const doc = documented.get(prop);
-      if (DERIVED_FUNCTION_SETTINGS.has(key)) continue;
-      expect(doc, `a documented prop ${prop} for ${setting.env}`).toBeDefined();
-      if (doc === undefined || !('default' in setting) || doc.startsWith('-')) continue;
-      const value: unknown = new Function('Duration', `return ${doc}`)(Duration);
-      const actual = value instanceof Duration ? value.toMilliseconds() / (unit === 'Seconds' ? 1000 : 1) : value;
-      expect(actual, `@default of ${prop}`).toEqual(setting.default);
+    // THEN each setting's prop documents the default its entry renders from the declaration
+    for (const [key, entry] of Object.entries(FUNCTION_SETTINGS)) {
+      if ('from' in entry) {
+        expect(documented.has(entry.from), `a documented prop ${entry.from} that ${key} is derived from`).toBe(true);
+        continue;
+      }
+      const doc = documented.get(entry.prop);
+      if (entry.documentedDefault === undefined) expect(doc, `${entry.prop} (${key}) has no default: "- what happens"`).toMatch(/^- /);
+      else expect(doc, `@default of ${entry.prop} (${key})`).toBe(entry.documentedDefault);
     }
     expect(documented.size).toBeGreaterThan(10);
   });

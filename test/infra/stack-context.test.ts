@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/shared/config-error.js';
 import { CONTEXT_DEFAULTS } from '../../infra/stack-config.js';
 import { actionsOf, cdkJsonContext, flatten, resourcesOf, statementsOfRole, synthStack } from './synth.js';
 
@@ -211,5 +212,9 @@ describe('FaspayTokenRefresherStack invalid context', () => {
     [{ alarmEmail: 'ops' }, /alarmEmail must be an email address/],
   ])('rejects %o with a message naming the key and the value', (context, message) => {
     expect(() => synthStack(context)).toThrow(message);
+  });
+
+  it('throws the one ConfigError (CONFIG_INVALID) for a context value, so the app prints its message', () => {
+    expect(() => synthStack({ schedule: 'every 15 minutes' })).toThrow(ConfigError);
   });
 });

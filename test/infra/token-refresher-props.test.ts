@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Errors } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/shared/config-error.js';
 import { FaspayTokenRefresher, type FaspayTokenRefresherProps } from '../../infra/token-refresher.js';
 import { bareStack } from './synth.js';
 
@@ -88,6 +89,20 @@ describe('FaspayTokenRefresher props validation', () => {
     expect(build(props)).toThrow(message);
   });
 
+  it('reports a prop that cannot work as a CDK ValidationError at the construct path, the ConfigError as its cause', () => {
+    // GIVEN
+    const stack = bareStack();
+    // WHEN
+    const error = catchError(() => new FaspayTokenRefresher(stack, 'Refresher', { maxAttempts: 0 }));
+    // THEN
+    expect(Errors.isValidationError(error), String(error)).toBe(true);
+    if (!Errors.isValidationError(error)) return;
+    expect(error.constructPath).toBe('TestStack/Refresher');
+    expect(error.message).toBe('maxAttempts must be a whole number from 1 to 10, got 0');
+    expect(error.cause).toBeInstanceOf(ConfigError);
+    expect(error.cause).toMatchObject({ code: 'CONFIG_INVALID', message: error.message });
+  });
+
   it('uses a 1 hour staleness window for cron schedules, whose interval is unknown', () => {
     // GIVEN
     const stack = bareStack();
@@ -102,3 +117,12 @@ describe('FaspayTokenRefresher props validation', () => {
     });
   });
 });
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { renderRefresherEnvironment } from '../functions/contracts/settings.js';
+import { EXAMPLE_CONSUMER_SERVICE_NAME, POWERTOOLS_ENV } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
 
@@ -49,7 +50,7 @@ export class ExampleConsumer extends Construct {
           credentialsSecretId: secret.secretFullArn ?? secret.secretName,
           timeZone: props.timeZone,
         }),
-        POWERTOOLS_SERVICE_NAME: 'faspay-example-consumer',
+        [POWERTOOLS_ENV.serviceName]: EXAMPLE_CONSUMER_SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });

@@ -11,7 +11,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
+import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
@@ -187,8 +187,8 @@ export class FaspayTokenRefresher extends Construct {
             scheduleIntervalSeconds: settings.scheduleIntervalSeconds,
           }),
         }),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
+        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { parseSettings } from '../contracts/settings.js';
+import { EXAMPLE_CONSUMER_SERVICE_NAME, POWERTOOLS_ENV } from '../contracts/telemetry.js';
 import { asCodedError, CodedError } from '../shared/coded-error.js';
 import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFetch } from './index.js';
 
@@ -44,7 +45,7 @@ export class BalanceInquiryError extends CodedError<'SERVICE_CALL_FAILED'> {
   }
 }
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'faspay-example-consumer' });
+const logger = new Logger({ serviceName: process.env[POWERTOOLS_ENV.serviceName] ?? EXAMPLE_CONSUMER_SERVICE_NAME });
 
 /** Built once per container; a configuration error is kept and reported by every invocation. */
 const sendme: SignedFaspayFetch | CodedError = (() => {

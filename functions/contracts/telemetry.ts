@@ -10,6 +10,18 @@ export const SERVICE_NAME = 'faspay-token-refresher';
 /** The CloudWatch namespace of the refresher's metrics (Powertools' POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'FaspaySendMe';
 
+/**
+ * The Powertools variables the construct sets on its functions and the functions read
+ * (functions/lambda/telemetry-config.ts honours them by Powertools' rules).
+ */
+export const POWERTOOLS_ENV = {
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** The service name of the example consumer Lambda (functions/consumer/example-handler.ts). */
+export const EXAMPLE_CONSUMER_SERVICE_NAME = 'faspay-example-consumer';
+
 /** The dimension that tells refreshers of one account apart: the token parameter's name. */
 export const TOKEN_PARAMETER_DIMENSION = 'TokenParameter';
 

@@ -1,4 +1,4 @@
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../contracts/telemetry.js';
+import { METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME } from '../contracts/telemetry.js';
 
 /*
  * The environment variables of Powertools for AWS Lambda (TypeScript) v2 Logger and Metrics that the
@@ -83,8 +83,8 @@ export function parseTelemetryConfig(env: Env): TelemetryConfig {
     invalid.push(`POWERTOOLS_LOGGER_SAMPLE_RATE must be a number from 0 to 1, got "${env.POWERTOOLS_LOGGER_SAMPLE_RATE}"`);
   }
   return {
-    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE_NAME,
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || METRICS_NAMESPACE,
+    serviceName: env[POWERTOOLS_ENV.serviceName]?.trim() || SERVICE_NAME,
+    namespace: env[POWERTOOLS_ENV.metricsNamespace]?.trim() || METRICS_NAMESPACE,
     ...logLevelOf(env),
     sampleRate: rate >= 0 && rate <= 1 ? rate : 0,
     devMode,

@@ -1,8 +1,9 @@
 import { REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
 
 /**
- * The deployed configuration (infra/token-refresher-settings.ts REFRESHER_DEFAULTS and the stack's
- * environment) and the weather it is run through. Every field can be changed for what-if runs.
+ * The deployed configuration (the function's declared defaults, functions/contracts/settings.ts, and
+ * the construct's schedule and timeout, infra/token-refresher-settings.ts) and the weather it is run
+ * through. Every field can be changed for what-if runs.
  */
 export const SOAK_DEFAULTS = {
   days: 30,

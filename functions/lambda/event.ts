@@ -28,7 +28,7 @@ const MAX_KEY_NAME_LENGTH = 40;
 /**
  * Accepts exactly: `{}`; `{"force": true|false}`; `{"tokenRejected": {"parameterVersion": N}}`; the
  * stack's schedule payload `{"trigger":"schedule","scheduledTime":"...","executionId":"..."}`; an
- * EventBridge "Scheduled Event"; and the rejection report event of functions/shared/rejection-report.ts.
+ * EventBridge "Scheduled Event"; and the rejection report event of functions/contracts/rejection-report.ts.
  * Anything else is refused, so a typo such as `{"force":"yes"}` never turns into a silent no-op or
  * an unintended refresh. A rejection report never carries a force.
  */

@@ -60,7 +60,7 @@ type ReadToken = (nowMs: number) => Promise<{ expiresAtMs: number }>;
 
 async function countReads(variant: string, refresher: Refresher, makeReader: (clock: () => Date) => ReadToken): Promise<ReadsFigure> {
   const ssm = mockClient(SSMClient);
-  const world = createWorld(refresher);
+  const world = await createWorld(refresher);
   ssm
     .on(GetParameterCommand)
     .callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: world.stored(), Version: world.published() } }));
@@ -73,7 +73,7 @@ async function countReads(variant: string, refresher: Refresher, makeReader: (cl
     const stepMs = 1000 / REQUESTS_PER_SECOND;
     for (let elapsed = 0; elapsed < DURATION_MS; elapsed += stepMs) {
       nowMs = START_MS + elapsed;
-      world.advanceTo(nowMs);
+      await world.advanceTo(nowMs);
       const token = await read(nowMs);
       if (token.expiresAtMs <= nowMs) expiredServed++;
     }

@@ -1,55 +1,99 @@
 /**
- * The consumer bench's world: one token parameter on a fake clock, rewritten on time or by the
- * deployed refresher's schedule, and a global Date that follows the fake clock.
+ * The consumer bench's world: one token parameter on a fake clock, rewritten either exactly at each
+ * token's refreshAt (the ideal writer) or by the refresher itself, composed as the Lambda composes it
+ * and run on the stack's default 15-minute schedule; and a global Date that follows the fake clock.
  */
-import { decideRefresh, serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
+import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
+import { staticCredentialsSource } from '../../functions/adapters/secrets.js';
+import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS, refresherConfigOf } from '../../functions/contracts/settings.js';
+import { FASPAY_SANDBOX_BASE_URL } from '../../functions/faspay/index.js';
+import { composeRefresher } from '../../functions/lambda/composition.js';
+import { createMemoryRefreshLease } from '../../functions/refresher/lease.js';
+import { createTokenDocument, serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
+import { DEMO_CREDENTIALS, successBody } from '../../simulator/index.js';
 
 export const HOUR = 3_600_000;
 export const LIFETIME_MS = 10 * HOUR;
-const REFRESH_BEFORE_MS = 2 * HOUR;
+/** The stack's default schedule (infra's REFRESHER_DEFAULTS.scheduleInterval). */
 const SCHEDULE_MS = 15 * 60_000;
 export const START_MS = Date.parse('2026-11-25T00:00:00Z');
 
 export type Refresher = 'on time' | '15-minute schedule';
 
+/** The document the refresher stores for a token requested at `issuedAtMs`, by its own rules. */
 export function documentIssuedAt(issuedAtMs: number, serial: number): TokenDocument {
-  const expiresAtMs = issuedAtMs + LIFETIME_MS;
+  return createTokenDocument(
+    { accessToken: tokenNumber(serial), expiresInSeconds: LIFETIME_MS / 1000 },
+    new Date(issuedAtMs),
+    REFRESHER_SETTINGS.refreshBeforeExpirySeconds.default,
+  );
+}
+
+const tokenNumber = (serial: number) => Buffer.from(`bench-token-${serial}`.padEnd(512, '.')).toString('base64');
+
+export interface World {
+  /** Runs every write due by `nowMs`. */
+  advanceTo(nowMs: number): Promise<void>;
+  /** The stored document's text and its version, as SSM would answer. */
+  stored(): string;
+  published(): number;
+}
+
+export async function createWorld(refresher: Refresher): Promise<World> {
+  return refresher === 'on time' ? writtenOnTime() : writtenByTheRefresher();
+}
+
+function writtenOnTime(): World {
+  let document = documentIssuedAt(START_MS, 1);
+  let published = 1;
   return {
-    accessToken: Buffer.from(`bench-token-${serial}`.padEnd(512, '.')).toString('base64'),
-    issuedAt: new Date(issuedAtMs),
-    expiresAt: new Date(expiresAtMs),
-    refreshAt: new Date(expiresAtMs - REFRESH_BEFORE_MS),
+    async advanceTo(nowMs) {
+      if (nowMs < document.refreshAt.getTime()) return;
+      document = documentIssuedAt(document.refreshAt.getTime(), ++published);
+    },
+    stored: () => serializeTokenDocument(document),
+    published: () => published,
   };
 }
 
 /**
- * The token parameter and its writer: exactly at refreshAt, or the deployed refresher on the stack's
- * default 15-minute schedule (which replaces a token at the last run before its refreshAt).
+ * The refresher as deployed (composeRefresher, the stack's lookahead of one interval), over a store
+ * in memory and a Faspay that grants 10-hour tokens; each run starts a second into its minute.
  */
-export function createWorld(refresher: Refresher) {
-  // On a schedule the first token was issued a second into a run, so later refreshAt fall just after a run.
-  let document = documentIssuedAt(refresher === 'on time' ? START_MS : START_MS - SCHEDULE_MS + 1000, 1);
-  let stored = serializeTokenDocument(document);
-  let published = 1;
-  let nextRunMs = START_MS;
-  const publish = (issuedAtMs: number) => {
-    document = documentIssuedAt(issuedAtMs, ++published);
-    stored = serializeTokenDocument(document);
+async function writtenByTheRefresher(): Promise<World> {
+  let runMs = START_MS - SCHEDULE_MS;
+  let issued = 0;
+  const clock = () => new Date(runMs + 1000);
+  const store = createMemoryTokenStore(clock);
+  const faspay: typeof fetch = async () =>
+    new Response(JSON.stringify(successBody(tokenNumber(++issued), LIFETIME_MS / 1000)), {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  const { refresher } = composeRefresher(
+    refresherConfigOf({
+      faspayBaseUrl: new URL(FASPAY_SANDBOX_BASE_URL),
+      credentialsSecretId: 'bench',
+      tokenParameterName: DEFAULT_TOKEN_PARAMETER_NAME,
+      refreshLookaheadSeconds: SCHEDULE_MS / 1000,
+    }),
+    { store, lease: createMemoryRefreshLease(), credentials: staticCredentialsSource(DEMO_CREDENTIALS), fetch: faspay, clock },
+  );
+  let current = { value: '', version: 0 };
+  const run = async () => {
+    const result = await refresher.refresh({ force: false, trigger: 'schedule' }, { remainingTimeMs: () => 60_000 });
+    if (!result.ok) throw result.error;
+    current = (await store.read()) ?? current;
   };
+  // The run before the bench starts stores the first token.
+  await run();
+  runMs += SCHEDULE_MS;
   return {
-    advanceTo(nowMs: number) {
-      if (refresher === 'on time') {
-        if (nowMs >= document.refreshAt.getTime()) publish(document.refreshAt.getTime());
-        return;
-      }
-      for (; nextRunMs <= nowMs; nextRunMs += SCHEDULE_MS) {
-        // The deployed refresher's own decision, with the stack's look-ahead of one schedule interval.
-        const state = { kind: 'valid', document, version: published } as const;
-        if (decideRefresh(state, new Date(nextRunMs), { force: false, lookaheadMs: SCHEDULE_MS }).refresh) publish(nextRunMs + 1000);
-      }
+    async advanceTo(nowMs) {
+      for (; runMs <= nowMs; runMs += SCHEDULE_MS) await run();
     },
-    stored: () => stored,
-    published: () => published,
+    stored: () => current.value,
+    published: () => current.version,
   };
 }
 

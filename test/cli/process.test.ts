@@ -47,7 +47,9 @@ function runChild(
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': through npm the command is a grandchild that shares these pipes and may
+    // still be writing its last lines when npm itself has already exited.
+    child.on('close', (code, signal) => {
       clearTimeout(limit);
       resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
     });

@@ -28,6 +28,9 @@ export interface CliIo {
  * The deployed function runs on nodejs22.x; for an operator on Node 20 the seven lines only bury
  * the CLI's own output, so the real process turns them off (tests of the SDK keep them).
  */
+/** Signals this soon after the first stop are the same Ctrl-C relayed, not a second one. */
+const SAME_CTRL_C_WINDOW_MS = 3000;
+
 const SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 /**
@@ -63,9 +66,10 @@ export function processIo(): CliIo {
           created.abort(signal);
           return;
         }
-        // A second Ctrl-C means "now" (the usual 128 + signal number). One within a second is the
-        // same Ctrl-C delivered twice: to the process group and again relayed by a wrapper (tsx, npm).
-        if (Date.now() - firstAtMs >= 1000) process.exit(signal === 'SIGINT' ? 130 : 143);
+        // A second Ctrl-C means "now" (the usual 128 + signal number). One soon after the first is the
+        // same Ctrl-C delivered again: to the process group, then relayed by a wrapper (npm), which a
+        // loaded machine can delay well past a second.
+        if (Date.now() - firstAtMs >= SAME_CTRL_C_WINDOW_MS) process.exit(signal === 'SIGINT' ? 130 : 143);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

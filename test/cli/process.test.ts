@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// Node with tsx as a loader, as the npm scripts run the CLI: no tsx parent process in between
+// (its signal relay SIGKILLs a child that is slow to acknowledge a Ctrl-C, as a loaded machine is).
+const CLI = `"${process.execPath}" --import tsx`;
 
 interface Finished {
   readonly code: number | null;
@@ -67,7 +69,11 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('`local --watch` stops cleanly on Ctrl-C (SIGINT to the process group) with exit 0', async () => {
-    const run = await runChild(TSX, ['cli/main.ts', 'local', '--watch'], { signal: 'SIGINT', when: 'watching', limitMs: 60_000 });
+    const run = await runChild(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'local', '--watch'], {
+      signal: 'SIGINT',
+      when: 'watching',
+      limitMs: 60_000,
+    });
 
     expect(run).toMatchObject({ code: 0, signal: null });
     expect(run.stdout).toMatch(/stopped: \d+ checks, \d+ refreshes, 0 failures\n$/);
@@ -86,7 +92,7 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('a reader that goes away (`local --json | head -1`) ends the command quietly with its usual status', async () => {
-    const script = `set -o pipefail; "${TSX}" cli/main.ts local --json | head -1; echo "status=$?"`;
+    const script = `set -o pipefail; ${CLI} cli/main.ts local --json | head -1; echo "status=$?"`;
     const run = await runChild('bash', ['-c', script], { limitMs: 60_000 });
 
     expect(run.code).toBe(0);
@@ -95,7 +101,7 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('`local --watch --json | head -2` stops the watch when its reader goes away, instead of running on', async () => {
-    const script = `set -o pipefail; "${TSX}" cli/main.ts local --watch --json | head -2; echo "status=$?"`;
+    const script = `set -o pipefail; ${CLI} cli/main.ts local --watch --json | head -2; echo "status=$?"`;
     const run = await runChild('bash', ['-c', script], { limitMs: 60_000 });
 
     expect(run.stdout).toMatch(/status=0\n$/);
@@ -103,7 +109,7 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('AWS commands print no AWS SDK Node.js support warning (the Lambda runtime is nodejs22.x)', async () => {
-    const run = await runChild(TSX, ['cli/main.ts', 'status', '--region', 'ap-southeast-3'], {
+    const run = await runChild(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'status', '--region', 'ap-southeast-3'], {
       limitMs: 60_000,
       env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
     });
@@ -114,14 +120,18 @@ describe('the CLI as a real process', () => {
   }, 70_000);
 
   it('`simulator` stops cleanly on SIGTERM with exit 0', async () => {
-    const run = await runChild(TSX, ['cli/main.ts', 'simulator', '--port', '0'], { signal: 'SIGTERM', when: 'requests:', limitMs: 60_000 });
+    const run = await runChild(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'simulator', '--port', '0'], {
+      signal: 'SIGTERM',
+      when: 'requests:',
+      limitMs: 60_000,
+    });
 
     expect(run).toMatchObject({ code: 0, signal: null });
     expect(run.stdout).toMatch(/simulator stopped\n$/);
   }, 70_000);
 
   it('exit codes reach the shell: a usage error is 2', async () => {
-    const run = await runChild(TSX, ['cli/main.ts', 'status', '--tolerance', 'soon'], { limitMs: 60_000 });
+    const run = await runChild(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'status', '--tolerance', 'soon'], { limitMs: 60_000 });
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--tolerance must be a duration');

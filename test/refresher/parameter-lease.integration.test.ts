@@ -143,6 +143,33 @@ describe('Function: createSsmRefreshLease', () => {
     },
   );
 
+  it("takes over a winner that crashed under the losers' values once its lease is stale, again by exactly one taker", async () => {
+    // GIVEN a stale lease, two slow takers (their leases would last a minute) and a winner whose lease lasts 1 s
+    await crashedLeases(1);
+    const slow = [delayedTaker(), delayedTaker()];
+    const slowAttempts = slow.map((taker, index) => taker.lease.acquire(holder(`slow-${index}`), NOW));
+    await Promise.all(slow.map((taker) => taker.waiting));
+    expect(await createSsmRefreshLease(ssm, LEASE).acquire(holder('run-w', 1000), NOW)).toEqual({ acquired: true });
+    // AND the slow takers' values land on top of the winner's, which then crashes
+    for (const taker of slow) taker.open();
+    for (const attempt of await Promise.all(slowAttempts)) expect(attempt).toEqual({ acquired: false, heldBy: holder('run-w', 1000) });
+    const after = later(1001 + LEASE_CLOCK_SKEW_MS);
+
+    // WHEN the winner's lease is stale and three more runs race for it
+    const leases = [0, 1, 2].map(() => createSsmRefreshLease(ssm, LEASE));
+    const attempts = await Promise.all(
+      leases.map((lease, index) => lease.acquire({ holder: `next-${index}`, expiresAt: later(60_000) }, after)),
+    );
+
+    // THEN one of them holds it (the losers' values never counted), and its release frees it
+    const winner = attempts.findIndex((attempt) => attempt.acquired);
+    expect(attempts.filter((attempt) => attempt.acquired)).toHaveLength(1);
+    expect(await leases[0]!.acquire(holder('run-late'), after)).toMatchObject({ heldBy: { holder: `next-${winner}` } });
+    await leases[winner]!.release(`next-${winner}`);
+    expect(await stored()).toBeUndefined();
+    for (const taker of slow) taker.destroy();
+  });
+
   it('a taker whose overwrite lands after the winner released holds what it wrote, and its release leaves nothing', async () => {
     // GIVEN a stale lease, and a taker that read it and is slow to write
     await crashedLeases(1);

@@ -42,7 +42,9 @@ const MAX_LOSERS_SEEN_THROUGH = 8;
  *   lost is looked through to the version below it. A loser's value never counts as a lease, and the
  *   holder's release deletes it with the parameter.
  * - A value that is not a lease document (a SecureString, another application's value, a token) is
- *   never overwritten or deleted: the lease fails with LEASE_NAME_TAKEN instead.
+ *   never overwritten or deleted: the lease fails with LEASE_NAME_TAKEN instead. (The check is the
+ *   read just before the write; SSM cannot make them one step, which is why synth also refuses a
+ *   token parameter named as another refresher's lease.)
  * - Release deletes the parameter only while the lease (as every reader sees it) is its own.
  */
 export function createSsmRefreshLease(client: SSMClient, leaseName: string): RefreshLease {
@@ -70,6 +72,7 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
 
   /** Whether the writer of this version holds (or held) the lease by the rules above. */
   async function won({ version, document }: LeaseVersion): Promise<boolean> {
+    // Without `takes`: a create (version 1), or a takeover by a release before `takes` existed, honoured.
     if (version === 1 || document.takes === undefined) return true;
     if (document.takes.version !== version - 1) return false;
     return (await read(document.takes.version))?.document.holder === document.takes.holder;

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DEFAULT_FASPAY_TIME_ZONE,
-  type FaspayCredentials,
-  SENDME_SERVICE_PATHS,
-  SIGNED_PATH_VARIANTS,
-  TOKEN_PATH,
-} from '../functions/faspay/index.js';
+import { DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials, TOKEN_PATH } from '../functions/faspay/index.js';
 import { BALANCE_BODY, faultAnswer, successAnswer, type TokenEndpointAnswer, unauthorizedBody } from './answers.js';
 import { DEMO_CREDENTIALS } from './demo-credentials.js';
 import { type Fault, isFault } from './faults.js';
@@ -25,7 +19,7 @@ export interface SimulatorOptions {
   readonly timeZone?: string;
   /** @default 300 */
   readonly maxSkewSeconds?: number;
-  /** Signed paths accepted on token requests (one, to play a Faspay that takes a single variant). @default SIGNED_PATH_VARIANTS: the token path and the SendMe service paths */
+  /** Signed paths accepted on token requests. @default the token path and the SendMe service paths */
   readonly acceptedSignedPaths?: readonly string[];
   /** Delay of the `slow` fault. @default 15000 */
   readonly slowMs?: number;
@@ -71,8 +65,15 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** The SendMe service routes it knows (it answers the balance inquiry; the others are not simulated). */
-export const SERVICE_PATHS = SENDME_SERVICE_PATHS;
+export const SERVICE_PATHS = [
+  '/account/api/register',
+  '/account/api/register/confirm',
+  '/account/api/transfer',
+  '/account/api/balance_inquiry',
+  '/account/api/inquiry_name',
+  '/account/api/mutasi',
+  '/account/api/inquiry_status',
+] as const;
 
 /**
  * A Faspay SendMe stand-in on loopback: issues tokens after verifying the request exactly as the
@@ -90,7 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     maxSkewSeconds: options.maxSkewSeconds ?? 300,
     now,
   });
-  const acceptedPaths = new Set(options.acceptedSignedPaths ?? SIGNED_PATH_VARIANTS);
+  const acceptedPaths = new Set(options.acceptedSignedPaths ?? [TOKEN_PATH, ...SERVICE_PATHS]);
   const ledger = createTokenLedger({ now: () => now().getTime(), revokeOnIssue: options.revokeOnIssue ?? false });
   const queue: Fault[] = [];
   let sticky: Fault | undefined;

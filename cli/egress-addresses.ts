@@ -1,19 +1,14 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EGRESS_ADDRESSES_OUTPUT, parseEgressAddresses } from '../functions/contracts/stack-outputs.js';
 import { readStackOutputs, withAwsClient } from './aws.js';
-
-/**
- * The stack output listing the fixed egress addresses Faspay must whitelist (`FaspayEgress`), one
- * line such as `203.0.113.10, 203.0.113.11`. Kept equal to the key the stack writes.
- */
-export const EGRESS_ADDRESSES_OUTPUT_KEY = 'EgressAddresses';
 
 /** What the stack says about its egress: the addresses line, or that it has none (no fixed egress). */
 export type EgressFinding =
   | { readonly stack: string; readonly addresses: string }
   | { readonly stack: string; readonly addresses?: undefined };
 
-/** Longest line shown: two or three addresses fit many times over. */
-const MAX_SHOWN_CHARS = 300;
+/** More addresses than any egress has NAT gateways: a longer list is not shown in full. */
+const MAX_SHOWN_ADDRESSES = 6;
 
 /**
  * The egress addresses of a deployed stack, for a hint: undefined when the stack cannot be read
@@ -26,10 +21,10 @@ export async function findEgressAddresses(
 ): Promise<EgressFinding | undefined> {
   try {
     const outputs = await withAwsClient(CloudFormationClient, region, (client) => readStackOutputs(client, stackName, env));
-    const line = outputs[EGRESS_ADDRESSES_OUTPUT_KEY]?.trim();
-    return line === undefined || line === ''
-      ? { stack: stackName }
-      : { stack: stackName, addresses: line.length > MAX_SHOWN_CHARS ? `${line.slice(0, MAX_SHOWN_CHARS)}…` : line };
+    const addresses = parseEgressAddresses(outputs[EGRESS_ADDRESSES_OUTPUT] ?? '');
+    if (addresses.length === 0) return { stack: stackName };
+    const shown = addresses.slice(0, MAX_SHOWN_ADDRESSES).join(', ');
+    return { stack: stackName, addresses: addresses.length > MAX_SHOWN_ADDRESSES ? `${shown}, …` : shown };
   } catch {
     return undefined;
   }

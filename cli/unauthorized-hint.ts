@@ -1,4 +1,5 @@
-import { EGRESS_ADDRESSES_OUTPUT_KEY, type EgressFinding, findEgressAddresses } from './egress-addresses.js';
+import { EGRESS_ADDRESSES_OUTPUT } from '../functions/contracts/stack-outputs.js';
+import { type EgressFinding, findEgressAddresses } from './egress-addresses.js';
 import { RefresherFunctionError } from './errors.js';
 
 /** The probe, which settles the credentials and the signed path against Faspay itself (docs/operate.md). */
@@ -37,9 +38,9 @@ export function unauthorizedHint(egress: EgressFinding | undefined): string {
 
 function egressAdvice(egress: EgressFinding | undefined): string {
   if (egress === undefined)
-    return `the stack output ${EGRESS_ADDRESSES_OUTPUT_KEY} lists the addresses to whitelist (pass --stack NAME to show them here)`;
+    return `the stack output ${EGRESS_ADDRESSES_OUTPUT} lists the addresses to whitelist (pass --stack NAME to show them here)`;
   if (egress.addresses !== undefined) {
-    return `the function calls from ${egress.addresses} (output ${EGRESS_ADDRESSES_OUTPUT_KEY} of stack ${egress.stack}): Faspay must have whitelisted exactly these`;
+    return `the function calls from ${egress.addresses} (output ${EGRESS_ADDRESSES_OUTPUT} of stack ${egress.stack}): Faspay must have whitelisted exactly these`;
   }
-  return `stack ${egress.stack} has no ${EGRESS_ADDRESSES_OUTPUT_KEY} output, so the function calls from addresses that change: give it a fixed egress (FaspayEgress) and have Faspay whitelist those`;
+  return `stack ${egress.stack} has no ${EGRESS_ADDRESSES_OUTPUT} output, so the function calls from addresses that change: give it a fixed egress (FaspayEgress) and have Faspay whitelist those`;
 }

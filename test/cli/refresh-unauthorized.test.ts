@@ -4,8 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_STACK_NAME } from '../../cli/aws.js';
-import { EGRESS_ADDRESSES_OUTPUT_KEY } from '../../cli/egress-addresses.js';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
+import { EGRESS_ADDRESSES_OUTPUT } from '../../functions/contracts/stack-outputs.js';
 import { runCli } from './cli-harness.js';
 
 const lambda = mockClient(LambdaClient);
@@ -54,7 +54,7 @@ describe('refresh answered Unauthorized: the hint', () => {
   it('names credentials, signed path (the probe) and egress, in order, with the addresses the stack lists', async () => {
     cloudFormation
       .on(DescribeStacksCommand)
-      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT_KEY]: '203.0.113.10, 203.0.113.11' }));
+      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10, 203.0.113.11' }));
 
     const run = await runCli(['refresh', '--force']);
 
@@ -65,7 +65,7 @@ describe('refresh answered Unauthorized: the hint', () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(hint).toContain('npm run cli -- probe --faspay-url URL --credentials FILE');
     expect(hint).toContain(
-      `the function calls from 203.0.113.10, 203.0.113.11 (output ${EGRESS_ADDRESSES_OUTPUT_KEY} of stack ${DEFAULT_STACK_NAME})`,
+      `the function calls from 203.0.113.10, 203.0.113.11 (output ${EGRESS_ADDRESSES_OUTPUT} of stack ${DEFAULT_STACK_NAME})`,
     );
   });
 
@@ -78,7 +78,7 @@ describe('refresh answered Unauthorized: the hint', () => {
     const hint = (run.json().error as { hint: string }).hint;
     expect(causesInOrder(hint).every((position) => position > 0)).toBe(true);
     expect(hint).toContain(
-      `stack ${DEFAULT_STACK_NAME} has no ${EGRESS_ADDRESSES_OUTPUT_KEY} output, so the function calls from addresses that change`,
+      `stack ${DEFAULT_STACK_NAME} has no ${EGRESS_ADDRESSES_OUTPUT} output, so the function calls from addresses that change`,
     );
   });
 
@@ -88,7 +88,7 @@ describe('refresh answered Unauthorized: the hint', () => {
     expect(run.code).toBe(EXIT_CODES.faspay);
     expect(cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
     expect(run.stderr).toContain(
-      `the stack output ${EGRESS_ADDRESSES_OUTPUT_KEY} lists the addresses to whitelist (pass --stack NAME to show them here)`,
+      `the stack output ${EGRESS_ADDRESSES_OUTPUT} lists the addresses to whitelist (pass --stack NAME to show them here)`,
     );
   });
 
@@ -108,7 +108,7 @@ describe('refresh answered Unauthorized: the hint', () => {
   it('other Faspay failures keep their own hint and read no egress', async () => {
     cloudFormation
       .on(DescribeStacksCommand)
-      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT_KEY]: '203.0.113.10' }));
+      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10' }));
     lambda.on(InvokeCommand).resolves({
       ...unauthorized,
       Payload: new Uint8Array(

@@ -1,8 +1,8 @@
 import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../../functions/contracts/settings.js';
 import { parseFaspayBaseUrl } from '../../functions/faspay/index.js';
 import { isCodedError } from '../../functions/shared/coded-error.js';
-import { MAX_TOKEN_LIFETIME_SECONDS, type TokenDocument } from '../../functions/token/index.js';
-import { flagOrEnv, parseDurationWithin } from '../args.js';
+import type { TokenDocument } from '../../functions/token/index.js';
+import { flagOrEnv, parseDurationWithin, parseTokenLifetime, TOKEN_LIFETIME_RANGE_TEXT } from '../args.js';
 import { type CommandArgs, defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -37,7 +37,7 @@ Options:
   --secret-id ID          with --aws: the credentials secret (default $${REFRESHER_SETTINGS.credentialsSecretId.env})
   --parameter-name NAME   with --aws: the token parameter (default $${REFRESHER_SETTINGS.tokenParameterName.env})
   --region REGION         with --aws: AWS region (default: the SDK's, e.g. $AWS_REGION)
-  --token-lifetime D      simulator only: expired_in of its tokens, 2s to 48h (default 10h; 60s
+  --token-lifetime D      simulator only: expired_in of its tokens, ${TOKEN_LIFETIME_RANGE_TEXT} (default 10h; 60s
                           with --watch)
   --refresh-before D      refresh this long before expiry, at most 24h (default 2h; 20s with --watch)
   --check-every D         with --watch: time between checks, 1s to 24h (default 5s; 60s with --aws)
@@ -145,8 +145,6 @@ async function firstCycle(parts: WatchParts, force: boolean, plan: LocalPlan, io
 
 /** Accepted ranges, in seconds, checked while parsing (exit 2) rather than failing the run later. */
 const RANGES = {
-  // The refresher refuses an expired_in outside 1 s to 48 h; a 1 s token could not be refreshed in time.
-  tokenLifetime: [2, MAX_TOKEN_LIFETIME_SECONDS],
   refreshBefore: [0, 86_400],
   checkEvery: [1, 86_400],
 } as const satisfies Record<string, readonly [number, number]>;
@@ -176,7 +174,8 @@ function planOf(args: LocalArgs, io: CliIo): LocalPlan {
   if (args['demo-rejection'] && (args.watch || args.aws || faspayUrl !== undefined)) {
     throw new UsageError('--demo-rejection runs once against the simulator and the in-memory store: drop --watch, --aws and --faspay-url');
   }
-  const tokenLifetimeSeconds = durationOr(args['token-lifetime'], '--token-lifetime', args.watch ? 60 : 36_000, RANGES.tokenLifetime);
+  const tokenLifetimeSeconds =
+    args['token-lifetime'] === undefined ? (args.watch ? 60 : 36_000) : parseTokenLifetime(args['token-lifetime']);
 
   let aws: LocalPlan['aws'];
   if (args.aws) {

@@ -1,4 +1,3 @@
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/token/index.js';
 import {
   DEMO_CREDENTIALS,
   FAULT_HELP,
@@ -9,7 +8,7 @@ import {
   type SimulatorRequestEvent,
   startSimulator,
 } from '../../simulator/index.js';
-import { parseDurationWithin, parseInteger } from '../args.js';
+import { parseInteger, parseTokenLifetime, TOKEN_LIFETIME_RANGE_TEXT } from '../args.js';
 import { defineCommand } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
@@ -27,7 +26,7 @@ exactly as the protocol reference describes. Ctrl-C stops it.
 
 Options:
   --port N              port on 127.0.0.1 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
-  --token-lifetime D    expired_in of issued tokens (default 10h, 1s to 48h; e.g. 60, 5m, 10h)
+  --token-lifetime D    expired_in of issued tokens (default 10h, ${TOKEN_LIFETIME_RANGE_TEXT}; e.g. 60, 5m, 10h)
   --fault NAME          answer the next token request with this fault; repeat for more, in order
   --credentials FILE    accept this credential set instead of the demo one (never printed)
   --revoke-on-issue     a new token revokes every earlier one (Faspay does not document whether
@@ -50,8 +49,7 @@ const OPTIONS = {
 
 export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async (args, io) => {
   const port = parseInteger('--port', args.port, 0, 65535);
-  // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
-  const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
+  const tokenLifetimeSeconds = parseTokenLifetime(args['token-lifetime']);
   const faults = args.fault.map(parseFault);
   const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
   const stop = io.stopSignal();

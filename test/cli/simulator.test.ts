@@ -128,8 +128,8 @@ describe('Command: simulator', () => {
     [['--fault', 'meltdown'], new RegExp(`--fault "meltdown" is not a fault; choose one of: ${FAULTS.slice(0, 3).join(', ')}`)],
     [['--port', '70000'], /--port must be a whole number from 0 to 65535, got "70000"/],
     [['--port', 'http'], /--port must be a whole number/],
-    [['--token-lifetime', '0'], /--token-lifetime must be from 1s to 48h 0m, got "0"/],
-    [['--token-lifetime', '49h'], /--token-lifetime must be from 1s to 48h 0m, got "49h"/],
+    [['--token-lifetime', '0'], /--token-lifetime must be from 2s to 48h 0m, got "0"/],
+    [['--token-lifetime', '49h'], /--token-lifetime must be from 2s to 48h 0m, got "49h"/],
     [['--token-lifetime', '10 hours'], /--token-lifetime must be a duration/],
     [['--host', '0.0.0.0'], /unknown option --host/],
   ])('%j is a usage error', async (argv, message) => {

@@ -14,8 +14,9 @@ import { demonstrateRejection } from '../local/rejection-demo.js';
 import { createReporter, type Reporter } from '../local/reporter.js';
 import { type LocalPlan, prepareRig } from '../local/rig.js';
 import { reportCheckFailure, type WatchParts, watchSchedule } from '../local/watch.js';
+import { commandLine, type Program } from '../program.js';
 
-const HELP = `Usage: local [options]      (what \`npm start\` runs)
+const help = (program: Program) => `Usage: ${commandLine(program, 'local', '[options]')}
 
 One full refresh cycle on this machine, each step printed as it happens: the Faspay SendMe
 simulator on 127.0.0.1, demo credentials and an in-memory store in place of Secrets Manager and
@@ -27,7 +28,7 @@ Options:
   --force                 refresh even when the stored token is fresh
   --watch                 keep running the schedule: a check every few seconds with a countdown;
                           the simulator's tokens then live 60s and are refreshed 20s before expiry.
-                          Ctrl-C stops (exit 0; started through npm, npm itself exits 130)
+                          Ctrl-C stops (exit 0${program.kind === 'clone' ? '; started through npm, npm itself exits 130' : ''})
   --faspay-url URL        talk to this Faspay instead of starting the simulator, e.g.
                           https://sendme-sandbox.faspay.co.id (needs --credentials or --aws)
   --credentials FILE      the Faspay credentials as JSON (the secret's keys: faspay_key,
@@ -37,8 +38,8 @@ Options:
   --secret-id ID          with --aws: the credentials secret (default $${REFRESHER_SETTINGS.credentialsSecretId.env})
   --parameter-name NAME   with --aws: the token parameter (default $${REFRESHER_SETTINGS.tokenParameterName.env})
   --region REGION         with --aws: AWS region (default: the SDK's, e.g. $AWS_REGION)
-  --token-lifetime D      simulator only: expired_in of its tokens, ${TOKEN_LIFETIME_RANGE_TEXT} (default 10h; 60s
-                          with --watch)
+  --token-lifetime D      simulator only: expired_in of its tokens, ${TOKEN_LIFETIME_RANGE_TEXT}
+                          (default 10h; 60s with --watch)
   --refresh-before D      refresh this long before expiry, at most 24h (default 2h; 20s with --watch)
   --check-every D         with --watch: time between checks, 1s to 24h (default 5s; 60s with --aws)
   --demo-rejection        then show a rejected token heal: another system requests its own token
@@ -51,10 +52,10 @@ Options:
 Durations: 90, 90s, 15m, 1h30m.
 
 Examples:
-  npm start
-  npm start -- --watch
-  npm start -- --faspay-url https://sendme-sandbox.faspay.co.id --credentials ./faspay-sandbox.json
-  AWS_ENDPOINT_URL=http://localhost:5000 npm start -- --aws --secret-id faspay/sendme/credentials \\
+  ${commandLine(program, 'local')}
+  ${commandLine(program, 'local', '--watch')}
+  ${commandLine(program, 'local', '--faspay-url https://sendme-sandbox.faspay.co.id --credentials ./faspay-sandbox.json')}
+  AWS_ENDPOINT_URL=http://localhost:5000 ${commandLine(program, 'local', '--aws --secret-id faspay/sendme/credentials')} \\
     --parameter-name ${DEFAULT_TOKEN_PARAMETER_NAME}
 `;
 
@@ -75,7 +76,7 @@ const OPTIONS = {
 
 type LocalArgs = CommandArgs<typeof OPTIONS>;
 
-export const localCommand = defineCommand('local', OPTIONS, HELP, async (args, io) => {
+export const localCommand = defineCommand('local', OPTIONS, help, async (args, io) => {
   const plan = planOf(args, io);
   const refreshBeforeSeconds = durationOr(
     args['refresh-before'],

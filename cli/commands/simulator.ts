@@ -15,10 +15,11 @@ import { CliSetupError, UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
+import { commandLine, type Program } from '../program.js';
 
 export const DEFAULT_SIMULATOR_PORT = 4010;
 
-const HELP = `Usage: simulator [options]
+const help = (program: Program) => `Usage: ${commandLine(program, 'simulator', '[options]')}
 
 Starts the Faspay SendMe simulator alone, in the foreground, on 127.0.0.1: the token endpoint
 (GET /account/api/tokens) and a signed balance inquiry (GET /account/api/balance_inquiry), verified
@@ -47,7 +48,7 @@ const OPTIONS = {
   'revoke-on-issue': { type: 'boolean', default: false },
 } as const;
 
-export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async (args, io) => {
+export const simulatorCommand = defineCommand('simulator', OPTIONS, help, async (args, io, program) => {
   const port = parseInteger('--port', args.port, 0, 65535);
   const tokenLifetimeSeconds = parseTokenLifetime(args['token-lifetime']);
   const faults = args.fault.map(parseFault);
@@ -76,7 +77,14 @@ export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async 
     );
   } else {
     io.stdout.write(
-      banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']),
+      banner(
+        simulator,
+        tokenLifetimeSeconds,
+        faults,
+        demo ? undefined : credentialsFingerprint(credentials),
+        args['revoke-on-issue'],
+        program,
+      ),
     );
   }
   await untilAborted(stop);
@@ -113,6 +121,7 @@ function banner(
   faults: readonly Fault[],
   fingerprint: string | undefined,
   revokeOnIssue: boolean,
+  program: Program,
 ): string {
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
@@ -126,7 +135,7 @@ function banner(
     out.push(line('credentials', 'DEMO credentials: made-up public values that only this simulator accepts'));
     out.push(`${JSON.stringify(DEMO_CREDENTIALS, null, 2)}\n`);
     out.push(line('try it', `save that JSON as demo-credentials.json, then in another terminal:`));
-    out.push(line('', `npm start -- --faspay-url ${simulator.url} --credentials demo-credentials.json`));
+    out.push(line('', commandLine(program, 'local', `--faspay-url ${simulator.url} --credentials demo-credentials.json`)));
   } else {
     out.push(line('credentials', `from the file given (sha256 ${fingerprint}…; values not shown)`));
   }

@@ -70,28 +70,14 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     const env = quietEnv({ ...moto.env, HOME: workdir });
     const common = ['--require-approval', 'never', '--no-notices', '--method=direct'];
     await run(cdk, ['bootstrap', `aws://${ACCOUNT}/${moto.clientConfig.region}`, '--no-notices'], { cwd: app, env, timeoutMs: 180_000 });
-    await Promise.all([
-      run(cdk, ['deploy', ...common, '-c', `sandboxBaseUrl=${simulator.url}`, '-c', `productionBaseUrl=${simulator.url}`], {
-        cwd: app,
-        env,
-        timeoutMs: 240_000,
-      }),
-      // The user's second app: one refresher in a stack of its own (its own cdk.out, so both synthesize at once).
-      run(
-        cdk,
-        [
-          'deploy',
-          ...common,
-          '--app',
-          `npx tsx ${SINGLE_REFRESHER_APP.file}`,
-          '--output',
-          'cdk.out.single',
-          '-c',
-          `faspayBaseUrl=${simulator.url}`,
-        ],
-        { cwd: app, env, timeoutMs: 240_000 },
-      ),
-    ]);
+    await run(cdk, ['deploy', ...common, '-c', `sandboxBaseUrl=${simulator.url}`, '-c', `productionBaseUrl=${simulator.url}`], {
+      cwd: app,
+      env,
+      timeoutMs: 240_000,
+    });
+    // The user's second app: one refresher in a stack of its own (after the first: the type checks run meanwhile).
+    const single = ['--app', `npx tsx ${SINGLE_REFRESHER_APP.file}`, '--output', 'cdk.out.single', '-c', `faspayBaseUrl=${simulator.url}`];
+    await run(cdk, ['deploy', ...common, ...single], { cwd: app, env, timeoutMs: 240_000 });
     const stack = (await new CloudFormationClient(moto.clientConfig).send(new DescribeStacksCommand({ StackName: 'Payments' })))
       .Stacks?.[0];
     outputs = Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../functions/shared/config-error.js';
 import { checkWholeNumber, parseDurationSeconds } from '../functions/shared/validators.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../functions/token/index.js';
 import { UsageError } from './errors.js';
 import { formatSpan } from './format.js';
 
@@ -78,6 +79,22 @@ export function parseDurationWithin(flag: string, text: string, minSeconds: numb
   }
   return seconds;
 }
+
+/**
+ * The `--token-lifetime` of the simulator's tokens (`simulator`, `local`), in seconds. From 2 s, not
+ * the 1 s the refresher accepts from Faspay: times are stored in whole seconds, so a 1 s token can
+ * be expired by the time it is stored, and no consumer could use it. To 48 h, the longest the
+ * refresher accepts (a longer expired_in would only be refused later).
+ */
+export const SIMULATED_TOKEN_LIFETIME = { minSeconds: 2, maxSeconds: MAX_TOKEN_LIFETIME_SECONDS } as const;
+
+/** `--token-lifetime`: a duration within SIMULATED_TOKEN_LIFETIME, in seconds. */
+export function parseTokenLifetime(text: string): number {
+  return parseDurationWithin('--token-lifetime', text, SIMULATED_TOKEN_LIFETIME.minSeconds, SIMULATED_TOKEN_LIFETIME.maxSeconds);
+}
+
+/** The range of `--token-lifetime` as its help writes it. */
+export const TOKEN_LIFETIME_RANGE_TEXT = `${SIMULATED_TOKEN_LIFETIME.minSeconds}s to ${SIMULATED_TOKEN_LIFETIME.maxSeconds / 3600}h`;
 
 /** The shared validators name the flag already; on the command line their failure is a usage error (exit 2). */
 export function asUsage<T>(check: () => T): T {

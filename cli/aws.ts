@@ -9,9 +9,13 @@ import { AwsCallError, CliSetupError } from './errors.js';
  */
 export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
 
-/** Options of the commands that call AWS: the stack whose outputs name what to use, and the region. */
+/**
+ * Options of the commands that call AWS: the stack whose outputs name what to use, the refresher
+ * among several in it (cli/refresher-lookup.ts), and the region.
+ */
 export const AWS_OPTIONS = {
   stack: { type: 'string' },
+  refresher: { type: 'string' },
   region: { type: 'string' },
 } as const;
 
@@ -102,29 +106,14 @@ export function awsFailure(what: string, error: unknown, env: Readonly<Record<st
   return new AwsCallError(`${what}: ${name}`, name);
 }
 
-/** Where a name comes from when it is not given: an output of a deployed stack. */
-export interface StackOutputRequest {
-  readonly stackName: string;
-  readonly outputKey: string;
-  /** What to pass instead, named in the error when the stack has no such output (`--function NAME`). */
-  readonly alternative: string;
-  readonly region: string | undefined;
-}
-
-/** The value of one output of a deployed stack, read with a CloudFormation client of its own. */
-export async function readStackOutput(request: StackOutputRequest, env: Readonly<Record<string, string | undefined>>): Promise<string> {
-  const { stackName, outputKey, alternative } = request;
-  const outputs = await withAwsClient(CloudFormationClient, request.region, (cloudFormation) =>
-    readStackOutputs(cloudFormation, stackName, env),
-  );
-  const value = outputs[outputKey];
-  if (value === undefined) {
-    throw new CliSetupError(
-      'STACK_OUTPUT_MISSING',
-      `stack "${stackName}" has no output "${outputKey}": is it this project's stack? Or pass ${alternative}`,
-    );
-  }
-  return value;
+/** The values of the outputs of a deployed stack, read with a CloudFormation client of its own. */
+export async function readStackOutputValues(
+  stackName: string,
+  region: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string[]> {
+  const outputs = await withAwsClient(CloudFormationClient, region, (cloudFormation) => readStackOutputs(cloudFormation, stackName, env));
+  return Object.values(outputs);
 }
 
 /** The outputs of a deployed stack, by output key. */

@@ -18,7 +18,8 @@ export type CliSetupErrorCode =
   | 'AWS_CREDENTIALS_MISSING'
   | 'AWS_REGION_MISSING'
   | 'STACK_NOT_FOUND'
-  | 'STACK_OUTPUT_MISSING'
+  | 'REFRESHER_NOT_FOUND'
+  | 'REFRESHER_AMBIGUOUS'
   | 'FUNCTION_NOT_FOUND'
   | 'PORT_IN_USE';
 
@@ -73,19 +74,16 @@ export class RefresherFunctionError extends CodedError<'REFRESHER_FUNCTION_FAILE
 /** The token states `status` reports, named as everywhere else (functions/token). */
 export type TokenHealthCode = TokenStateCode;
 
-/** The next step for any unhealthy token: run the refresher now, and read why it failed. */
-const FORCE_REFRESH_ADVICE = 'force a refresh with `npm run refresh -- --force` and read its error';
-
 /**
  * `status` found the stored token unhealthy. The message says what and since when (never the
- * token), then the next step.
+ * token); the next step (force a refresh, read its error) is its hint (cli/hints.ts).
  */
 export class TokenHealthError extends CodedError<TokenHealthCode> {
   override readonly name = 'TokenHealthError';
   readonly code: TokenHealthCode;
 
   constructor(code: TokenHealthCode, finding: string) {
-    super(`${finding}; ${FORCE_REFRESH_ADVICE}`);
+    super(finding);
     this.code = code;
   }
 }

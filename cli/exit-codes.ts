@@ -65,7 +65,9 @@ const BY_ERROR_CODE: { readonly [Code in ErrorCode]: ExitCode } = {
   AWS_CREDENTIALS_MISSING: EXIT_CODES.configuration,
   AWS_REGION_MISSING: EXIT_CODES.configuration,
   STACK_NOT_FOUND: EXIT_CODES.configuration,
-  STACK_OUTPUT_MISSING: EXIT_CODES.configuration,
+  REFRESHER_NOT_FOUND: EXIT_CODES.configuration,
+  // Several refreshers in the stack and no --refresher (or one naming several): the command line must say which.
+  REFRESHER_AMBIGUOUS: EXIT_CODES.usage,
   FUNCTION_NOT_FOUND: EXIT_CODES.configuration,
   PORT_IN_USE: EXIT_CODES.configuration,
   // Another parameter sits at the lease's name: a naming conflict only a person can resolve.

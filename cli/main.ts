@@ -12,10 +12,12 @@ import { UsageError } from './errors.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { hintFor } from './hints.js';
 import { type CliIo, processIo } from './io.js';
+import { CLONE, installedAs, type Program, programName } from './program.js';
+import { packageVersion } from './version.js';
 
 /** The commands, each with the line the overall help gives it. */
 const COMMANDS: readonly { readonly command: Command; readonly summary: string }[] = [
-  { command: localCommand, summary: 'run a full refresh cycle locally: simulator, in-memory store, consumer call (npm start)' },
+  { command: localCommand, summary: 'run a full refresh cycle locally: simulator, in-memory store, consumer call' },
   { command: refreshCommand, summary: 'invoke the deployed refresher now (--force to replace a fresh token)' },
   { command: statusCommand, summary: 'show whether the stored token is healthy (fingerprint, times, version)' },
   { command: credentialsCommand, summary: 'store a Faspay credential set in the credentials secret (from a file, or the demo set)' },
@@ -23,18 +25,16 @@ const COMMANDS: readonly { readonly command: Command; readonly summary: string }
   { command: probeCommand, summary: 'first contact with a real Faspay: which signed path it accepts, clock difference, a signed call' },
 ];
 
-/** How the CLI is started from a clone; the installed `faspay-token` command passes its own name. */
-const REPO_PROGRAM = 'npm run cli --';
-
-const helpFor = (program: string): string => `Usage: ${program} <command> [options]
-${program === REPO_PROGRAM ? '       (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)\n' : ''}
+const helpFor = (program: Program): string => `Usage: ${programName(program)} <command> [options]
+${program.kind === 'clone' ? '       (or: npx tsx cli/main.ts <command> ..., or faspay-token <command> ... after npm link)\n' : ''}
 Operator tool of the Faspay SendMe token refresher. Never prints a token or a credential: only
 SHA-256 fingerprints (first 12 hex), lengths and times.
 
 Commands:
 ${COMMANDS.map(({ command, summary }) => `  ${command.name.padEnd(13)}${summary}`).join('\n')}
 
-Every command takes --help and --json.${program === REPO_PROGRAM ? ' Shortcuts: npm start (local), npm run refresh,\nnpm run status, npm run simulator.' : ''}
+Every command takes --help and --json; --version prints the package's version.
+${program.kind === 'clone' ? 'Shortcuts: npm start (local), npm run refresh, npm run status, npm run simulator.\n' : ''}Find a deployed refresher with --stack NAME (and --refresher ID when the stack holds several).
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4 Faspay failed,
 5 AWS failed, 6 token stale, 7 token expired, 8 token missing, 9 token invalid.
@@ -44,13 +44,18 @@ Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration or credentials, 4
  * Runs one command line and resolves to its exit code. Errors become one line on stderr (or one
  * JSON object on stdout with --json) and an exit code derived from the error's stable code.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo(), program: string = REPO_PROGRAM): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo(), installedName?: string): Promise<number> {
+  const program = installedName === undefined ? CLONE : installedAs(installedName);
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.stdout.write(helpFor(program));
       return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout.write(`${packageVersion()}\n`);
+      return EXIT_CODES.ok;
     }
     const command = COMMANDS.find((candidate) => candidate.command.name === name)?.command;
     if (command === undefined) {
@@ -59,19 +64,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), pro
       );
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      // Command help shows the clone's invocation; an installed command shows the name the user typed.
-      io.stdout.write(
-        program === REPO_PROGRAM ? command.help : command.help.replaceAll(REPO_PROGRAM, program).replace(/^Usage: /, `Usage: ${program} `),
-      );
+      io.stdout.write(command.help(program));
       return EXIT_CODES.ok;
     }
-    return await command.run(rest, io);
+    return await command.run(rest, io, program);
   } catch (error) {
-    return reportFailure(error, io, json);
+    return reportFailure(error, io, json, program);
   }
 }
 
-function reportFailure(error: unknown, io: CliIo, json: boolean): number {
+function reportFailure(error: unknown, io: CliIo, json: boolean, program: Program): number {
   const exitCode = exitCodeFor(error);
   // Only coded errors are shown in full: their messages are built to be safe. Anything else could
   // carry a request or a value, so only its class name is shown.
@@ -79,7 +81,7 @@ function reportFailure(error: unknown, io: CliIo, json: boolean): number {
   const message = isCodedError(error)
     ? error.message
     : `unexpected ${error instanceof Error ? error.name : typeof error} (a bug: please report it)`;
-  const hint = hintFor(error);
+  const hint = hintFor(error, program);
   if (json) {
     const details = isCodedError(error) ? error.details : {};
     io.stdout.write(

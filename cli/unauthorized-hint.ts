@@ -1,9 +1,7 @@
 import { EGRESS_ADDRESSES_OUTPUT } from '../functions/contracts/stack-outputs.js';
 import { type EgressFinding, findEgressAddresses } from './egress-addresses.js';
 import { RefresherFunctionError } from './errors.js';
-
-/** The probe, which settles the credentials and the signed path against Faspay itself (docs/operate.md). */
-const PROBE = 'npm run cli -- probe --faspay-url URL --credentials FILE';
+import { commandLine, type Program } from './program.js';
 
 /**
  * When the deployed function's token request was answered Unauthorized, looks up what the stack
@@ -27,11 +25,14 @@ export async function withEgressFinding(
  * Faspay refused the deployed function's token request: the three causes, most likely first. Each
  * says how to settle it; the third shows the addresses to whitelist when the stack lists them.
  */
-export function unauthorizedHint(egress: EgressFinding | undefined): string {
+export function unauthorizedHint(egress: EgressFinding | undefined, program: Program): string {
+  // The probe settles the credentials and the signed path against Faspay itself (docs/operate.md).
+  const probe = commandLine(program, 'probe', '--faspay-url URL --credentials FILE');
+  const replaceCredentials = commandLine(program, 'credentials', '--stack NAME --credentials FILE');
   return [
     'Faspay answered Unauthorized. Check, in order:',
-    '(1) the credentials: every key of the secret against the merchant dashboard (replace them with npm run cli -- credentials --stack NAME --credentials FILE);',
-    `(2) the signed path: ${PROBE} tries each variant and prints the signedPath setting to deploy;`,
+    `(1) the credentials: every key of the secret against the merchant dashboard (replace them with ${replaceCredentials});`,
+    `(2) the signed path: ${probe} tries each variant and prints the signedPath setting to deploy;`,
     `(3) the egress address: Faspay refuses calls from addresses it has not whitelisted; ${egressAdvice(egress)}`,
   ].join(' ');
 }

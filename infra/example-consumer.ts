@@ -7,6 +7,7 @@ import { renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { EXAMPLE_CONSUMER_SERVICE_NAME, POWERTOOLS_ENV } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
+import { credentialsSecretIdOf } from './token-refresher-props.js';
 
 export interface ExampleConsumerProps {
   /** The refresher whose token (and credentials) the consumer reads through `grantRead`. */
@@ -47,7 +48,7 @@ export class ExampleConsumer extends Construct {
         ...renderRefresherEnvironment({
           faspayBaseUrl: new URL(props.faspayBaseUrl),
           tokenParameterName: props.refresher.parameterName,
-          credentialsSecretId: secret.secretFullArn ?? secret.secretName,
+          credentialsSecretId: credentialsSecretIdOf(secret),
           timeZone: props.timeZone,
         }),
         [POWERTOOLS_ENV.serviceName]: EXAMPLE_CONSUMER_SERVICE_NAME,

@@ -105,6 +105,11 @@ export interface FaspayTokenRefresherProps {
   readonly stalenessPeriod?: Duration;
 }
 
+/** How the function addresses its secret: the full ARN, or the name of a secret imported by name (a partial ARN is ambiguous). */
+export function credentialsSecretIdOf(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? secret.secretName;
+}
+
 /**
  * Where each setting of the function comes from: a prop (its default, range and parser are the
  * declaration's, functions/contracts/settings.ts) or something the construct derives. The compiler
@@ -116,7 +121,7 @@ export const FUNCTION_SETTINGS = {
   credentialsSecretId: derived(
     'credentialsSecret',
     'the secret is given or created with placeholders; a secret imported by name is addressed by its name (a partial ARN is ambiguous)',
-    ({ credentialsSecret }) => credentialsSecret.secretFullArn ?? credentialsSecret.secretName,
+    ({ credentialsSecret }) => credentialsSecretIdOf(credentialsSecret),
   ),
   tokenParameterName: textProp('tokenParameterName', REFRESHER_SETTINGS.tokenParameterName, DEFAULT_TOKEN_PARAMETER_NAME),
   refreshBeforeExpirySeconds: durationProp('refreshBeforeExpiry', REFRESHER_SETTINGS.refreshBeforeExpirySeconds, 'seconds'),

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { recordForCli } from './cli-record.js';
 import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
@@ -21,7 +22,7 @@ import { RefresherGrants } from './refresher-grants.js';
 import { createRejectionReportRule, createSchedule } from './refresher-triggers.js';
 import { derivedSettings } from './setting-entries.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
-import { type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
+import { credentialsSecretIdOf, type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
 import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
 import { validateProps } from './validation.js';
 
@@ -33,7 +34,8 @@ export { METRICS_NAMESPACE, SERVICE_NAME };
 /**
  * A scheduled Lambda that keeps a valid Faspay SendMe access token in an SSM SecureString, with
  * least-privilege IAM, a dead-letter queue for undeliverable schedule events, and alarms on
- * errors, dead letters and token staleness.
+ * errors, dead letters and token staleness. One stack output records its function, parameter and
+ * secret for the operator CLI (`faspay-token refresh --stack S`, infra/cli-record.ts).
  *
  * Trade-off: the token parameter is created by the function, not by CloudFormation (which cannot
  * create SecureStrings), so `parameterArn` is computed from the name and consumers get access
@@ -81,6 +83,11 @@ export class FaspayTokenRefresher extends Construct {
     });
     this.function = this.createFunction(settings);
     this.grants.grantRefresher(this.function);
+    recordForCli(this, {
+      functionName: this.function.functionName,
+      tokenParameterName: this.parameterName,
+      credentialsSecretId: credentialsSecretIdOf(this.credentialsSecret),
+    });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

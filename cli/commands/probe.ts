@@ -15,8 +15,9 @@ import { credentialsFingerprint, line } from '../format.js';
 import { createReporter } from '../local/reporter.js';
 import { attemptText, clockPhrase, clockText, deploySetting, deployText, planText, serviceCallText } from '../probe/probe-report.js';
 import { type ProbeResult, probeFaspay } from '../probe/probe-run.js';
+import { commandLine, type Program } from '../program.js';
 
-const HELP = `Usage: probe --credentials FILE [--faspay-url URL] [options]
+const help = (program: Program) => `Usage: ${commandLine(program, 'probe', '--credentials FILE [--faspay-url URL] [options]')}
 
 First contact with a real Faspay SendMe (the sandbox unless --faspay-url says otherwise): settles
 what its documentation leaves open. It requests a token signed with each signed-path variant in
@@ -45,8 +46,8 @@ Exit codes: 0 a variant was accepted and the signed call was not refused, 2 usag
 credentials file, 4 Faspay refused every variant, failed, or refused the signed call.
 
 Examples:
-  npm run cli -- probe --credentials ~/faspay-sandbox.json
-  npm run cli -- probe --faspay-url https://sendme.faspay.co.id --credentials prod-creds.json --signed-path /account/api/transfer
+  ${commandLine(program, 'probe', '--credentials ~/faspay-sandbox.json')}
+  ${commandLine(program, 'probe', '--faspay-url https://sendme.faspay.co.id --credentials prod-creds.json --signed-path /account/api/transfer')}
 `;
 
 const OPTIONS = {
@@ -55,7 +56,7 @@ const OPTIONS = {
   'signed-path': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
-export const probeCommand = defineCommand('probe', OPTIONS, HELP, async (args, io) => {
+export const probeCommand = defineCommand('probe', OPTIONS, help, async (args, io) => {
   if (args.credentials === undefined) throw new UsageError('probe needs --credentials FILE: the credential set to try (see: probe --help)');
   const baseUrl = asUsage(() => parseFaspayBaseUrl(args['faspay-url'], '--faspay-url'));
   const chosen = args['signed-path'].map((path) => asUsage(() => parseSignedPath(path, '--signed-path')));

@@ -1,15 +1,17 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../../functions/adapters/errors.js';
 import type { RefreshSummary } from '../../functions/refresher/refresh.js';
-import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, withAwsClient } from '../aws.js';
 import { defineCommand, writeJson } from '../command.js';
 import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { line, relative } from '../format.js';
 import type { CliIo } from '../io.js';
+import { commandLine, type Program } from '../program.js';
+import { describeFound, type FoundRefresher, findRefresher, refuseRefresherWith } from '../refresher-lookup.js';
 import { withEgressFinding } from '../unauthorized-hint.js';
 
-const HELP = `Usage: refresh [options]
+const help = (program: Program) => `Usage: ${commandLine(program, 'refresh', '[options]')}
 
 Invokes the deployed refresher function once (Lambda Invoke, RequestResponse) and prints its
 summary. Without --force the function refreshes only when the token is due, as the schedule does.
@@ -17,18 +19,22 @@ summary. Without --force the function refreshes only when the token is due, as t
 Options:
   --force            refresh now even if the stored token is fresh (after rotating credentials,
                      or when consumers report Unauthorized)
-  --function NAME    the function name or ARN (default: the stack's FunctionName output)
-  --stack NAME       the stack to read the function name from (default ${DEFAULT_STACK_NAME})
+  --function NAME    the function name or ARN (default: the refresher's of --stack)
+  --stack NAME       the stack holding the refresher (default ${DEFAULT_STACK_NAME})
+  --refresher ID     which refresher of the stack, when it holds several: its construct id, path
+                     or token parameter name
   --region REGION    AWS region (default: the SDK's, e.g. $AWS_REGION)
   --json             one JSON object on stdout
   -h, --help         this help
 
 Exit codes: 0 done, 4 Faspay refused or failed, 3 configuration (credentials secret, settings,
-unknown stack/function, no AWS credentials), 5 AWS or the function itself failed.
+unknown stack/refresher/function, no AWS credentials), 2 usage (several refreshers and no
+--refresher), 5 AWS or the function itself failed.
 
 Examples:
-  npm run refresh -- --force
-  npm run refresh -- --function my-refresher --region ap-southeast-3 --json
+  ${commandLine(program, 'refresh', '--force')}
+  ${commandLine(program, 'refresh', '--stack Payments --refresher ProductionToken --force')}
+  ${commandLine(program, 'refresh', '--function my-refresher --region ap-southeast-3 --json')}
 `;
 
 const OPTIONS = {
@@ -37,15 +43,13 @@ const OPTIONS = {
   ...AWS_OPTIONS,
 } as const;
 
-export const refreshCommand = defineCommand('refresh', OPTIONS, HELP, async (args, io) => {
+export const refreshCommand = defineCommand('refresh', OPTIONS, help, async (args, io) => {
   return withAwsClient(LambdaClient, args.region, async (lambda) => {
     const target = await resolveFunction(args, io);
     if (!args.json)
-      io.stdout.write(
-        line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
-      );
+      io.stdout.write(line('function', `${target.name}${target.found === undefined ? '' : ` (${describeFound(target.found)})`}`));
     const summary = await invokeRefresher(lambda, target.name, args.force, io).catch(async (error: unknown) => {
-      throw await withEgressFinding(error, target.stack ?? args.stack, args.region, io.env);
+      throw await withEgressFinding(error, target.found?.stackName ?? args.stack, args.region, io.env);
     });
     if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
     else io.stdout.write(summaryText(summary, args.force, io.clock()));
@@ -53,11 +57,14 @@ export const refreshCommand = defineCommand('refresh', OPTIONS, HELP, async (arg
   });
 });
 
-async function resolveFunction(args: { function?: string; stack?: string; region?: string }, io: CliIo) {
-  if (args.function !== undefined) return { name: args.function, stack: undefined };
-  const stackName = args.stack ?? DEFAULT_STACK_NAME;
-  const request = { stackName, outputKey: 'FunctionName', alternative: '--function NAME', region: args.region };
-  return { name: await readStackOutput(request, io.env), stack: stackName };
+async function resolveFunction(
+  args: { function?: string; stack?: string; refresher?: string; region?: string },
+  io: CliIo,
+): Promise<{ name: string; found?: FoundRefresher }> {
+  refuseRefresherWith('--function', args, args.function);
+  if (args.function !== undefined) return { name: args.function };
+  const found = await findRefresher({ ...args, alternative: '--function NAME' }, io.env);
+  return { name: found.record.functionName, found };
 }
 
 /** Invokes the function synchronously; its summary, or the error it failed with. */

@@ -1,5 +1,4 @@
 import { parseSignedPath, SIGNED_PATH_VARIANTS } from '../../functions/faspay/index.js';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/token/index.js';
 import {
   DEMO_CREDENTIALS,
   FAULT_HELP,
@@ -10,17 +9,18 @@ import {
   type SimulatorRequestEvent,
   startSimulator,
 } from '../../simulator/index.js';
-import { asUsage, parseDurationWithin, parseInteger } from '../args.js';
+import { asUsage, parseInteger, parseTokenLifetime, TOKEN_LIFETIME_RANGE_TEXT } from '../args.js';
 import { defineCommand } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { credentialsFingerprint, formatSpan, isoSeconds, line } from '../format.js';
 import type { CliIo } from '../io.js';
+import { commandLine, type Program } from '../program.js';
 
 export const DEFAULT_SIMULATOR_PORT = 4010;
 
-const HELP = `Usage: simulator [options]
+const help = (program: Program) => `Usage: ${commandLine(program, 'simulator', '[options]')}
 
 Starts the Faspay SendMe simulator alone, in the foreground, on 127.0.0.1: the token endpoint
 (GET /account/api/tokens) and a signed balance inquiry (GET /account/api/balance_inquiry), verified
@@ -28,7 +28,7 @@ exactly as the protocol reference describes. Ctrl-C stops it.
 
 Options:
   --port N              port on 127.0.0.1 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
-  --token-lifetime D    expired_in of issued tokens (default 10h, 1s to 48h; e.g. 60, 5m, 10h)
+  --token-lifetime D    expired_in of issued tokens (default 10h, ${TOKEN_LIFETIME_RANGE_TEXT}; e.g. 60, 5m, 10h)
   --fault NAME          answer the next token request with this fault; repeat for more, in order
   --credentials FILE    accept this credential set instead of the demo one (never printed)
   --revoke-on-issue     a new token revokes every earlier one (Faspay does not document whether
@@ -54,10 +54,9 @@ const OPTIONS = {
   'accept-signed-path': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
-export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async (args, io) => {
+export const simulatorCommand = defineCommand('simulator', OPTIONS, help, async (args, io, program) => {
   const port = parseInteger('--port', args.port, 0, 65535);
-  // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
-  const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
+  const tokenLifetimeSeconds = parseTokenLifetime(args['token-lifetime']);
   const faults = args.fault.map(parseFault);
   const acceptedSignedPaths = args['accept-signed-path'].map((path) => asUsage(() => parseSignedPath(path, '--accept-signed-path')));
   const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
@@ -94,6 +93,7 @@ export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async 
         demo ? undefined : credentialsFingerprint(credentials),
         args['revoke-on-issue'],
         acceptedSignedPaths,
+        program,
       ),
     );
   }
@@ -132,6 +132,7 @@ function banner(
   fingerprint: string | undefined,
   revokeOnIssue: boolean,
   acceptedSignedPaths: readonly string[],
+  program: Program,
 ): string {
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
@@ -147,7 +148,7 @@ function banner(
     out.push(line('credentials', 'DEMO credentials: made-up public values that only this simulator accepts'));
     out.push(`${JSON.stringify(DEMO_CREDENTIALS, null, 2)}\n`);
     out.push(line('try it', `save that JSON as demo-credentials.json, then in another terminal:`));
-    out.push(line('', `npm start -- --faspay-url ${simulator.url} --credentials demo-credentials.json`));
+    out.push(line('', commandLine(program, 'local', `--faspay-url ${simulator.url} --credentials demo-credentials.json`)));
   } else {
     out.push(line('credentials', `from the file given (sha256 ${fingerprint}…; values not shown)`));
   }

@@ -5,24 +5,28 @@ import { isCodedError } from '../../functions/shared/coded-error.js';
 import { checkParameterName } from '../../functions/shared/validators.js';
 import type { StoredRecord } from '../../functions/token/index.js';
 import { parseDurationWithin } from '../args.js';
-import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, readStackOutput, withAwsClient } from '../aws.js';
+import { AWS_OPTIONS, awsFailure, DEFAULT_STACK_NAME, withAwsClient } from '../aws.js';
 import { defineCommand, writeJson } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
 import { formatSpan, isoSeconds, line, relative, tokenFacts } from '../format.js';
+import { hintFor } from '../hints.js';
 import type { CliIo } from '../io.js';
+import { commandLine, type Program } from '../program.js';
+import { describeFound, type FoundRefresher, findRefresher, refuseRefresherWith } from '../refresher-lookup.js';
 import { assessToken, parameterTypeWarning, type TokenAssessment } from '../token-health.js';
 
-const HELP = `Usage: status [options]
+const help = (program: Program) => `Usage: ${commandLine(program, 'status', '[options]')}
 
 Reads the stored token parameter (GetParameter, with decryption) and tells whether it is healthy,
 without showing the token: its fingerprint (first 12 hex of SHA-256), length and times.
 
 Options:
-  --parameter-name NAME  the token parameter (default: the stack's TokenParameterName output with
-                         --stack, else $${REFRESHER_SETTINGS.tokenParameterName.env}, else ${DEFAULT_PARAMETER_NAME})
-  --stack NAME           read the parameter name from this stack's outputs (the project's stack is
-                         ${DEFAULT_STACK_NAME})
+  --parameter-name NAME  the token parameter (default: the refresher's with --stack or --refresher,
+                         else $${REFRESHER_SETTINGS.tokenParameterName.env}, else ${DEFAULT_PARAMETER_NAME})
+  --stack NAME           the stack holding the refresher (default ${DEFAULT_STACK_NAME} with --refresher)
+  --refresher ID         which refresher of the stack, when it holds several: its construct id,
+                         path or token parameter name
   --region REGION        AWS region (default: the SDK's, e.g. $AWS_REGION)
   --tolerance DURATION   how far past its refresh time the token may be before it counts as stale
                          (default 15m, at most 24h; e.g. 30m, 1h, 900)
@@ -30,10 +34,12 @@ Options:
   -h, --help             this help
 
 Exit codes: 0 healthy (or due within the tolerance), 6 stale, 7 expired, 8 missing, 9 invalid,
-3 configuration (no credentials/region, unknown stack), 5 AWS call failed.
+3 configuration (no credentials/region, unknown stack or refresher), 2 usage (several refreshers
+and no --refresher), 5 AWS call failed.
 
-Example:
-  npm run status -- --tolerance 30m
+Examples:
+  ${commandLine(program, 'status', '--tolerance 30m')}
+  ${commandLine(program, 'status', '--stack Payments --refresher ProductionToken --json')}
 `;
 
 const OPTIONS = {
@@ -42,7 +48,7 @@ const OPTIONS = {
   ...AWS_OPTIONS,
 } as const;
 
-export const statusCommand = defineCommand('status', OPTIONS, HELP, async (args, io) => {
+export const statusCommand = defineCommand('status', OPTIONS, help, async (args, io, program) => {
   // Up to a day: a token is at most 48 h old, so a longer tolerance could never report STALE.
   const toleranceSeconds = parseDurationWithin('--tolerance', args.tolerance, 0, 86_400);
   return withAwsClient(SSMClient, args.region, async (ssm) => {
@@ -51,18 +57,26 @@ export const statusCommand = defineCommand('status', OPTIONS, HELP, async (args,
     const now = io.clock();
     const assessment = assessToken(stored?.value, now, toleranceSeconds, target.name);
     const exitCode = assessment.error === undefined ? EXIT_CODES.ok : exitCodeFor(assessment.error);
-    if (args.json) writeJson(io, statusJson(target, stored, assessment, now, toleranceSeconds, exitCode));
-    else io.stdout.write(statusText(target, stored, assessment, now, toleranceSeconds));
+    const hint = assessment.error === undefined ? undefined : hintFor(assessment.error, program);
+    if (args.json) writeJson(io, statusJson(target, stored, assessment, { now, toleranceSeconds, exitCode, hint }));
+    else io.stdout.write(statusText(target, stored, assessment, { now, toleranceSeconds, hint }));
     return exitCode;
   });
 });
 
 type NameSource = 'flag' | 'stack' | 'env' | 'default';
 
+interface ParameterTarget {
+  readonly name: string;
+  readonly source: NameSource;
+  /** Where the stack's refresher was found, for a name that came from a stack. */
+  readonly found?: FoundRefresher;
+}
+
 async function resolveParameterName(
-  args: { 'parameter-name'?: string; stack?: string; region?: string },
+  args: { 'parameter-name'?: string; stack?: string; refresher?: string; region?: string },
   io: CliIo,
-): Promise<{ name: string; source: NameSource }> {
+): Promise<ParameterTarget> {
   const checked = (name: string, source: NameSource) => {
     try {
       return { name: checkParameterName(source === 'flag' ? '--parameter-name' : 'the parameter name', name), source };
@@ -71,10 +85,11 @@ async function resolveParameterName(
       throw error;
     }
   };
+  refuseRefresherWith('--parameter-name', args, args['parameter-name']);
   if (args['parameter-name'] !== undefined) return checked(args['parameter-name'], 'flag');
-  if (args.stack !== undefined) {
-    const request = { stackName: args.stack, outputKey: 'TokenParameterName', alternative: '--parameter-name NAME', region: args.region };
-    return checked(await readStackOutput(request, io.env), 'stack');
+  if (args.stack !== undefined || args.refresher !== undefined) {
+    const found = await findRefresher({ ...args, alternative: '--parameter-name NAME' }, io.env);
+    return { ...checked(found.record.tokenParameterName, 'stack'), found };
   }
   const fromEnv = io.env[REFRESHER_SETTINGS.tokenParameterName.env]?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, 'env');
@@ -90,13 +105,18 @@ async function readStored(ssm: SSMClient, name: string, io: CliIo): Promise<Stor
   }
 }
 
+interface Verdict {
+  readonly now: Date;
+  readonly toleranceSeconds: number;
+  /** The next step when the token is unhealthy. */
+  readonly hint: string | undefined;
+}
+
 function statusJson(
-  target: { name: string; source: NameSource },
+  target: ParameterTarget,
   stored: StoredRecord | undefined,
   assessment: TokenAssessment,
-  now: Date,
-  toleranceSeconds: number,
-  exitCode: number,
+  { now, toleranceSeconds, hint, exitCode }: Verdict & { readonly exitCode: number },
 ) {
   const document = 'document' in assessment ? assessment.document : undefined;
   return {
@@ -107,6 +127,7 @@ function statusJson(
     parameter: {
       name: target.name,
       nameSource: target.source,
+      ...(target.found === undefined ? {} : { stack: target.found.stackName, refresher: target.found.record.constructPath }),
       exists: stored !== undefined,
       ...(stored?.storageType === undefined ? {} : { type: stored.storageType }),
       ...(stored === undefined ? {} : { version: stored.version }),
@@ -124,7 +145,9 @@ function statusJson(
             overdueSeconds: assessment.overdueSeconds,
           },
         }),
-    ...(assessment.error === undefined ? {} : { error: { code: assessment.error.code, message: assessment.error.message } }),
+    ...(assessment.error === undefined
+      ? {}
+      : { error: { code: assessment.error.code, message: assessment.error.message, ...(hint === undefined ? {} : { hint }) } }),
     ...warningsOf(stored, target.name),
     exitCode,
   };
@@ -145,15 +168,11 @@ const VERDICT: Record<TokenAssessment['health'], string> = {
   invalid: 'INVALID',
 };
 
-function statusText(
-  target: { name: string; source: NameSource },
-  stored: StoredRecord | undefined,
-  assessment: TokenAssessment,
-  now: Date,
-  toleranceSeconds: number,
-): string {
+function statusText(target: ParameterTarget, stored: StoredRecord | undefined, assessment: TokenAssessment, verdict: Verdict): string {
+  const { now, toleranceSeconds } = verdict;
   const out: string[] = [];
-  out.push(line('parameter', `${target.name}${target.source === 'default' ? ' (default name)' : ''}`));
+  const from = target.source === 'default' ? ' (default name)' : target.found === undefined ? '' : ` (${describeFound(target.found)})`;
+  out.push(line('parameter', `${target.name}${from}`));
   if (stored !== undefined) {
     const modified =
       stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;
@@ -176,6 +195,7 @@ function statusText(
     ),
   );
   if (assessment.error !== undefined) out.push(line('', assessment.error.message));
+  if (verdict.hint !== undefined) out.push(line('next', verdict.hint));
   const warning = parameterTypeWarning(stored?.storageType, target.name);
   if (warning !== undefined) out.push(line('warning', warning));
   return out.join('');

@@ -21,16 +21,25 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   const simulator = rig.simulator;
   if (simulator === undefined) throw new Error('the rejection demo needs the simulator started by this run');
   const reports: TokenRejectedReport[] = [];
+  // A report is sent inside the service call it follows (after its re-read and retry): it is shown
+  // after that call's line, so the story reads refusal, then report.
+  const unshown: (() => void)[] = [];
   const consumer = (name: string) => {
     const { provider, sendme } = createLocalConsumer(rig, io, (report) => {
       reports.push(report);
-      reporter.step(
-        'rejection-report',
-        { consumer: name, ...report },
-        line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`),
+      unshown.push(() =>
+        reporter.step(
+          'rejection-report',
+          { consumer: name, ...report },
+          line('report', `${name}: SendMe refused version ${report.parameterVersion} twice; reported it (once)`),
+        ),
       );
     });
     return { name, provider, sendme };
+  };
+  const callAndShowReports = async (...args: Parameters<typeof call>) => {
+    await call(...args);
+    for (const show of unshown.splice(0)) show();
   };
   // Two containers, both holding the token stored by the first cycle.
   const [first, second] = [consumer('consumer A'), consumer('consumer B')];
@@ -49,10 +58,10 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
     ) + line('', `the simulator now revokes earlier tokens on issue, so stored version ${held.parameterVersion} is refused`),
   );
 
-  await call(first.name, first.sendme, reporter, 401);
+  await callAndShowReports(first.name, first.sendme, reporter, 401);
   const report = reports[0];
   if (report === undefined) throw new Error('the consumer did not report the refused token');
-  await call(first.name, first.sendme, reporter, 401);
+  await callAndShowReports(first.name, first.sendme, reporter, 401);
   reporter.step(
     'report-once',
     { reports: reports.length },
@@ -70,7 +79,7 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
   const again = await refresher.runReport(report);
   if (again.summary.refreshed) throw new Error('a second report for the same version refreshed again');
 
-  await call(second.name, second.sendme, reporter, 200, 'it re-read the token after the refusal');
+  await callAndShowReports(second.name, second.sendme, reporter, 200, 'it re-read the token after the refusal');
   const waitMs = MIN_REREAD_AFTER_UNAUTHORIZED_MS;
   reporter.step(
     'reread-wait',
@@ -78,7 +87,7 @@ export async function demonstrateRejection(rig: LocalRig, refresher: LocalRefres
     line('', `${first.name} re-read moments ago, and re-reads at most every ${waitMs / 1000} s after Unauthorized: waiting`),
   );
   await io.sleep(waitMs);
-  await call(first.name, first.sendme, reporter, 200, 'healed');
+  await callAndShowReports(first.name, first.sendme, reporter, 200, 'healed');
   reporter.step(
     'healed',
     { tokensSpent: 1, reports: reports.length },

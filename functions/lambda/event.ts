@@ -125,8 +125,10 @@ function optionalString(record: Record<string, unknown>, key: 'scheduledTime' | 
   return { [key]: value };
 }
 
+/** What a value is, for an error message: numbers and booleans as themselves (they cannot carry a secret), strings by length only. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `a string of ${value.length} characters`;
   return `a ${typeof value}`;

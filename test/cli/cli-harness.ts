@@ -23,6 +23,8 @@ export interface TestIoOptions {
   readonly stop?: AbortSignal;
   /** Told about every stdout write, as it happens (to react to a step). */
   readonly onStdout?: (text: string, soFar: string) => void;
+  /** Run as the installed command of this name (`faspay-token`) instead of from a clone. */
+  readonly installedAs?: string;
 }
 
 /** Everything every in-process run wrote, for the leak checks at the end of a file. */
@@ -61,7 +63,7 @@ export async function runCli(argv: readonly string[], options: TestIoOptions = {
         })),
     stopSignal: () => options.stop ?? new AbortController().signal,
   };
-  const code = await main(argv, io);
+  const code = await main(argv, io, options.installedAs);
   allOutput.push(stdout, stderr);
   return {
     code,

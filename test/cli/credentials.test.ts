@@ -7,10 +7,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { credentialsFingerprint } from '../../cli/format.js';
+import type { RefresherRecord } from '../../functions/contracts/refresher-record.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
 import { PARAMETER_NAME, SECRET_NAME } from '../support/refresher-harness.js';
+import { recordOutput, refresherRecord } from '../support/refresher-records.js';
 import { allOutput, runCli } from './cli-harness.js';
 
 const OTHER_SET = { ...DEMO_CREDENTIALS, faspay_secret: 'rotated-secret-value-0001', iv: 'rotated-iv-value-0002' };
@@ -41,8 +43,8 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-async function secretValue(): Promise<unknown> {
-  const answer = await secrets.send(new GetSecretValueCommand({ SecretId: SECRET_NAME }));
+async function secretValue(secretId = SECRET_NAME): Promise<unknown> {
+  const answer = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
   return JSON.parse(answer.SecretString ?? 'null');
 }
 
@@ -113,23 +115,47 @@ describe('Command: credentials --stack (the secret the stack created)', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   afterAll(() => cloudFormation.restore());
 
-  it('puts the set into the secret named by the stack output CredentialsSecretArn, and never creates one there', async () => {
+  const stackHolding = (...records: RefresherRecord[]) => ({
+    Stacks: [
+      {
+        StackName: 'S',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE' as const,
+        Outputs: records.map((record, index) => ({ OutputKey: `CliRecord${index}`, OutputValue: recordOutput(record) })),
+      },
+    ],
+  });
+
+  it("puts the set into the secret the stack's refresher names, and never creates one there", async () => {
     const arn = 'arn:aws:secretsmanager:ap-southeast-3:123456789012:secret:FaspayCredentials-AbCdEf';
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'S',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [{ OutputKey: 'CredentialsSecretArn', OutputValue: arn }],
-        },
-      ],
-    });
+    cloudFormation.on(DescribeStacksCommand).resolves(stackHolding(refresherRecord('S', 'Refresher', { credentialsSecretId: arn })));
 
     const run = await runCli(['credentials', '--stack', 'S', '--demo']);
 
     expect(run.code).toBe(EXIT_CODES.aws);
     expect(run.stderr).toContain(`the secret "${arn}" does not exist (check --region): ResourceNotFoundException`);
+  });
+
+  it('with two refreshers, --refresher picks the secret, and the next step names the same refresher', async () => {
+    await runCli(['credentials', '--secret-id', 'payments/production', '--demo']);
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(
+        stackHolding(
+          refresherRecord('S', 'Sandbox', { credentialsSecretId: 'payments/sandbox' }),
+          refresherRecord('S', 'Production', { credentialsSecretId: 'payments/production' }),
+        ),
+      );
+
+    const ambiguous = await runCli(['credentials', '--stack', 'S', '--credentials', credentialsFile(OTHER_SET)]);
+    const picked = await runCli(['credentials', '--stack', 'S', '--refresher', 'Production', '--credentials', credentialsFile(OTHER_SET)]);
+
+    expect(ambiguous.code).toBe(EXIT_CODES.usage);
+    expect(ambiguous.stderr).toMatch(/REFRESHER_AMBIGUOUS.*holds 2 refreshers: Sandbox .*, Production /);
+    expect(picked.code, picked.stderr).toBe(EXIT_CODES.ok);
+    expect(picked.stdout).toContain('secret         payments/production (refresher Production of stack S)');
+    expect(picked.stdout).toContain('npm run refresh -- --stack S --refresher Production --force');
+    expect(await secretValue('payments/production')).toEqual(OTHER_SET);
   });
 });
 

@@ -40,6 +40,15 @@ describe('Command: local --demo-rejection', () => {
     expect(events.at(-1)).toBe('done');
   });
 
+  it('shows the report after the refused call that caused it, not before', async () => {
+    const run = await runCli(['local', '--demo-rejection', '--json'], skippingClock());
+    const story = run
+      .jsonLines()
+      .map((step) => (step.event === 'consumer-call' ? `call ${String(step.httpStatus)}` : String(step.event)))
+      .filter((event) => event === 'rejection-report' || event.startsWith('call'));
+    expect(story).toEqual(['call 401', 'rejection-report', 'call 401', 'call 200', 'call 200']);
+  });
+
   it('prints the story without a token or credential', async () => {
     const run = await runCli(['local', '--demo-rejection'], skippingClock());
     expect(run.code).toBe(EXIT_CODES.ok);

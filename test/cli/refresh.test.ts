@@ -11,6 +11,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_STACK_NAME } from '../../cli/aws.js';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
+import { recordOutput, refresherRecord } from '../support/refresher-records.js';
 import { runCli } from './cli-harness.js';
 
 const lambda = mockClient(LambdaClient);
@@ -44,9 +45,15 @@ beforeEach(() => {
   vi.stubEnv('AWS_REGION', 'ap-southeast-3');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-  cloudFormation
-    .on(DescribeStacksCommand, { StackName: DEFAULT_STACK_NAME })
-    .resolves(stackWith({ FunctionName: 'FaspayTokenRefresher-Fn-abc123', TokenParameterName: '/faspay/sendme/access-token' }));
+  cloudFormation.on(DescribeStacksCommand, { StackName: DEFAULT_STACK_NAME }).resolves(
+    stackWith({
+      // The stack's own outputs beside the construct's record, as infra/stack.ts has them.
+      FunctionName: 'FaspayTokenRefresher-Fn-abc123',
+      RefresherCliRecord0123ABCD: recordOutput(
+        refresherRecord(DEFAULT_STACK_NAME, 'Refresher', { functionName: 'FaspayTokenRefresher-Fn-abc123' }),
+      ),
+    }),
+  );
 });
 
 afterEach(() => {
@@ -68,7 +75,7 @@ describe('Command: refresh', () => {
     expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString())).toEqual({ force: true });
     expect(run.stdout).toBe(
       [
-        '  function       FaspayTokenRefresher-Fn-abc123 (output FunctionName of stack FaspayTokenRefresher)',
+        '  function       FaspayTokenRefresher-Fn-abc123 (refresher Refresher of stack FaspayTokenRefresher)',
         '  request        {"force":true}',
         '  result         refreshed (reason: forced)',
         '  version        7',
@@ -242,14 +249,63 @@ describe('Command: refresh', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('a stack without the FunctionName output asks for --function', async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'Other' }).resolves(stackWith({ Foo: 'bar' }));
+  it('a stack without a refresher asks for --function', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Other' }).resolves(stackWith({ Foo: 'bar', Json: '{"format":"other"}' }));
 
     const run = await runCli(['refresh', '--stack', 'Other'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.configuration);
-    expect(run.stderr).toContain('stack "Other" has no output "FunctionName": is it this project\'s stack? Or pass --function NAME');
+    expect(run.stderr).toMatch(/REFRESHER_NOT_FOUND.*stack "Other" holds no FaspayTokenRefresher.*or pass --function NAME/);
     expect(lambda).not.toReceiveCommand(InvokeCommand);
+  });
+
+  describe('a stack with two refreshers', () => {
+    const sandbox = refresherRecord('Payments', 'SandboxToken');
+    const production = refresherRecord('Payments', 'ProductionToken');
+    beforeEach(() => {
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: 'Payments' })
+        .resolves(
+          stackWith({ SandboxTokenCliRecordAB12CD34: recordOutput(sandbox), ProductionTokenCliRecord56EF78AB: recordOutput(production) }),
+        );
+      lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(SUMMARY) });
+    });
+
+    it('without --refresher exits 2 listing both, invoking nothing', async () => {
+      const run = await runCli(['refresh', '--stack', 'Payments', '--force'], { clock });
+
+      expect(run.code).toBe(EXIT_CODES.usage);
+      expect(run.stderr).toContain('error (REFRESHER_AMBIGUOUS, exit 2): stack "Payments" holds 2 refreshers: ');
+      expect(run.stderr).toContain('SandboxToken (path Payments/SandboxToken, parameter /payments/sandboxtoken/access-token)');
+      expect(run.stderr).toContain('ProductionToken (path Payments/ProductionToken');
+      expect(run.stderr).toContain('pick one with --refresher');
+      expect(lambda).not.toReceiveCommand(InvokeCommand);
+    });
+
+    it.each([['ProductionToken'], ['Payments/ProductionToken'], ['/payments/productiontoken/access-token']])(
+      '--refresher %s invokes that one',
+      async (wanted) => {
+        const run = await runCli(['refresh', '--stack', 'Payments', '--refresher', wanted, '--force'], { clock });
+
+        expect(run.code, run.stderr).toBe(EXIT_CODES.ok);
+        expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.FunctionName).toBe(production.functionName);
+        expect(run.stdout).toContain(`function       ${production.functionName} (refresher ProductionToken of stack Payments)`);
+      },
+    );
+
+    it('--refresher naming none of them exits 3 listing what there is', async () => {
+      const run = await runCli(['refresh', '--stack', 'Payments', '--refresher', 'Staging'], { clock });
+
+      expect(run.code).toBe(EXIT_CODES.configuration);
+      expect(run.stderr).toMatch(/REFRESHER_NOT_FOUND.*holds no refresher "Staging"; it holds SandboxToken .*, ProductionToken /);
+    });
+
+    it('--refresher with --function is a usage error: there is nothing to pick', async () => {
+      const run = await runCli(['refresh', '--refresher', 'ProductionToken', '--function', 'f'], { clock });
+
+      expect(run.code).toBe(EXIT_CODES.usage);
+      expect(run.stderr).toContain('--refresher picks one of the refreshers of --stack; --function names the resource directly');
+    });
   });
 
   it('a missing stack names it and the way out', async () => {
@@ -275,10 +331,11 @@ describe('Command: refresh', () => {
     expect(lambda).not.toReceiveCommand(InvokeCommand);
   });
 
-  it('--help documents the forced refresh', async () => {
+  it('--help documents the forced refresh, with the npm script in a clone', async () => {
     const run = await runCli(['refresh', '--help']);
 
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: npm run refresh -- \[options\]/);
     expect(run.stdout).toContain('npm run refresh -- --force');
   });
 });

@@ -7,6 +7,7 @@ import { fingerprint } from '../../cli/format.js';
 import { freePort } from '../support/free-port.js';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
+import { recordOutput, refresherRecord } from '../support/refresher-records.js';
 import { allOutput, runCli } from './cli-harness.js';
 
 const NAME = '/faspay/sendme/access-token';
@@ -127,9 +128,10 @@ describe('Command: status', () => {
 
     expect(run.code).toBe(code);
     expect(run.stdout).toMatch(message);
+    if (code !== 0) expect(run.stdout).toContain('next           force a refresh with `npm run refresh -- --force` and read its error');
   });
 
-  it('exits 8 when the parameter does not exist', async () => {
+  it('exits 8 when the parameter does not exist, with the next step as a hint', async () => {
     const run = await runCli(['status', '--json'], { clock });
 
     expect(run.code).toBe(EXIT_CODES.tokenMissing);
@@ -137,7 +139,7 @@ describe('Command: status', () => {
       ok: false,
       health: 'missing',
       parameter: { exists: false },
-      error: { code: 'TOKEN_MISSING' },
+      error: { code: 'TOKEN_MISSING', hint: 'force a refresh with `npm run refresh -- --force` and read its error' },
       exitCode: 8,
     });
   });
@@ -200,19 +202,51 @@ describe('Command: status', () => {
     expect(byEnv.json()).toMatchObject({ ok: true, parameter: { name: '/team/faspay/token', nameSource: 'env' } });
   });
 
-  it('--stack reads the TokenParameterName output of the deployed stack', async () => {
+  it("--stack reads the parameter name from the refresher's record among the stack's outputs", async () => {
     await storeToken({ issued: -60, refresh: 420, expires: 540 }, '/stack/faspay/token');
-    await createStack('MyRefresher', { TokenParameterName: '/stack/faspay/token' });
+    await createStack('MyRefresher', {
+      TokenParameterName: '/not/this/one',
+      TokenCliRecordAB12CD34: recordOutput(refresherRecord('MyRefresher', 'Token', { tokenParameterName: '/stack/faspay/token' })),
+    });
 
     const run = await runCli(['status', '--stack', 'MyRefresher', '--json'], { clock });
+    const text = await runCli(['status', '--stack', 'MyRefresher'], { clock });
 
     expect(run.code).toBe(0);
-    expect(run.json()).toMatchObject({ parameter: { name: '/stack/faspay/token', nameSource: 'stack' } });
+    expect(run.json()).toMatchObject({
+      parameter: { name: '/stack/faspay/token', nameSource: 'stack', stack: 'MyRefresher', refresher: 'MyRefresher/Token' },
+    });
+    expect(text.stdout).toContain('parameter      /stack/faspay/token (refresher Token of stack MyRefresher)');
+  });
+
+  it('--refresher picks one of two refreshers of a stack by construct id, path or parameter name', async () => {
+    await storeToken({ issued: -60, refresh: 420, expires: 540 }, '/payments/production/token');
+    await createStack('Payments', {
+      SandboxCliRecord11111111: recordOutput(refresherRecord('Payments', 'Sandbox', { tokenParameterName: '/payments/sandbox/token' })),
+      TeamProductionCliRecord2222: recordOutput(
+        refresherRecord('Payments', 'Production', {
+          constructPath: 'Payments/Team/Production',
+          tokenParameterName: '/payments/production/token',
+        }),
+      ),
+    });
+
+    for (const wanted of ['Production', 'Team/Production', 'Payments/Team/Production', '/payments/production/token']) {
+      const run = await runCli(['status', '--stack', 'Payments', '--refresher', wanted, '--json'], { clock });
+      expect(run.code, `${wanted}: ${run.stdout}`).toBe(0);
+      expect(run.json()).toMatchObject({ parameter: { name: '/payments/production/token', refresher: 'Payments/Team/Production' } });
+    }
+    const ambiguous = await runCli(['status', '--stack', 'Payments'], { clock });
+    expect(ambiguous.code).toBe(EXIT_CODES.usage);
+    expect(ambiguous.stderr).toMatch(
+      /REFRESHER_AMBIGUOUS.*holds 2 refreshers: Sandbox \(path Payments\/Sandbox, .*Production \(path Payments\/Team\/Production/,
+    );
   });
 
   it.each([
     [['--stack', 'NoSuchStack'], 3, /STACK_NOT_FOUND.*no stack named "NoSuchStack"/],
-    [['--stack', 'OtherStack'], 3, /STACK_OUTPUT_MISSING.*stack "OtherStack" has no output "TokenParameterName"/],
+    [['--stack', 'OtherStack'], 3, /REFRESHER_NOT_FOUND.*stack "OtherStack" holds no FaspayTokenRefresher.*or pass --parameter-name NAME/],
+    [['--refresher', 'Token', '--parameter-name', '/a/b'], 2, /--refresher picks one of the refreshers of --stack; --parameter-name names/],
     [['--parameter-name', 'faspay/token'], 2, /--parameter-name contains "\/" but does not start with "\/", got "faspay\/token"/],
     [['--tolerance', 'a while'], 2, /--tolerance must be a duration such as 15m/],
     [['--tolerance'], 2, /option --tolerance needs a value/],

@@ -19,7 +19,9 @@ describe('values named as what they are, at parse time', () => {
     [['local', '--watch', '--check-every', '0'], '--check-every must be from 1s to 24h 0m, got "0" (0 s)'],
     [['local', '--refresh-before', '25h'], '--refresh-before must be from 0s to 24h 0m, got "25h" (90000 s)'],
     [['status', '--tolerance', '25h'], '--tolerance must be from 0s to 24h 0m, got "25h" (90000 s)'],
-    [['simulator', '--token-lifetime', '49h'], '--token-lifetime must be from 1s to 48h 0m, got "49h" (176400 s)'],
+    [['simulator', '--token-lifetime', '49h'], '--token-lifetime must be from 2s to 48h 0m, got "49h" (176400 s)'],
+    // One range for both commands: a 1 s token can be expired by the time it is stored.
+    [['simulator', '--token-lifetime', '1s'], '--token-lifetime must be from 2s to 48h 0m, got "1s" (1 s)'],
     [['status', '--tolerance', '--json'], 'option --tolerance needs a value (got the option --json instead)'],
     [['status', '--tolerance'], 'option --tolerance needs a value'],
   ])('%j', async (argv, message) => {

@@ -297,9 +297,11 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
   });
 
   describe('outputs', () => {
-    it('exposes the six outputs under stable logical ids, without exports', () => {
+    it("exposes the six outputs under stable logical ids, and the construct's record for the CLI, without exports", () => {
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(
+      const [record, ...others] = Object.keys(outputs).sort((a, b) => Number(b.includes('CliRecord')) - Number(a.includes('CliRecord')));
+      expect(record).toMatch(/^RefresherCliRecord[0-9A-F]{8}$/);
+      expect(others.sort()).toEqual(
         ['AlarmTopicArn', 'CredentialsSecretArn', 'FunctionArn', 'FunctionName', 'TokenParameterArn', 'TokenParameterName'].sort(),
       );
       for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();

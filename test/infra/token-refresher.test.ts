@@ -1,9 +1,12 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordsIn } from '../../cli/refresher-lookup.js';
+import { REFRESHER_RECORD_FORMAT } from '../../functions/contracts/refresher-record.js';
 import { FaspayTokenRefresher } from '../../infra/token-refresher.js';
 import { actionsOf, bareStack, flatten, resourcesOf, type Statement, statementsOfRole } from './synth.js';
 
@@ -142,5 +145,43 @@ describe('FaspayTokenRefresher with a created secret', () => {
       Timeout: 135,
       Environment: { Variables: Match.objectLike({ FASPAY_MAX_ATTEMPTS: '5', FASPAY_HTTP_TIMEOUT_MS: '20000' }) },
     });
+  });
+});
+
+describe('FaspayTokenRefresher records what the operator CLI needs, in one stack output per refresher', () => {
+  it('writes function, parameter and secret as the CLI reads them, under an output id of its own even for the same id deeper in the tree', () => {
+    // GIVEN two refreshers with the same construct id, one of them inside another construct
+    const stack = bareStack();
+    const top = new FaspayTokenRefresher(stack, 'Token', {
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'payments/faspay'),
+      tokenParameterName: '/payments/top/token',
+    });
+    const deep = new FaspayTokenRefresher(new Construct(stack, 'Merchants'), 'Token', { tokenParameterName: '/payments/deep/token' });
+    // WHEN
+    const outputs = Template.fromStack(stack).findOutputs('*');
+    // THEN each has one output, whose resolved value (references shown as ${LogicalId}) is its record
+    const records = recordsIn(Object.values(outputs).map((output) => flatten(output.Value)));
+    const logicalIdOf = (refresher: FaspayTokenRefresher) => stack.getLogicalId(refresher.function.node.defaultChild as CfnElement);
+    const secretIdOf = (refresher: FaspayTokenRefresher) => stack.getLogicalId(refresher.credentialsSecret.node.defaultChild as CfnElement);
+    expect(records).toEqual([
+      {
+        format: REFRESHER_RECORD_FORMAT,
+        constructId: 'Token',
+        constructPath: 'TestStack/Token',
+        functionName: `\${${logicalIdOf(top)}}`,
+        tokenParameterName: '/payments/top/token',
+        credentialsSecretId: 'payments/faspay',
+      },
+      {
+        format: REFRESHER_RECORD_FORMAT,
+        constructId: 'Token',
+        constructPath: 'TestStack/Merchants/Token',
+        functionName: `\${${logicalIdOf(deep)}}`,
+        tokenParameterName: '/payments/deep/token',
+        credentialsSecretId: `\${${secretIdOf(deep)}}`,
+      },
+    ]);
+    expect(Object.keys(outputs)).toHaveLength(2);
+    for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
   });
 });

@@ -77,3 +77,45 @@ const provider: consumer.FaspayTokenProvider = consumer.createFaspayTokenProvide
 const props: cdk.FaspayTokenRefresherProps = { faspayBaseUrl: cdk.FASPAY_SANDBOX_BASE_URL };
 void [provider, props, cdk.FaspayTokenRefresher, consumer.isCodedError];
 `;
+
+/**
+ * A second CDK app of the user's, beside the example's: one stack with a single refresher, the way
+ * docs/install.md shows it, deployed with `cdk deploy --app` so that `faspay-token ... --stack` is
+ * tried on a stack with one refresher as well as on the example's two.
+ */
+export const SINGLE_REFRESHER_APP = {
+  file: 'bin/single-refresher.ts',
+  stack: 'PaymentsSingle',
+  constructId: 'FaspayToken',
+  secretName: 'payments/faspay-sendme/single',
+  parameterName: '/payments/faspay/single/access-token',
+  source: (): string => `import { App, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { FaspayTokenRefresher } from '${PACKAGE_NAME}/cdk';
+
+const app = new App();
+const stack = new Stack(app, '${SINGLE_REFRESHER_APP.stack}');
+new FaspayTokenRefresher(stack, '${SINGLE_REFRESHER_APP.constructId}', {
+  faspayBaseUrl: String(app.node.tryGetContext('faspayBaseUrl')),
+  credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Credentials', '${SINGLE_REFRESHER_APP.secretName}'),
+  tokenParameterName: '${SINGLE_REFRESHER_APP.parameterName}',
+});
+`,
+} as const;
+
+export interface CommandRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the installed `faspay-token` (node_modules/.bin) in `app`, whatever its exit code. */
+export async function runFaspayToken(app: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    execFile(join(app, 'node_modules', '.bin', 'faspay-token'), [...args], { cwd: app, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number')
+        reject(new Error(`faspay-token ${args.join(' ')} did not run: ${error.message}`));
+      else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+    });
+  });
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { build } from 'esbuild';
@@ -12,10 +12,13 @@ import { type DeployedFunction, fetchDeployedFunction, run } from '../infra/depl
 import { type MotoServer, startMoto } from '../support/moto.js';
 import {
   COMMONJS_CHECK,
+  type CommandRun,
   installExample,
   PACKAGE_NAME,
   packThisRepository,
   quietEnv,
+  runFaspayToken,
+  SINGLE_REFRESHER_APP,
   tarballContents,
   typeErrorsOutsideCdkLib,
 } from './installed-app.js';
@@ -48,6 +51,7 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     contents = await tarballContents(tarball);
     app = await installExample(tarball, workdir);
     writeFileSync(join(app, 'src', 'commonjs-check.cts'), COMMONJS_CHECK);
+    writeFileSync(join(app, SINGLE_REFRESHER_APP.file), SINGLE_REFRESHER_APP.source());
     [moto, simulator] = await Promise.all([startMoto(), startSimulator()]);
     const [nodenext, bundler] = await Promise.all([
       typeErrorsOutsideCdkLib(app, 'tsconfig.json'),
@@ -59,27 +63,21 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
 
   async function deploy(): Promise<void> {
     const secrets = new SecretsManagerClient(moto.clientConfig);
-    for (const name of Object.values(SECRETS)) {
+    for (const name of [...Object.values(SECRETS), SINGLE_REFRESHER_APP.secretName]) {
       await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(DEMO_CREDENTIALS) }));
     }
     const cdk = join(app, 'node_modules', '.bin', 'cdk');
     const env = quietEnv({ ...moto.env, HOME: workdir });
+    const common = ['--require-approval', 'never', '--no-notices', '--method=direct'];
     await run(cdk, ['bootstrap', `aws://${ACCOUNT}/${moto.clientConfig.region}`, '--no-notices'], { cwd: app, env, timeoutMs: 180_000 });
-    await run(
-      cdk,
-      [
-        'deploy',
-        '--require-approval',
-        'never',
-        '--no-notices',
-        '--method=direct',
-        '-c',
-        `sandboxBaseUrl=${simulator.url}`,
-        '-c',
-        `productionBaseUrl=${simulator.url}`,
-      ],
-      { cwd: app, env, timeoutMs: 240_000 },
-    );
+    await run(cdk, ['deploy', ...common, '-c', `sandboxBaseUrl=${simulator.url}`, '-c', `productionBaseUrl=${simulator.url}`], {
+      cwd: app,
+      env,
+      timeoutMs: 240_000,
+    });
+    // The user's second app: one refresher in a stack of its own (after the first: the type checks run meanwhile).
+    const single = ['--app', `npx tsx ${SINGLE_REFRESHER_APP.file}`, '--output', 'cdk.out.single', '-c', `faspayBaseUrl=${simulator.url}`];
+    await run(cdk, ['deploy', ...common, ...single], { cwd: app, env, timeoutMs: 240_000 });
     const stack = (await new CloudFormationClient(moto.clientConfig).send(new DescribeStacksCommand({ StackName: 'Payments' })))
       .Stacks?.[0];
     outputs = Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
@@ -262,6 +260,106 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     const payout = await invoke(deployed.PayoutFunctionName!, {});
     expect(payout.result, payout.output).toEqual({ ok: true, httpStatus: 200, balanceReceived: true });
   }, 60_000);
+
+  describe('the installed faspay-token on the deployed stacks (--stack, --refresher)', () => {
+    /** Every output of the installed command in these tests, for the check that none names an npm script. */
+    const printed: string[] = [];
+    const faspayToken = async (...args: string[]): Promise<CommandRun> => {
+      const result = await runFaspayToken(app, args, quietEnv({ ...moto.env, HOME: workdir }));
+      printed.push(result.stdout, result.stderr);
+      return result;
+    };
+    /** The stack's one function, from CloudFormation's resources (not from the record the CLI reads). */
+    const functionOfStack = async (stackName: string): Promise<string> => {
+      const resources = await new CloudFormationClient(moto.clientConfig).send(new ListStackResourcesCommand({ StackName: stackName }));
+      const functions = (resources.StackResourceSummaries ?? []).filter((resource) => resource.ResourceType === 'AWS::Lambda::Function');
+      expect(functions).toHaveLength(1);
+      return functions[0]?.PhysicalResourceId ?? '';
+    };
+    // moto runs no Lambda code (it needs Docker): refresh must reach the function, and say so with the way out.
+    const expectMotoCannotRun = (result: CommandRun, functionName: string, describedAs: string) => {
+      expect(result.stdout).toContain(`function       ${functionName} (${describedAs})`);
+      expect(result.stderr).toMatch(new RegExp(`the refresher function "${functionName}" failed with Handled: error running docker`));
+      expect(result.stderr).toMatch(
+        /\nhint: this Lambda endpoint cannot run the function's code .*faspay-token local --aws --faspay-url URL/,
+      );
+      expect(result.code).toBe(5);
+    };
+
+    it('with one refresher: credentials --demo, refresh --force and status find it from --stack alone', async () => {
+      const { stack, constructId, secretName, parameterName } = SINGLE_REFRESHER_APP;
+      const found = `refresher ${constructId} of stack ${stack}`;
+
+      const credentials = await faspayToken('credentials', '--stack', stack, '--demo');
+      expect(credentials.code, credentials.stderr).toBe(0);
+      expect(credentials.stdout).toContain(`secret         ${secretName} (${found})`);
+      expect(credentials.stdout).toContain('new version put, credentials sha256');
+      expect(credentials.stdout).toContain(`faspay-token refresh --stack ${stack} --refresher ${constructId} --force`);
+
+      expectMotoCannotRun(await faspayToken('refresh', '--stack', stack, '--force'), await functionOfStack(stack), found);
+
+      // The first token as the hint says on an emulator, then status reads the parameter the stack names.
+      const missing = await faspayToken('status', '--stack', stack);
+      expect(missing.code).toBe(8);
+      expect(missing.stdout).toContain(`parameter      ${parameterName} (${found})`);
+      const local = await faspayToken(
+        'local',
+        '--aws',
+        '--faspay-url',
+        simulator.url,
+        '--secret-id',
+        secretName,
+        '--parameter-name',
+        parameterName,
+      );
+      expect(local.code, local.stdout + local.stderr).toBe(0);
+      const status = await faspayToken('status', '--stack', stack, '--json');
+      expect(status.code, status.stdout).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        health: 'healthy',
+        parameter: { name: parameterName, nameSource: 'stack', stack, refresher: `${stack}/${constructId}` },
+      });
+    }, 120_000);
+
+    it('with two refreshers: each command asks which, listing both, and works once --refresher picks one', async () => {
+      for (const command of [['credentials', '--demo'], ['refresh', '--force'], ['status']]) {
+        const ambiguous = await faspayToken(...command, '--stack', 'Payments');
+        expect(ambiguous.code, ambiguous.stderr).toBe(2);
+        expect(ambiguous.stderr).toMatch(
+          /REFRESHER_AMBIGUOUS.*stack "Payments" holds 2 refreshers: SandboxToken \(path Payments\/SandboxToken, parameter \/payments\/faspay\/sandbox\/access-token\), ProductionToken /,
+        );
+      }
+
+      const credentials = await faspayToken('credentials', '--stack', 'Payments', '--refresher', 'SandboxToken', '--demo');
+      expect(credentials.code, credentials.stderr).toBe(0);
+      expect(credentials.stdout).toContain(`secret         ${SECRETS.sandbox} (refresher SandboxToken of stack Payments)`);
+
+      const refresh = await faspayToken('refresh', '--stack', 'Payments', '--refresher', 'ProductionToken', '--force');
+      expectMotoCannotRun(refresh, outputs.ProductionRefresherName ?? '', 'refresher ProductionToken of stack Payments');
+
+      // Tokens were stored by the deployed code above ('runs each deployed refresher').
+      const status = await faspayToken('status', '--stack', 'Payments', '--refresher', PARAMETERS.production, '--json');
+      expect(status.code, status.stdout).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        health: 'healthy',
+        parameter: { name: PARAMETERS.production, refresher: 'Payments/ProductionToken' },
+      });
+    }, 120_000);
+
+    it('prints the package version, and no help, hint or example that names an npm script', async () => {
+      const version = await faspayToken('--version');
+      expect(version.stdout.trim()).toBe(
+        (JSON.parse(readFileSync(join(app, 'node_modules', PACKAGE_NAME, 'package.json'), 'utf8')) as { version: string }).version,
+      );
+      const helps = await Promise.all(
+        [[], ['local'], ['refresh'], ['status'], ['credentials'], ['simulator']].map((command) => faspayToken(...command, '--help')),
+      );
+      for (const help of helps) expect(help.stdout).toMatch(/^Usage: faspay-token /);
+      expect(helps.map((help) => help.stdout).join('\n')).toContain('faspay-token refresh --force');
+      // Everything the installed command printed in these tests: helps, hints, next steps.
+      expect(printed.join('\n').match(/npm (run|start)\b[^\n]*/g) ?? []).toEqual([]);
+    }, 120_000);
+  });
 });
 
 function contentsOf(dir: string, file: string): boolean {

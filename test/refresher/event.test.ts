@@ -50,9 +50,9 @@ describe('parseRefreshEvent', () => {
     [
       'a report with a version of 0',
       { tokenRejected: { parameterVersion: 0 } },
-      /"parameterVersion" must be a positive whole number, got a number/,
+      /"parameterVersion" must be a positive whole number, got 0$/,
     ],
-    ['a report with a fractional version', { tokenRejected: { parameterVersion: 1.5 } }, /positive whole number/],
+    ['a report with a fractional version', { tokenRejected: { parameterVersion: 1.5 } }, /positive whole number, got 1\.5$/],
     ['a report with a string version', { tokenRejected: { parameterVersion: '3' } }, /positive whole number, got a string of 1 characters/],
     [
       'a report with extra keys',

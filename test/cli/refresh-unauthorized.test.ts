@@ -6,11 +6,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_STACK_NAME } from '../../cli/aws.js';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { EGRESS_ADDRESSES_OUTPUT } from '../../functions/contracts/stack-outputs.js';
+import { recordOutput, refresherRecord } from '../support/refresher-records.js';
 import { runCli } from './cli-harness.js';
 
 const lambda = mockClient(LambdaClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const FUNCTION_NAME = 'FaspayTokenRefresher-Fn-abc123';
+
+/** The construct's record, which the CLI finds the function by (infra/cli-record.ts). */
+const RECORD = {
+  RefresherCliRecord0123ABCD: recordOutput(refresherRecord(DEFAULT_STACK_NAME, 'Refresher', { functionName: FUNCTION_NAME })),
+};
 
 const stackWith = (outputs: Record<string, string>) => ({
   Stacks: [
@@ -52,9 +58,7 @@ afterEach(() => {
 
 describe('refresh answered Unauthorized: the hint', () => {
   it('names credentials, signed path (the probe) and egress, in order, with the addresses the stack lists', async () => {
-    cloudFormation
-      .on(DescribeStacksCommand)
-      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10, 203.0.113.11' }));
+    cloudFormation.on(DescribeStacksCommand).resolves(stackWith({ ...RECORD, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10, 203.0.113.11' }));
 
     const run = await runCli(['refresh', '--force']);
 
@@ -70,7 +74,7 @@ describe('refresh answered Unauthorized: the hint', () => {
   });
 
   it('says when the stack has no fixed egress, and --json carries the same hint', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves(stackWith({ FunctionName: FUNCTION_NAME }));
+    cloudFormation.on(DescribeStacksCommand).resolves(stackWith({ ...RECORD }));
 
     const run = await runCli(['refresh', '--force', '--json']);
 
@@ -95,7 +99,7 @@ describe('refresh answered Unauthorized: the hint', () => {
   it('a stack that cannot be read a second time still leaves the Unauthorized error and its hint', async () => {
     cloudFormation
       .on(DescribeStacksCommand)
-      .resolvesOnce(stackWith({ FunctionName: FUNCTION_NAME }))
+      .resolvesOnce(stackWith({ ...RECORD }))
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
     const run = await runCli(['refresh', '--force']);
@@ -106,9 +110,7 @@ describe('refresh answered Unauthorized: the hint', () => {
   });
 
   it('other Faspay failures keep their own hint and read no egress', async () => {
-    cloudFormation
-      .on(DescribeStacksCommand)
-      .resolves(stackWith({ FunctionName: FUNCTION_NAME, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10' }));
+    cloudFormation.on(DescribeStacksCommand).resolves(stackWith({ ...RECORD, [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10' }));
     lambda.on(InvokeCommand).resolves({
       ...unauthorized,
       Payload: new Uint8Array(

@@ -10,7 +10,7 @@ export interface RejectionReportSender {
 
 /** How hard one report is tried before it is given up (the consumer re-reports after its cooldown). */
 export interface ReportSendPolicy {
-  /** PutEvents calls per report, the first included (the SDK's own quick retries happen within each). */
+  /** PutEvents calls per report, the first included. */
   readonly maxAttempts: number;
   /** Each call is abandoned after this long: the default client sets no timeout of its own. */
   readonly attemptTimeoutMs: number;
@@ -117,8 +117,10 @@ function unrefSleep(ms: number): Promise<void> {
 
 /**
  * A client with the SDK's own configuration, for callers that load this adapter lazily: named
- * imports let a bundler keep this client and PutEvents only, not every EventBridge command.
+ * imports let a bundler keep this client and PutEvents only, not every EventBridge command. One
+ * attempt per call: the sender's REPORT_SEND_POLICY retries, and the SDK's own three attempts inside
+ * each of its calls would make nine requests of one failing report.
  */
 export function createDefaultEventBridgeClient(): EventBridgeClient {
-  return new EventBridgeClient({});
+  return new EventBridgeClient({ maxAttempts: 1 });
 }

@@ -75,12 +75,13 @@ function sendme(onTokenRejected?: (report: TokenRejectedReport) => void | Promis
 }
 
 describe('Function: createFaspayTokenProvider, versions', () => {
-  it('returns the parameter version of the document it read, and signs calls with it', async () => {
+  it('returns the parameter version of the document it read, and signs calls with it, at the time of its clock', async () => {
     await publish();
     const token = await provider.getToken();
     const call = await provider.signCall('GET', BALANCE);
     expect(token.parameterVersion).toBe(2);
     expect(call.parameterVersion).toBe(2);
+    expect(call.signedAt).toEqual(clock.now());
     expect(Object.keys(call.headers)).toContain('faspay-signature');
   });
 });

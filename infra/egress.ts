@@ -49,6 +49,7 @@ export interface FaspayEgressProps {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 const AZ_COUNT = 2;
+const DEFAULT_CIDR = '10.64.0.0/16';
 
 /**
  * A fixed egress for calls to Faspay: a VPC with public subnets, private subnets with egress, and
@@ -73,7 +74,7 @@ export class FaspayEgress extends Construct {
       props.availabilityZones ??
       (Token.isUnresolved(stack.region) ? stack.availabilityZones.slice(0, AZ_COUNT) : ['a', 'b'].map((zone) => `${stack.region}${zone}`));
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.64.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? DEFAULT_CIDR),
       availabilityZones,
       natGateways,
       ...(elasticIps === undefined
@@ -94,7 +95,7 @@ export class FaspayEgress extends Construct {
       .filter((child): child is ec2.CfnEIP => child instanceof ec2.CfnEIP);
     for (const eip of this.createdElasticIps) eip.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.egressAddresses = elasticIps?.map((eip) => eip.address) ?? this.createdElasticIps.map((eip) => eip.ref);
-    if (props.interfaceEndpoints === true) this.addInterfaceEndpoints();
+    if (props.interfaceEndpoints === true) this.addInterfaceEndpoints(props.cidr ?? DEFAULT_CIDR);
 
     new CfnOutput(this, 'Addresses', {
       key: EGRESS_ADDRESSES_OUTPUT,
@@ -109,14 +110,23 @@ export class FaspayEgress extends Construct {
     });
   }
 
-  private addInterfaceEndpoints(): void {
+  private addInterfaceEndpoints(cidr: string): void {
+    // One group for the three endpoints: HTTPS in from this VPC's range (a literal, so that it can be checked).
+    const securityGroups = [
+      new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Interface endpoints of the Faspay egress: HTTPS from inside the VPC only',
+        allowAllOutbound: false,
+      }),
+    ];
+    securityGroups[0]!.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     const services = {
       Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       EventBridge: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
     };
     for (const [id, service] of Object.entries(services)) {
-      this.vpc.addInterfaceEndpoint(id, { service, subnets: this.privateSubnets, privateDnsEnabled: true });
+      this.vpc.addInterfaceEndpoint(id, { service, subnets: this.privateSubnets, privateDnsEnabled: true, securityGroups, open: false });
     }
   }
 }

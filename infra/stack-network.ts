@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Fn, type Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ConfigError } from '../functions/shared/config-error.js';
 import { type ExistingElasticIp, FaspayEgress } from './egress.js';
@@ -88,8 +88,9 @@ export function createStackNetwork(stack: Stack, config: NetworkConfig): Refresh
     case 'none':
       return {};
     case 'existingVpc': {
-      // Imported by ids, so that synth needs no account: the function only needs the subnets.
-      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: config.vpcId, availabilityZones: [] });
+      // Imported by ids, so that synth needs no account. The function only needs the subnets, given
+      // explicitly; the zones are the region's (nothing here selects subnets by zone).
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: config.vpcId, availabilityZones: Token.asList(Fn.getAzs()) });
       const subnets = config.subnetIds.map((id) => ec2.Subnet.fromSubnetId(stack, `Subnet-${id}`, id));
       return { vpc, vpcSubnets: { subnets } };
     }

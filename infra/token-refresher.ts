@@ -126,7 +126,7 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
         tokenRefreshFailed: this.metricTokenRefreshFailed({ period: Duration.hours(1) }),
         stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
         logGroup: this.logGroup,
-        alarms: [this.errorsAlarm, this.deadLetterQueueAlarm, this.stalenessAlarm],
+        alarms: alarms.alarmsByName,
       });
     }
     acknowledgeNagFindings({

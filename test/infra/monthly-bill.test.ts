@@ -1,39 +1,16 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { billConfigurations } from '../../bench/lib/bill-configurations.js';
 import { type Bill, monthlyBill, PRICE, PRICES_BY_TYPE, renderBills } from '../../bench/lib/monthly-bill.js';
-import { FaspayTokenRefresher } from '../../infra/index.js';
 import { readDoc } from '../docs/doc-blocks.js';
-import { bareStack, synthStack } from './synth.js';
-
-interface TemplateJson {
-  readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-}
-
-/** The configurations docs/go-live.md prices, each synthesized as a user would deploy it. */
-const CONFIGURATIONS: { name: string; template: () => Template }[] = [
-  { name: 'default', template: () => synthStack().template },
-  {
-    name: 'customer-managed key',
-    template: () => {
-      const stack = bareStack();
-      new FaspayTokenRefresher(stack, 'Refresher', { tokenParameterKey: new kms.Key(stack, 'TokenKey', { enableKeyRotation: true }) });
-      return Template.fromStack(stack);
-    },
-  },
-  { name: 'VPC, 1 NAT', template: () => synthStack({ fixedEgress: 'true' }).template },
-  { name: 'VPC, 2 NATs', template: () => synthStack({ fixedEgress: 'true', egressNatGateways: '2' }).template },
-  { name: 'VPC, 1 NAT, endpoints', template: () => synthStack({ fixedEgress: 'true', egressEndpoints: 'true' }).template },
-];
 
 describe('the monthly bill of each configuration', () => {
   let bills: { name: string; bill: Bill }[];
   let usedTypes: Set<string>;
 
   beforeAll(() => {
-    const templates = CONFIGURATIONS.map(({ name, template }) => ({ name, json: template().toJSON() as TemplateJson }));
-    bills = templates.map(({ name, json }) => ({ name, bill: monthlyBill(json) }));
-    usedTypes = new Set(templates.flatMap(({ json }) => Object.values(json.Resources).map((r) => r.Type)));
+    const configurations = billConfigurations();
+    bills = configurations.map(({ name, bill }) => ({ name, bill }));
+    usedTypes = new Set(configurations.flatMap(({ template }) => Object.values(template.Resources).map((r) => r.Type)));
   });
 
   it('prices every resource type of every configuration (a new type needs its price or the reason it is free)', () => {

@@ -21,6 +21,8 @@ export interface RefresherDashboardProps {
   readonly tokenRemainingLifetime: cloudwatch.IMetric;
   readonly tokenRefreshed: cloudwatch.IMetric;
   readonly tokenRefreshFailed: cloudwatch.IMetric;
+  /** Runs that could not release their lease (others then waited for its deadline). */
+  readonly leaseReleaseFailed: cloudwatch.IMetric;
   readonly stalenessThresholdSeconds: number;
   readonly logGroup: logs.ILogGroup;
   readonly alarms: cloudwatch.IAlarm[];
@@ -52,7 +54,7 @@ export const DASHBOARD_QUERIES = {
 } as const;
 
 /**
- * One dashboard per refresher. The three metrics are the function's (METRIC); what metrics cannot
+ * One dashboard per refresher. The metrics are the function's (METRIC, EVENT_METRIC); what metrics cannot
  * show by reason (failures, reports, lease contention) comes from its outcome log lines.
  */
 export class RefresherDashboard extends Construct {
@@ -81,8 +83,8 @@ export class RefresherDashboard extends Construct {
         height: 6,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Refreshes and failed runs',
-        left: [props.tokenRefreshed, props.tokenRefreshFailed],
+        title: 'Refreshes, failed runs and leases left unreleased',
+        left: [props.tokenRefreshed, props.tokenRefreshFailed, props.leaseReleaseFailed],
         leftYAxis: { min: 0 },
         width: 12,
         height: 6,

@@ -12,8 +12,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
-import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
+import {
+  EVENT_METRIC,
+  METRIC,
+  METRICS_NAMESPACE,
+  POWERTOOLS_ENV,
+  SERVICE_NAME,
+  TOKEN_PARAMETER_DIMENSION,
+} from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
 import { RefresherAlarms } from './refresher-alarms.js';
@@ -76,6 +84,8 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
     });
     const stack = Stack.of(this);
     this.parameterName = settings.tokenParameterName;
+    const refreshers = this.node.root.node.findAll().filter((construct) => construct instanceof FaspayTokenRefresher);
+    validateProps(this, () => checkLeaseNames(this, refreshers));
     this.parameterArn = parameterArnOf(stack, settings.tokenParameterName);
     this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;
@@ -124,6 +134,7 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
         tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: Duration.minutes(15) }),
         tokenRefreshed: this.metricTokenRefreshed({ period: Duration.hours(1) }),
         tokenRefreshFailed: this.metricTokenRefreshFailed({ period: Duration.hours(1) }),
+        leaseReleaseFailed: this.metric(EVENT_METRIC.leaseReleaseFailed, { statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
         stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
         logGroup: this.logGroup,
         alarms: alarms.alarmsByName,

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOG_FIELD, METRIC, METRICS_NAMESPACE, OUTCOME } from '../../functions/contracts/telemetry.js';
+import { EVENT_METRIC, LOG_FIELD, METRIC, METRICS_NAMESPACE, OUTCOME } from '../../functions/contracts/telemetry.js';
 import { FaspayTokenRefresher } from '../../infra/index.js';
 import { DASHBOARD_QUERIES } from '../../infra/refresher-dashboard.js';
 import { bareStack } from './synth.js';
@@ -48,12 +48,12 @@ describe('the refresher dashboard', () => {
     expect(names.join(' ')).toMatch(/ProductionToken/);
   });
 
-  it("graphs the function's three metrics by their declared names, for its own parameter only", () => {
+  it("graphs the function's metrics by their declared names, for its own parameter only", () => {
     for (const [id, { widgets }] of dashboards(template)) {
       const parameter = id.startsWith('Sandbox') ? '/faspay/sandbox/token' : '/faspay/production/token';
       const metrics = widgets.flatMap((w) => w.properties.metrics ?? []);
       // [namespace, name, dim, value, dim, value, options]
-      expect(metrics.map((m) => m[1]).sort()).toEqual([METRIC.failed, METRIC.refreshed, METRIC.remainingLifetime].sort());
+      expect(metrics.map((m) => m[1]).sort()).toEqual([...Object.values(METRIC), ...Object.values(EVENT_METRIC)].sort());
       for (const metric of metrics) {
         expect(metric[0]).toBe(METRICS_NAMESPACE);
         expect(metric).toContain(parameter);

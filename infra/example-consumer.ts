@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { EXAMPLE_CONSUMER_SERVICE_NAME, POWERTOOLS_ENV } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { acknowledgeNetworkInterfaceActions } from './nag-acknowledgements.js';
+import { networkOptions } from './refresher-network.js';
 import type { FaspayTokenRefresher } from './token-refresher.js';
 import { credentialsSecretIdOf } from './token-refresher-props.js';
 
@@ -34,6 +36,9 @@ export class ExampleConsumer extends Construct {
     });
     logGroup.grantWrite(role);
     const secret = props.refresher.credentialsSecret;
+    // A consumer calls SendMe too: from the refresher's egress, whose addresses Faspay whitelisted.
+    const { placement, ...network } = networkOptions(this, props.refresher.placement ?? {}, role);
+    if (placement !== undefined) acknowledgeNetworkInterfaceActions(role);
     this.function = new lambda.Function(this, 'Function', {
       ...LAMBDA_RUNTIME,
       // Prebuilt like the refresher (dist/assets/example-consumer), by the same build and settings.
@@ -42,6 +47,7 @@ export class ExampleConsumer extends Construct {
       timeout: Duration.seconds(30),
       role,
       logGroup,
+      ...network,
       description: 'Example Faspay SendMe consumer: a balance inquiry signed with the published token',
       environment: {
         // The refresher's own variables, rendered by its declarations.

@@ -9,6 +9,10 @@
  * refresher.grantRead(payoutFunction);
  */
 
+export { DASHBOARD_URL_OUTPUT, EGRESS_ADDRESSES_OUTPUT } from '../functions/contracts/stack-outputs.js';
 export { FASPAY_PRODUCTION_BASE_URL, FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
+export { type ExistingElasticIp, FaspayEgress, type FaspayEgressProps } from './egress.js';
+export type { RefresherDashboardOption } from './refresher-dashboard.js';
+export type { NetworkPlacement, RefresherNetworkProps } from './refresher-network.js';
 export { FaspayTokenRefresher, METRICS_NAMESPACE, SERVICE_NAME } from './token-refresher.js';
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';

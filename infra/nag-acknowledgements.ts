@@ -13,6 +13,8 @@ export interface NagSubjects {
   readonly function: lambda.Function;
   readonly scheduleRole: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
+  /** Only when the function runs in a VPC: the role that holds the ENI actions. */
+  readonly networkRole?: iam.Role;
   /** Only when the construct created the secret. */
   readonly createdSecret?: secretsmanager.Secret;
 }
@@ -35,6 +37,7 @@ export function acknowledgeNagFindings(subjects: NagSubjects): void {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler target; it alarms on any visible message.',
   });
+  if (subjects.networkRole !== undefined) acknowledgeNetworkInterfaceActions(subjects.networkRole);
   if (subjects.createdSecret !== undefined) {
     Validations.of(subjects.createdSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -43,4 +46,15 @@ export function acknowledgeNagFindings(subjects: NagSubjects): void {
         'rotate them. Operators replace the value with put-secret-value when Faspay reissues them.',
     });
   }
+}
+
+/** The role of a function in a VPC holds the ENI actions on `*` (infra/refresher-network.ts). */
+export function acknowledgeNetworkInterfaceActions(role: iam.Role): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only the six EC2 network-interface actions of AWSLambdaVPCAccessExecutionRole (its log permissions left out), ' +
+      "which Lambda uses to manage the function's VPC network interfaces: Lambda checks them on every resource when " +
+      'it creates the function, and the Describe actions have no resource-level permissions.',
+  });
 }

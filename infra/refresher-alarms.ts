@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,13 +31,21 @@ export class RefresherAlarms extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   public readonly stalenessAlarm: cloudwatch.Alarm;
+  /**
+   * The three alarms as their ARNs built from their (fixed) names, for the dashboard: a reference
+   * to each alarm resource would tie the dashboard to it, which moto's CloudFormation cannot resolve.
+   */
+  public readonly alarmsByName: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: RefresherAlarmsProps) {
     super(scope, id);
+    const prefix = Names.uniqueResourceName(this, { maxLength: 200, allowedSpecialCharacters: '-_' });
+    const alarmName = (suffix: string): string => `${prefix}-${suffix}`;
     this.topic = this.createTopic();
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
+      alarmName: alarmName('Errors'),
       metric: props.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -48,6 +56,7 @@ export class RefresherAlarms extends Construct {
         'Read the function\'s log group for the error code, fix the cause, then invoke it with {"force": true}.',
     });
     this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
+      alarmName: alarmName('DeadLetters'),
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -61,6 +70,7 @@ export class RefresherAlarms extends Construct {
         'missing permission). Inspect the messages in the dead-letter queue, fix the cause, then purge the queue.',
     });
     this.stalenessAlarm = new cloudwatch.Alarm(this, 'Staleness', {
+      alarmName: alarmName('Staleness'),
       metric: props.tokenRemainingLifetime,
       threshold: props.stalenessThresholdSeconds,
       evaluationPeriods: 1,
@@ -74,6 +84,9 @@ export class RefresherAlarms extends Construct {
         'after a fresh deploy, fill the credentials secret and invoke the function with {"force": true}.',
     });
 
+    this.alarmsByName = ['Errors', 'DeadLetters', 'Staleness'].map((name) =>
+      cloudwatch.Alarm.fromAlarmName(this, `${name}ByName`, alarmName(name)),
+    );
     const action = new cloudwatchActions.SnsAction(this.topic);
     for (const alarm of [this.errorsAlarm, this.deadLetterQueueAlarm, this.stalenessAlarm]) {
       alarm.addAlarmAction(action);

@@ -12,6 +12,7 @@ import {
   parseDurationSeconds,
   rateIntervalSeconds,
 } from '../functions/shared/validators.js';
+import { NETWORK_CONTEXT_DEFAULTS, type NetworkConfig, readNetworkConfig } from './stack-network.js';
 
 /**
  * The stack's configuration, read from CDK context: cdk.json's "context" block, overridden with
@@ -36,6 +37,10 @@ export interface StackConfig {
   readonly signedPath: string;
   readonly timeZone: string;
   readonly deployExampleConsumer: boolean;
+  /** Outside a VPC, in an existing one, or behind a new fixed egress. */
+  readonly network: NetworkConfig;
+  /** The refresher's CloudWatch dashboard (and the DashboardUrl output). */
+  readonly dashboard: boolean;
 }
 
 export const DEFAULT_STACK_NAME = 'FaspayTokenRefresher';
@@ -54,6 +59,8 @@ export const CONTEXT_DEFAULTS = {
   signedPath: REFRESHER_SETTINGS.signedPath.default,
   timeZone: REFRESHER_SETTINGS.timeZone.default,
   deployExampleConsumer: false,
+  dashboard: true,
+  ...NETWORK_CONTEXT_DEFAULTS,
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -89,6 +96,8 @@ export function readStackConfig(node: Node): StackConfig {
     signedPath: text('signedPath') ?? CONTEXT_DEFAULTS.signedPath,
     timeZone: text('timeZone') ?? CONTEXT_DEFAULTS.timeZone,
     deployExampleConsumer: parseBoolean('deployExampleConsumer', text('deployExampleConsumer') ?? 'false'),
+    network: readNetworkConfig({ text, boolean: parseBoolean }),
+    dashboard: parseBoolean('dashboard', text('dashboard') ?? 'true'),
   };
 }
 

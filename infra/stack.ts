@@ -2,8 +2,10 @@ import { type App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DASHBOARD_URL_OUTPUT } from '../functions/contracts/stack-outputs.js';
 import { ExampleConsumer } from './example-consumer.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
+import { createStackNetwork } from './stack-network.js';
 import { FaspayTokenRefresher } from './token-refresher.js';
 
 export interface FaspayTokenRefresherStackProps extends StackProps {
@@ -33,6 +35,8 @@ export class FaspayTokenRefresherStack extends Stack {
       timeZone: config.timeZone,
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
       ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrency: config.reservedConcurrency }),
+      ...createStackNetwork(this, config.network),
+      dashboard: config.dashboard,
     });
 
     const refresher = this.refresher;
@@ -50,6 +54,8 @@ export class FaspayTokenRefresherStack extends Stack {
     this.output('TokenParameterArn', refresher.parameterArn, 'ARN of the token parameter');
     this.output('CredentialsSecretArn', refresher.credentialsSecret.secretArn, 'Secret holding the Faspay credentials JSON');
     this.output('AlarmTopicArn', refresher.alarmTopic.topicArn, 'SNS topic of the refresher alarms');
+    if (refresher.dashboard !== undefined)
+      this.output(DASHBOARD_URL_OUTPUT, refresher.dashboard.url, 'CloudWatch dashboard of the refresher');
   }
 
   private output(id: string, value: string, description: string): void {

@@ -5,9 +5,11 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DEFAULT_TOKEN_PARAMETER_NAME, REFRESHER_SETTINGS } from '../functions/contracts/settings.js';
 import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/base-url.js';
+import type { RefresherDashboardOption } from './refresher-dashboard.js';
+import type { RefresherNetworkProps } from './refresher-network.js';
 import { booleanProp, derived, durationProp, numberProp, type SettingsTable, textProp } from './setting-entries.js';
 
-export interface FaspayTokenRefresherProps {
+export interface FaspayTokenRefresherProps extends RefresherNetworkProps, RefresherDashboardOption {
   /**
    * Faspay SendMe base URL. https only; http is accepted for loopback hosts (the local simulator).
    * @default 'https://sendme-sandbox.faspay.co.id' (the sandbox)

@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,14 +12,23 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
-import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
+import {
+  EVENT_METRIC,
+  METRIC,
+  METRICS_NAMESPACE,
+  POWERTOOLS_ENV,
+  SERVICE_NAME,
+  TOKEN_PARAMETER_DIMENSION,
+} from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { recordForCli } from './cli-record.js';
 import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
 import { RefresherAlarms } from './refresher-alarms.js';
+import { RefresherDashboard } from './refresher-dashboard.js';
 import { RefresherGrants } from './refresher-grants.js';
+import { checkNetworkProps, type NetworkPlacement, networkOptions } from './refresher-network.js';
 import { createRejectionReportRule, createSchedule } from './refresher-triggers.js';
 import { derivedSettings } from './setting-entries.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
@@ -41,7 +51,7 @@ export { METRICS_NAMESPACE, SERVICE_NAME };
  * create SecureStrings), so `parameterArn` is computed from the name and consumers get access
  * through `grantRead` rather than an `ssm.IParameter`.
  */
-export class FaspayTokenRefresher extends Construct {
+export class FaspayTokenRefresher extends Construct implements ec2.IConnectable {
   /** The refresher function; its code is the asset prebuilt in this package (dist/assets/refresher). */
   public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
@@ -59,11 +69,21 @@ export class FaspayTokenRefresher extends Construct {
   public readonly leaseParameterArn: string;
   /** Delivers consumers' rejection reports about this parameter (default bus) to the function. */
   public readonly rejectionReportRule: events.Rule;
+  /**
+   * The VPC and subnets the function runs in (with `vpc`): spread it into a payout function's props
+   * so that it calls SendMe from the same, whitelisted egress.
+   */
+  public readonly placement?: NetworkPlacement;
+  /** The dashboard, unless `dashboard: false`. */
+  public readonly dashboard?: RefresherDashboard;
   private readonly grants: RefresherGrants;
 
   constructor(scope: Construct, id: string, props: FaspayTokenRefresherProps = {}) {
     super(scope, id);
-    const settings = validateProps(this, () => resolveSettings(props));
+    const settings = validateProps(this, () => {
+      checkNetworkProps(props);
+      return resolveSettings(props);
+    });
     const stack = Stack.of(this);
     this.parameterName = settings.tokenParameterName;
     const refreshers = this.node.root.node.findAll().filter((construct) => construct instanceof FaspayTokenRefresher);
@@ -81,7 +101,13 @@ export class FaspayTokenRefresher extends Construct {
       tokenParameterKey: this.tokenParameterKey,
       credentialsSecret: this.credentialsSecret,
     });
-    this.function = this.createFunction(settings);
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
+    });
+    const { placement, ...network } = networkOptions(this, props, role);
+    this.placement = placement;
+    this.function = this.createFunction(settings, role, network);
     this.grants.grantRefresher(this.function);
     recordForCli(this, {
       functionName: this.function.functionName,
@@ -110,8 +136,20 @@ export class FaspayTokenRefresher extends Construct {
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
     this.stalenessAlarm = alarms.stalenessAlarm;
+    if (props.dashboard !== false) {
+      this.dashboard = new RefresherDashboard(this, 'Dashboard', {
+        tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: Duration.minutes(15) }),
+        tokenRefreshed: this.metricTokenRefreshed({ period: Duration.hours(1) }),
+        tokenRefreshFailed: this.metricTokenRefreshFailed({ period: Duration.hours(1) }),
+        leaseReleaseFailed: this.metric(EVENT_METRIC.leaseReleaseFailed, { statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
+        stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
+        logGroup: this.logGroup,
+        alarms: alarms.alarmsByName,
+      });
+    }
     acknowledgeNagFindings({
       function: this.function,
+      ...(placement === undefined ? {} : { networkRole: role }),
       scheduleRole: scheduled.role,
       deadLetterQueue: this.deadLetterQueue,
       ...(createdSecret === undefined ? {} : { createdSecret }),
@@ -144,6 +182,14 @@ export class FaspayTokenRefresher extends Construct {
     return this.grants.grantReportRejection(grantee);
   }
 
+  /**
+   * The function's security groups, to open a path from it (with `vpc`; throws without one, as
+   * `lambda.Function.connections` does).
+   */
+  public get connections(): ec2.Connections {
+    return this.function.connections;
+  }
+
   /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
   public metricTokenRemainingLifetime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(METRIC.remainingLifetime, { statistic: cloudwatch.Stats.MINIMUM, ...props });
@@ -168,14 +214,15 @@ export class FaspayTokenRefresher extends Construct {
     });
   }
 
-  private createFunction(settings: RefresherSettings): lambda.Function {
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Faspay token refresher: its log group, the credentials secret and the token parameter only',
-    });
+  private createFunction(
+    settings: RefresherSettings,
+    role: iam.Role,
+    network: Pick<lambda.FunctionOptions, 'vpc' | 'vpcSubnets' | 'securityGroups'>,
+  ): lambda.Function {
     this.logGroup.grantWrite(role);
     return new lambda.Function(this, 'Function', {
       ...LAMBDA_RUNTIME,
+      ...network,
       code: lambdaAssetCode('refresher'),
       memorySize: 256,
       timeout: settings.functionTimeout,

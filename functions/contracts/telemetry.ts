@@ -35,6 +35,24 @@ export const METRIC = {
   failed: 'TokenRefreshFailed',
 } as const;
 
+/**
+ * The fields of the function's outcome log line that the dashboard's Logs Insights queries read
+ * (functions/lambda/observability.ts writes them; infra/refresher-dashboard.ts queries them).
+ */
+export const LOG_FIELD = {
+  /** refreshed, skipped or failed. */
+  outcome: 'outcome',
+  /** Why: the refresh or skip reason (see RefreshSummary['reason']). */
+  reason: 'reason',
+  /** The stable error code of a failed run. */
+  errorCode: 'errorCode',
+  /** What started the run: schedule, eventbridge, manual or rejection. */
+  trigger: 'trigger',
+} as const;
+
+/** The values of the outcome field. */
+export const OUTCOME = { refreshed: 'refreshed', skipped: 'skipped', failed: 'failed' } as const;
+
 /** Metrics written only by a run in which something happened (in the same document as METRIC), so a Sum counts those runs. */
 export const EVENT_METRIC = {
   /** 1 when the run could not release its refresh lease: other runs waited for its deadline. */

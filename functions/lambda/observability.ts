@@ -1,4 +1,4 @@
-import { EVENT_METRIC, METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
+import { EVENT_METRIC, LOG_FIELD, METRIC, OUTCOME, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
 import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
 import type { RefreshRequest } from './event.js';
@@ -11,13 +11,13 @@ export function createMetrics(telemetry: MetricsConfig, tokenParameterName: stri
 
 /** The fields of a coded error that are safe to log (they were built to be). */
 export function errorFields(error: CodedError): Record<string, unknown> {
-  return { errorCode: error.code, errorMessage: error.message, retryable: error.retryable, ...error.details };
+  return { [LOG_FIELD.errorCode]: error.code, errorMessage: error.message, retryable: error.retryable, ...error.details };
 }
 
 /** What the request says about itself (never the raw event): on its outcome line, and at DEBUG before the refresh. */
 function requestFields(request: RefreshRequest): Record<string, unknown> {
   return {
-    trigger: request.trigger,
+    [LOG_FIELD.trigger]: request.trigger,
     force: request.force,
     ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
     ...(request.executionId === undefined ? {} : { executionId: request.executionId }),
@@ -35,14 +35,14 @@ export function reportOutcome(logger: Logger, metrics: Metrics, request: Refresh
   const trace = { ...requestFields(request), attempts: result.attempts, tokenRemainingSeconds: result.tokenRemainingSeconds };
   if (result.ok) {
     logger.info(result.summary.refreshed ? 'token refreshed' : 'token refresh skipped', {
-      outcome: result.summary.refreshed ? 'refreshed' : 'skipped',
+      [LOG_FIELD.outcome]: result.summary.refreshed ? OUTCOME.refreshed : OUTCOME.skipped,
       ...result.summary,
       ...trace,
     });
   } else {
     logger.error('token refresh failed', {
-      outcome: 'failed',
-      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      [LOG_FIELD.outcome]: OUTCOME.failed,
+      ...(result.reason === undefined ? {} : { [LOG_FIELD.reason]: result.reason }),
       ...errorFields(result.error),
       ...trace,
     });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type NumberSetting, REFRESHER_SETTINGS, type Setting } from '../../functions/contracts/settings.js';
+import { CONTEXT_DEFAULTS } from '../../infra/stack-config.js';
 
 /** The rows of docs/configuration.md's "The function's environment" table, by variable. */
 function environmentTable(): Map<string, { required: string; defaultValue: string; meaning: string }> {
@@ -26,6 +27,17 @@ describe('docs/configuration.md', () => {
       expect(row.required, setting.env).toBe('required' in setting ? 'yes' : 'no');
       if ('default' in setting) expect(row.defaultValue, setting.env).toBe(`\`${setting.render(setting.default)}\``);
       if (setting.min !== undefined) expect(row.meaning, setting.env).toContain(`(${setting.min} to ${setting.max}`);
+    }
+  });
+
+  it('lists exactly the CDK context keys the stack reads, with their cdk.json defaults', () => {
+    const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const section = doc.split('## CDK context')[1]!.split('\n## ')[0]!;
+    const rows = new Map([...section.matchAll(/^\| `([a-zA-Z]+)` \| ([^|]*) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+    expect([...rows.keys()].sort()).toEqual(Object.keys(CONTEXT_DEFAULTS).sort());
+    for (const [key, value] of Object.entries(CONTEXT_DEFAULTS)) {
+      if (value === undefined) expect(rows.get(key), key).toMatch(/^not set/);
+      else expect(rows.get(key), key).toBe(`\`${value}\``);
     }
   });
 });

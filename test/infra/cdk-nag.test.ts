@@ -34,6 +34,7 @@ function acknowledgements(app: App): { path: string; id: string; reason: string 
 describe('cdk-nag AwsSolutions checks', () => {
   let defaults: Synthesized;
   let everyOption: Synthesized;
+  let networks: Synthesized[];
 
   beforeAll(() => {
     // GIVEN the default app, and one with every optional context key set
@@ -46,6 +47,12 @@ describe('cdk-nag AwsSolutions checks', () => {
       schedule: 'cron(0/10 * * * ? *)',
       deployExampleConsumer: 'true',
     });
+    // AND the network variants: a fixed egress (two NATs, endpoints) and an existing VPC, each with the consumer
+    networks = [
+      synthStack({ fixedEgress: 'true', egressNatGateways: '2', egressEndpoints: 'true', deployExampleConsumer: 'true' }),
+      synthStack({ fixedEgress: 'true', egressElasticIps: 'eipalloc-0123456789abcdef0=203.0.113.10' }),
+      synthStack({ vpcId: 'vpc-0123456789abcdef0', vpcSubnetIds: 'subnet-0123456789abcdef0', deployExampleConsumer: 'true' }),
+    ];
   });
 
   it('reports no unacknowledged AwsSolutions error for the default stack', () => {
@@ -55,6 +62,24 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('reports no unacknowledged AwsSolutions finding at all (warnings fail the synth too)', () => {
     expect(findings(defaults.app)).toEqual([]);
     expect(findings(everyOption.app)).toEqual([]);
+    for (const { app } of networks) expect(findings(app)).toEqual([]);
+  });
+
+  it('in a VPC, acknowledges only the ENI wildcard on each function role and the flow logs of the egress VPC', () => {
+    const added = (synthesized: Synthesized): { path: string; id: string }[] =>
+      acknowledgements(synthesized.app)
+        .map(({ path, id }) => ({ path, id }))
+        .filter((a) => /AwsSolutions-(VPC7|IAM5\[Resource::\*\])$/.test(a.id));
+    expect(added(networks[0]!)).toEqual([
+      { path: 'FaspayTokenRefresher/Egress/Vpc', id: 'Annotation::AwsSolutions-VPC7' },
+      { path: 'FaspayTokenRefresher/Refresher/FunctionRole', id: 'Annotation::AwsSolutions-IAM5[Resource::*]' },
+      { path: 'FaspayTokenRefresher/ExampleConsumer/FunctionRole', id: 'Annotation::AwsSolutions-IAM5[Resource::*]' },
+    ]);
+    expect(added(networks[2]!)).toEqual([
+      { path: 'FaspayTokenRefresher/Refresher/FunctionRole', id: 'Annotation::AwsSolutions-IAM5[Resource::*]' },
+      { path: 'FaspayTokenRefresher/ExampleConsumer/FunctionRole', id: 'Annotation::AwsSolutions-IAM5[Resource::*]' },
+    ]);
+    for (const { reason } of acknowledgements(networks[0]!.app)) expect(reason.length).toBeGreaterThan(60);
   });
 
   it('acknowledges exactly four findings, each on its own resource with a reason, the wildcard one by its exact resource', () => {

@@ -45,14 +45,24 @@ describe('cfn-lint over the synthesized template', () => {
         deployExampleConsumer: 'true',
       },
     ],
-  ])('reports nothing for %s', (label, context) => {
-    // GIVEN
-    const { app, stack } = synthStack(context, { outdir: join(outdir, label.replace(/\W+/g, '-')) });
-    const templatePath = app.synth().getStackByName(stack.stackName).templateFullPath;
-    // WHEN
-    const { status, output } = lint(templatePath);
-    // THEN (exit code 0: no error, warning or informational finding)
-    expect(output).toBe('');
-    expect(status).toBe(0);
-  });
+    [
+      'a fixed egress with two NAT gateways, endpoints and the consumer',
+      { fixedEgress: 'true', egressNatGateways: '2', egressEndpoints: 'true', deployExampleConsumer: 'true' },
+    ],
+    ['a fixed egress on an existing Elastic IP', { fixedEgress: 'true', egressElasticIps: 'eipalloc-0123456789abcdef0=203.0.113.10' }],
+    ['an existing VPC by ids', { vpcId: 'vpc-0123456789abcdef0', vpcSubnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210' }],
+  ])(
+    'reports nothing for %s',
+    (label, context) => {
+      // GIVEN
+      const { app, stack } = synthStack(context, { outdir: join(outdir, label.replace(/\W+/g, '-')) });
+      const templatePath = app.synth().getStackByName(stack.stackName).templateFullPath;
+      // WHEN
+      const { status, output } = lint(templatePath);
+      // THEN (exit code 0: no error, warning or informational finding)
+      expect(output).toBe('');
+      expect(status).toBe(0);
+    },
+    120_000,
+  );
 });

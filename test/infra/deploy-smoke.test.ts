@@ -163,11 +163,12 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     return { ...(result === undefined ? {} : { result: JSON.parse(result) }), ...(errorCode === undefined ? {} : { errorCode }), output };
   }
 
-  it('outputs the six values under their stable keys, with a one-slash parameter ARN', () => {
+  it('outputs the eight values under their stable keys, with a one-slash parameter ARN', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'AlarmTopicArn',
         'CredentialsSecretArn',
+        'DashboardUrl',
         'ExampleConsumerFunctionName',
         'FunctionArn',
         'FunctionName',

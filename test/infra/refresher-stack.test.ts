@@ -297,12 +297,20 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
   });
 
   describe('outputs', () => {
-    it("exposes the six outputs under stable logical ids, and the construct's record for the CLI, without exports", () => {
+    it("exposes the seven outputs under stable logical ids, and the construct's record for the CLI, without exports", () => {
       const outputs = template.findOutputs('*');
       const [record, ...others] = Object.keys(outputs).sort((a, b) => Number(b.includes('CliRecord')) - Number(a.includes('CliRecord')));
       expect(record).toMatch(/^RefresherCliRecord[0-9A-F]{8}$/);
       expect(others.sort()).toEqual(
-        ['AlarmTopicArn', 'CredentialsSecretArn', 'FunctionArn', 'FunctionName', 'TokenParameterArn', 'TokenParameterName'].sort(),
+        [
+          'AlarmTopicArn',
+          'CredentialsSecretArn',
+          'DashboardUrl',
+          'FunctionArn',
+          'FunctionName',
+          'TokenParameterArn',
+          'TokenParameterName',
+        ].sort(),
       );
       for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
       expect(outputs.FunctionName!.Value).toEqual({ Ref: functionLogicalId });
@@ -311,6 +319,9 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
       expect(flatten(outputs.TokenParameterArn!.Value)).toBe(`arn:${PARAMETER_ARN}`);
       expect(outputs.CredentialsSecretArn!.Value).toEqual({ Ref: expect.stringMatching(/^RefresherCredentialsSecret/) });
       expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^RefresherAlarmsTopic/) });
+      expect(flatten(outputs.DashboardUrl!.Value)).toMatch(
+        /^https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=\$\{AWS::Region\}#dashboards:name=\$\{RefresherDashboard[0-9A-F]+\}$/,
+      );
     });
   });
 });

@@ -171,6 +171,8 @@ describe.each(VARIANTS)('IAM evaluation of $name', (variant) => {
           'events:source': [REJECTION_REPORT_SOURCE],
           'events:detail-type': [REJECTION_REPORT_DETAIL_TYPE],
         }),
+        request('refresher', 'ssm:DeleteParameter', tokenArn),
+        request('refresher', 'ssm:GetParameterHistory', leaseArn),
         request('refresher', 'ssm:GetParameter', otherParameter),
         request('refresher', 'ssm:PutParameter', otherParameter),
         request('refresher', 'secretsmanager:GetSecretValue', otherSecret),

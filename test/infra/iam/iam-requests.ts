@@ -38,7 +38,9 @@ export function iamRequestsOf(calls: readonly RecordedCall[], where: Account): I
     const input = call.input;
     switch (call.service) {
       case 'ssm': {
-        const name = stringField(input, 'Name', because);
+        // A `name:version` (or `name:label`) selector reads that version of the same parameter:
+        // IAM authorizes it on the parameter's ARN (names cannot contain a colon).
+        const name = stringField(input, 'Name', because).split(':')[0]!;
         const parameterArn = ssmParameterArn(where, name);
         const requests = [request(`ssm:${call.operation}`, parameterArn)];
         const kmsContext = {

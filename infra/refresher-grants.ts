@@ -10,6 +10,12 @@ import {
   REJECTION_REPORT_SOURCE,
 } from '../functions/contracts/rejection-report.js';
 
+/** The condition of `grantReportRejection`: every entry of the PutEvents call is a rejection report. */
+const REPORT_ONLY_CONDITIONS = {
+  'ForAllValues:StringEquals': { 'events:source': [REJECTION_REPORT_SOURCE], 'events:detail-type': [REJECTION_REPORT_DETAIL_TYPE] },
+  Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+};
+
 /** What the refresher's grants are about: exact ARNs, the optional customer key, the credentials. */
 export interface GrantedResources {
   readonly parameterArn: string;
@@ -61,9 +67,9 @@ export class RefresherGrants {
       grantee,
       actions: ['events:PutEvents'],
       resourceArns: [this.stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-      conditions: {
-        StringEquals: { 'events:source': REJECTION_REPORT_SOURCE, 'events:detail-type': REJECTION_REPORT_DETAIL_TYPE },
-      },
+      // Both keys are multivalued (one value per entry of the PutEvents call): every entry must be a
+      // report, and the Null check keeps a call without the keys from passing ForAllValues vacuously.
+      conditions: REPORT_ONLY_CONDITIONS,
     });
     if (grantee instanceof lambda.Function) grantee.addEnvironment(REJECTION_REPORT_BUS_ENV, 'default');
     return grant;

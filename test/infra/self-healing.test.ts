@@ -76,7 +76,8 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
       { actions: ['events:PutEvents'], resources: [DEFAULT_BUS_ARN] },
     ]);
     expect(statements[0]!.Condition).toEqual({
-      StringEquals: { 'events:source': REJECTION_REPORT_SOURCE, 'events:detail-type': REJECTION_REPORT_DETAIL_TYPE },
+      'ForAllValues:StringEquals': { 'events:source': [REJECTION_REPORT_SOURCE], 'events:detail-type': [REJECTION_REPORT_DETAIL_TYPE] },
+      Null: { 'events:source': 'false', 'events:detail-type': 'false' },
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"Principal":\{"AWS"[^}]*\}[^}]*lambda:InvokeFunction/);
   });

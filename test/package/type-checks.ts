@@ -87,7 +87,9 @@ export function writeDeclarationChecks(app: string): Record<Resolution, string> 
   writeFileSync(join(dir, 'entries.ts'), DECLARATIONS_CHECK);
   const projects = {} as Record<Resolution, string>;
   for (const resolution of Object.keys(MODULE_OF) as Resolution[]) {
-    const compilerOptions = { ...STRICT_SNIPPET_OPTIONS, module: MODULE_OF[resolution], moduleResolution: resolution };
+    // A CommonJS app's `import` compiles to require(): verbatimModuleSyntax (ESM as written) does not apply there.
+    const commonjs = resolution === 'node10' ? { verbatimModuleSyntax: false } : {};
+    const compilerOptions = { ...STRICT_SNIPPET_OPTIONS, module: MODULE_OF[resolution], moduleResolution: resolution, ...commonjs };
     projects[resolution] = join('type-checks', `tsconfig.${resolution}.json`);
     writeFileSync(join(app, projects[resolution]), JSON.stringify({ compilerOptions, files: ['entries.ts'] }, null, 2));
   }

@@ -42,6 +42,8 @@ export interface RefreshObserver {
   requesting?(requestedAt: Date, timeoutMs: number): void;
   granted?(expiresInSeconds: number): void;
   stored?(document: TokenDocument, version: number): void;
+  /** The lease could not be released: it blocks other runs until its deadline (plus the clock-skew margin), no longer. */
+  leaseReleaseFailed?(error: CodedError): void;
 }
 
 export interface RefresherDependencies {
@@ -199,8 +201,10 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           deps.observer?.stored?.(document, version);
           return done(true, reason, { kind: 'valid', document, version }, count.attempts);
         } finally {
-          // A release that fails leaves a lease that goes stale at this invocation's deadline.
-          await lease.release(holder.holder).catch(() => undefined);
+          // A release that fails leaves a lease that goes stale at this invocation's deadline: the run's outcome stands.
+          await lease
+            .release(holder.holder)
+            .catch((error: unknown) => deps.observer?.leaseReleaseFailed?.(asCodedError(error, 'releasing the refresh lease')));
         }
       } catch (thrown) {
         const error = asCodedError(thrown, 'refreshing the token');

@@ -34,6 +34,22 @@ const HANDLER_ENV = {
   NODE_NO_WARNINGS: '1',
 };
 
+/** The installed versions the bundles were built from: a newer SDK alone moves every figure below. */
+const MEASURED_PACKAGES = [
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-eventbridge',
+  '@smithy/core',
+  'esbuild',
+];
+
+function installedVersions(): string {
+  return MEASURED_PACKAGES.map((name) => {
+    const manifest = JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string };
+    return `${name} ${manifest.version}`;
+  }).join(', ');
+}
+
 /** Milliseconds from before `import()` to the module being ready, in a fresh Node process. */
 function coldImportMs(node: string, file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
@@ -104,6 +120,7 @@ function format(result: Result): string {
     '',
     "Built with the settings of the package's Lambda assets (build/lambda-assets.ts: esbuild, ESM, minified, keepNames, platform node, target node22,",
     `createRequire banner, AWS SDK bundled); cold import = \`await import(bundle)\` in a fresh Node process, ${RUNS} runs each, alternated.`,
+    `Measured with ${installedVersions()} (as installed from package-lock.json; a fresh install that resolves a newer SDK gives other sizes).`,
     '',
     `| bundle | size | gzip | ${importHeader} |`,
     `|---|---|---|${importRule}|`,

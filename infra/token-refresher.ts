@@ -190,6 +190,17 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
     return this.function.connections;
   }
 
+  /**
+   * Everything a consumer that signs SendMe calls needs, in one call: `grantRead` (the token and the
+   * credentials) and `grantReportRejection` (the report channel that lets a refused token heal).
+   *
+   * @example
+   * refresher.grantConsumer(payoutFunction);
+   */
+  public grantConsumer(grantee: iam.IGrantable): iam.Grant {
+    return this.grantRead(grantee).combine(this.grantReportRejection(grantee));
+  }
+
   /** Remaining lifetime of the stored token after each run (0 when none is valid), Minimum. */
   public metricTokenRemainingLifetime(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(METRIC.remainingLifetime, { statistic: cloudwatch.Stats.MINIMUM, ...props });

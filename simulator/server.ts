@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_FASPAY_TIME_ZONE, type FaspayCredentials, TOKEN_PATH } from '../functions/faspay/index.js';
-import { BALANCE_BODY, faultAnswer, successAnswer, type TokenEndpointAnswer, unauthorizedBody } from './answers.js';
+import { faultAnswer, successAnswer, type TokenEndpointAnswer, unauthorizedBody } from './answers.js';
 import { DEMO_CREDENTIALS } from './demo-credentials.js';
-import { type Fault, isFault } from './faults.js';
+import { createFaultControl } from './fault-control.js';
+import type { Fault } from './faults.js';
+import { createPayoutBook, methodOf, SERVICE_PATHS, type ServiceAnswer, servicePathOf } from './payouts.js';
+import { type ServiceFault, serviceFaultAnswer } from './service-faults.js';
 import { createTokenLedger } from './token-ledger.js';
 import { createVerifier } from './verifier.js';
 
@@ -34,6 +37,8 @@ export interface SimulatorOptions {
    * reissue, such as a legacy system requesting its own token, then breaks the stored one. @default false
    */
   readonly revokeOnIssue?: boolean;
+  /** The payout services' starting balance, in rupiah; each transfer takes from it. @default 100000000 */
+  readonly initialBalance?: number;
 }
 
 export interface SimulatorRequestEvent {
@@ -62,24 +67,21 @@ export interface RunningSimulator {
   revokeAll(): void;
   /** Switches "revoke on issue" (see SimulatorOptions.revokeOnIssue). */
   setRevokeOnIssue(on: boolean): void;
+  /** Faults for the next service calls (register, transfer, the inquiries), one each, in order. */
+  failNextServiceCall(...faults: ServiceFault[]): void;
+  /** A fault for every service call until cleared with `undefined`. */
+  setServiceFault(fault: ServiceFault | undefined): void;
+  /** The payout services' balance left, in rupiah. */
+  balance(): number;
   close(): Promise<void>;
 }
 
-export const SERVICE_PATHS = [
-  '/account/api/register',
-  '/account/api/register/confirm',
-  '/account/api/transfer',
-  '/account/api/balance_inquiry',
-  '/account/api/inquiry_name',
-  '/account/api/mutasi',
-  '/account/api/inquiry_status',
-] as const;
-
 /**
  * A Faspay SendMe stand-in on loopback: issues tokens after verifying the request exactly as the
- * protocol reference describes, answers the read-only balance inquiry for service calls signed with
- * a token it issued, and shows injected faults on demand. Also offers `POST /__simulator/faults`
- * (`{"next": [...]}` or `{"sticky": "fault" | null}`) for people driving it from outside.
+ * protocol reference describes, answers the SendMe payout services (payouts.ts) for service calls
+ * signed with a token it issued, and shows injected faults on demand. Also offers `POST /__simulator/faults`
+ * (`{"next": [...]}` or `{"sticky": "fault" | null}` for token requests, `serviceNext` and
+ * `serviceSticky` for service calls) for people driving it from outside.
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const credentials = options.credentials ?? DEMO_CREDENTIALS;
@@ -93,8 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const acceptedPaths = new Set(options.acceptedSignedPaths ?? [TOKEN_PATH, ...SERVICE_PATHS]);
   const ledger = createTokenLedger({ now: () => now().getTime(), revokeOnIssue: options.revokeOnIssue ?? false });
-  const queue: Fault[] = [];
-  let sticky: Fault | undefined;
+  const book = createPayoutBook({ now, ...(options.initialBalance === undefined ? {} : { initialBalance: options.initialBalance }) });
+  const faults = createFaultControl();
   let tokenRequests = 0;
   const notify = options.onRequest ?? (() => undefined);
 
@@ -114,13 +116,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     if (method === 'POST' && url.pathname === '/__simulator/faults') {
       const body = await readSmallBody(request);
-      const parsed = applyFaultControl(body);
-      send(response, parsed.ok ? 200 : 400, parsed.ok ? { next: [...queue], sticky: sticky ?? null } : { error: parsed.problem });
+      const parsed = faults.apply(body);
+      const { next, sticky } = faults.tokens.snapshot();
+      const { next: serviceNext, sticky: serviceSticky } = faults.services.snapshot();
+      send(response, parsed.ok ? 200 : 400, parsed.ok ? { next, sticky, serviceNext, serviceSticky } : { error: parsed.problem });
       return;
     }
     if (method === 'GET' && url.pathname === TOKEN_PATH) {
       tokenRequests++;
-      const fault = queue.shift() ?? sticky;
+      const fault = faults.tokens.take();
       if (fault !== undefined) {
         await showFault(fault, response);
         event(response.statusCode, 'fault', { fault });
@@ -136,21 +140,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       event(200, 'token-issued');
       return;
     }
-    if ((SERVICE_PATHS as readonly string[]).includes(url.pathname)) {
-      const verdict = verifier.verifyServiceCall(request.headers, method, url.pathname);
+    const service = servicePathOf(url.pathname);
+    if (service !== undefined) {
+      const fault = faults.services.take();
+      const verdict = verifier.verifyServiceCall(request.headers, method, service.path);
       const problem = verdict.ok ? ledger.problemWith(verdict.fields.accessToken) : verdict.problem;
-      if (problem !== undefined) {
-        sendUnauthorized(response, problem);
-        event(401, 'rejected', { problem });
+      const body = method === 'POST' ? parseJson(await readSmallBody(request)) : undefined;
+      // Only a call SendMe accepts is processed; a fault that breaks the answer comes after that.
+      const process = (): ServiceAnswer => {
+        if (problem !== undefined) return { status: 401, body: unauthorizedBody(problem) };
+        const expected = methodOf(service.path);
+        if (method !== expected)
+          return {
+            status: 405,
+            body: { status: '3', response_code: '405', response_desc: `use ${expected}`, message: 'Method Not Allowed' },
+          };
+        return book.answer({ ...service, query: url.searchParams, body });
+      };
+      if (fault !== undefined) {
+        await deliver(serviceFaultAnswer(fault, process), response);
+        event(response.statusCode, 'fault', { fault });
         return;
       }
-      if (url.pathname !== '/account/api/balance_inquiry') {
-        send(response, 501, { status: '3', response_code: '98', response_desc: 'not simulated', message: 'Not Implemented' });
-        event(501, 'rejected', { problem: 'service not simulated' });
-        return;
-      }
-      send(response, 200, BALANCE_BODY);
-      event(200, 'service-answered');
+      const answer = process();
+      send(response, answer.status, answer.body);
+      if (problem === undefined) event(answer.status, 'service-answered');
+      else event(401, 'rejected', { problem });
       return;
     }
     send(response, 404, { status: '3', response_code: '404', response_desc: 'not found', message: 'Not Found' });
@@ -185,24 +200,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
   }
 
-  function applyFaultControl(text: string): { ok: true } | { ok: false; problem: string } {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return { ok: false, problem: 'body must be JSON' };
-    }
-    if (typeof value !== 'object' || value === null) return { ok: false, problem: 'body must be an object' };
-    const { next, sticky: stickyFault } = value as { next?: unknown; sticky?: unknown };
-    if (next !== undefined && !(Array.isArray(next) && next.every(isFault)))
-      return { ok: false, problem: 'next must be a list of fault names' };
-    if (stickyFault !== undefined && stickyFault !== null && !isFault(stickyFault))
-      return { ok: false, problem: 'sticky must be a fault name or null' };
-    if (next !== undefined) queue.push(...next);
-    if (stickyFault !== undefined) sticky = stickyFault ?? undefined;
-    return { ok: true };
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -213,14 +210,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: `http://127.0.0.1:${port}`,
     port,
     credentials,
-    failNext: (...faults) => void queue.push(...faults),
-    setFault: (fault) => {
-      sticky = fault;
-    },
+    failNext: (...next) => faults.tokens.push(...next),
+    setFault: (fault) => faults.tokens.setSticky(fault),
     clearFaults: () => {
-      queue.length = 0;
-      sticky = undefined;
+      faults.tokens.clear();
+      faults.services.clear();
     },
+    failNextServiceCall: (...next) => faults.services.push(...next),
+    setServiceFault: (fault) => faults.services.setSticky(fault),
+    balance: () => book.balance(),
     issuedTokens: () => ledger.size(),
     tokenRequests: () => tokenRequests,
     revokeAll: () => ledger.revokeAll(),
@@ -244,6 +242,14 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 function sendText(response: ServerResponse, status: number, contentType: string, text: string): void {
   response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) });
   response.end(text);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readSmallBody(request: IncomingMessage): Promise<string> {

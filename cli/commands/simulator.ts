@@ -23,8 +23,9 @@ export const DEFAULT_SIMULATOR_PORT = 4010;
 const help = (program: Program) => `Usage: ${commandLine(program, 'simulator', '[options]')}
 
 Starts the Faspay SendMe simulator alone, in the foreground, on 127.0.0.1: the token endpoint
-(GET /account/api/tokens) and a signed balance inquiry (GET /account/api/balance_inquiry), verified
-exactly as the protocol reference describes. Ctrl-C stops it.
+(GET /account/api/tokens) and the payout services signed with an issued token (register,
+register/confirm and transfer by POST; balance_inquiry, inquiry_name, inquiry_status and mutasi by
+GET, under /account/api/), verified exactly as the protocol reference describes. Ctrl-C stops it.
 
 Options:
   --port N              port on 127.0.0.1 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
@@ -42,7 +43,8 @@ Options:
 
 Faults: ${FAULTS.join(', ')}.
 More faults while it runs: curl -X POST URL/__simulator/faults -d '{"next":["http-500"]}'
-(or '{"sticky":"unauthorized"}' for every request until '{"sticky":null}').
+(or '{"sticky":"unauthorized"}' for every request until '{"sticky":null}'; "serviceNext" and
+"serviceSticky" do the same for service calls).
 `;
 
 const OPTIONS = {
@@ -137,10 +139,11 @@ function banner(
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
     line('token endpoint', `GET ${simulator.url}/account/api/tokens`),
-    line('service', `GET ${simulator.url}/account/api/balance_inquiry (signed with an issued token)`),
+    line('services', `${simulator.url}/account/api/{register,register/confirm,transfer} (POST),`),
+    line('', '{balance_inquiry,inquiry_name,inquiry_status,mutasi} (GET), signed with an issued token'),
     line('token lifetime', formatSpan(lifetimeSeconds)),
   ];
-  if (revokeOnIssue) out.push(line('revoke on issue', 'on: each new token revokes every earlier one'));
+  if (revokeOnIssue) out.push(line('revocation', 'on issue: each new token revokes every earlier one'));
   if (acceptedSignedPaths.length > 0)
     out.push(line('signed paths', `token requests accepted only when signed with ${acceptedSignedPaths.join(', ')}`));
   if (faults.length > 0) out.push(line('faults queued', faults.map((fault) => `${fault} (${FAULT_HELP[fault]})`).join('; ')));

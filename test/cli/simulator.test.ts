@@ -110,6 +110,19 @@ describe('Command: simulator', () => {
     expect(plain.stdout).toContain('--revoke-on-issue');
   });
 
+  it('prints its banner in two aligned columns, the revocation mode and the payout services included', async () => {
+    const run = await withSimulator(['--revoke-on-issue'], async () => undefined);
+    const banner = run.stdout.slice(0, run.stdout.indexOf('requests:'));
+    const labelled = banner.split('\n').filter((text) => /^ {2}[a-z]/.test(text));
+    expect(labelled.length).toBeGreaterThan(4);
+    // Every label is followed by a space, and every text starts in column 17 (the label once ran into its text).
+    for (const text of labelled) expect(text, text).toMatch(/^ {2}\S.{0,13} \S/);
+    for (const text of labelled) expect(text.slice(0, 17), text).toMatch(/ $/);
+    for (const text of labelled) expect(text.charAt(17), text).not.toBe(' ');
+    expect(banner).toContain('revocation     on issue: each new token revokes every earlier one');
+    expect(banner).toMatch(/register,register\/confirm,transfer\} \(POST\)/);
+  });
+
   it('--accept-signed-path plays a Faspay that takes one signed-path variant, which the probe then finds', async () => {
     const demoFile = join(mkdtempSync(join(tmpdir(), 'cli-sim-')), 'demo.json');
     writeFileSync(demoFile, JSON.stringify(DEMO_CREDENTIALS));

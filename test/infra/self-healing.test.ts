@@ -100,6 +100,35 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
     expect(statements.flatMap(actionsOf)).toEqual(['events:PutEvents']);
   });
 
+  it('grantConsumer grants exactly grantRead and grantReportRejection together, environment included', () => {
+    const statementsAfter = (grant: (refresher: FaspayTokenRefresher, fn: lambda.Function) => void) => {
+      const local = bareStack();
+      const refresher = new FaspayTokenRefresher(local, 'Refresher');
+      const fn = new lambda.Function(local, 'Payout', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+      });
+      grant(refresher, fn);
+      const synthesized = Template.fromStack(local);
+      const env = Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Payout'))?.[1].Properties
+        .Environment?.Variables;
+      return { statements: statementsOfRole(synthesized, 'PayoutServiceRole'), env };
+    };
+    const combined = statementsAfter((refresher, fn) => refresher.grantConsumer(fn));
+    const separate = statementsAfter((refresher, fn) => {
+      refresher.grantRead(fn);
+      refresher.grantReportRejection(fn);
+    });
+    expect(combined).toEqual(separate);
+    expect(combined.statements.flatMap(actionsOf).sort()).toEqual([
+      'events:PutEvents',
+      'secretsmanager:GetSecretValue',
+      'ssm:GetParameter',
+    ]);
+    expect(combined.env).toEqual({ [REJECTION_REPORT_BUS_ENV]: 'default' });
+  });
+
   it('sets the rejection cooldown from its prop, 60 s by default', () => {
     const refresherEnv = (t: Template) =>
       Object.values(t.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment?.Variables?.TOKEN_PARAMETER_NAME)!

@@ -51,24 +51,6 @@ export async function installExample(tarball: string, into: string): Promise<str
   return app;
 }
 
-/** tsc's errors that are not in aws-cdk-lib's own declarations (those fail exactOptionalPropertyTypes with skipLibCheck off). */
-export async function typeErrorsOutsideCdkLib(app: string, project: string): Promise<string[]> {
-  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-  // tsc exits non-zero for aws-cdk-lib's errors: read its whole output either way.
-  const output = await new Promise<string>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [tsc, '--noEmit', '--pretty', 'false', '-p', project],
-      { cwd: app, env: quietEnv(), timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error !== null && error.code !== 2) reject(new Error(`tsc -p ${project} failed to run: ${error.message}\n${stderr}`));
-        else resolve(stdout);
-      },
-    );
-  });
-  return output.split('\n').filter((line) => /error TS\d+/.test(line) && !line.startsWith('node_modules/aws-cdk-lib/'));
-}
-
 /** A CommonJS file of the app: `require` gets the package's CommonJS build and its declarations. */
 export const COMMONJS_CHECK = `import consumer = require('${PACKAGE_NAME}');
 import cdk = require('${PACKAGE_NAME}/cdk');

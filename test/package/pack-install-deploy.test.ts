@@ -20,8 +20,16 @@ import {
   runFaspayToken,
   SINGLE_REFRESHER_APP,
   tarballContents,
-  typeErrorsOutsideCdkLib,
 } from './installed-app.js';
+import {
+  installTypeScript,
+  type Resolution,
+  TYPESCRIPT_RANGE,
+  tscErrors,
+  writeConsumerLibCheck,
+  writeDeclarationChecks,
+  writeSnippetChecks,
+} from './type-checks.js';
 
 /*
  * What a user gets, tried from the outside: `npm pack` of this repository, installed into a copy of
@@ -43,7 +51,9 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
   let simulator: RunningSimulator;
   let outputs: Record<string, string>;
   const deployed: Record<string, DeployedFunction> = {};
-  let typeErrors: { nodenext: string[]; bundler: string[] };
+  let typeErrors: { nodenext: string[]; bundler: string[]; consumerLib: string[] };
+  let snippetErrors: { count: number; errors: string[] };
+  let rangeErrors: Record<string, Partial<Record<Resolution, string[]>>>;
 
   beforeAll(async () => {
     workdir = mkdtempSync(join(tmpdir(), 'faspay-package-'));
@@ -52,14 +62,38 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     app = await installExample(tarball, workdir);
     writeFileSync(join(app, 'src', 'commonjs-check.cts'), COMMONJS_CHECK);
     writeFileSync(join(app, SINGLE_REFRESHER_APP.file), SINGLE_REFRESHER_APP.source());
+    const declarationChecks = writeDeclarationChecks(app);
+    const consumerLibCheck = writeConsumerLibCheck(app);
+    const snippets = writeSnippetChecks(app);
     [moto, simulator] = await Promise.all([startMoto(), startSimulator()]);
-    const [nodenext, bundler] = await Promise.all([
-      typeErrorsOutsideCdkLib(app, 'tsconfig.json'),
-      typeErrorsOutsideCdkLib(app, 'tsconfig.bundler.json'),
+    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+    // npm fetches the TypeScript releases while the app deploys (disk and network, little CPU).
+    const [nodenext, bundler, , compilers] = await Promise.all([
+      tscErrors(tsc, app, 'tsconfig.json'),
+      tscErrors(tsc, app, 'tsconfig.bundler.json'),
       deploy(),
+      Promise.all(TYPESCRIPT_RANGE.map(({ spec }) => installTypeScript(spec, workdir))),
     ]);
-    typeErrors = { nodenext, bundler };
-  }, 600_000);
+    // The other checks after the deploy: on a shared machine a deploy starved of CPU times out.
+    const [consumerLib, snippetTsErrors, range] = await Promise.all([
+      tscErrors(tsc, app, consumerLibCheck),
+      tscErrors(tsc, app, snippets.project),
+      typeScriptRange(compilers, declarationChecks),
+    ]);
+    typeErrors = { nodenext, bundler, consumerLib };
+    snippetErrors = { count: snippets.count, errors: snippetTsErrors };
+    rangeErrors = range;
+  }, 900_000);
+
+  /** The package's declarations under each TypeScript release of the range (`compilers`, in its order), with each resolution it has. */
+  async function typeScriptRange(compilers: string[], projects: Record<Resolution, string>): Promise<typeof rangeErrors> {
+    const errors: typeof rangeErrors = {};
+    for (const [index, { spec, resolutions }] of TYPESCRIPT_RANGE.entries()) {
+      errors[spec] = {};
+      for (const resolution of resolutions) errors[spec][resolution] = await tscErrors(compilers[index]!, app, projects[resolution]);
+    }
+    return errors;
+  }
 
   async function deploy(): Promise<void> {
     const secrets = new SecretsManagerClient(moto.clientConfig);
@@ -144,9 +178,26 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     expect(contents.filter((file) => /functions\/refresher\/(handler|container|observability)/.test(file))).toEqual([]);
   });
 
-  it('type-checks the app and the package declarations under strict settings, moduleResolution nodenext and bundler', () => {
+  it('type-checks the app as its README says, with the settings it tells users to copy, moduleResolution nodenext and bundler', () => {
+    // No filter: examples/payments-app sets skipLibCheck as aws-cdk-lib needs it (docs/install.md says why).
     expect(typeErrors.nodenext).toEqual([]);
     expect(typeErrors.bundler).toEqual([]);
+  });
+
+  it("checks the consumer entry's declarations with skipLibCheck off", () => {
+    expect(typeErrors.consumerLib).toEqual([]);
+  });
+
+  it('compiles the TypeScript blocks of README.md and docs/ against the packed package', () => {
+    expect(snippetErrors.count).toBeGreaterThanOrEqual(9);
+    expect(snippetErrors.errors).toEqual([]);
+  });
+
+  it('checks the package declarations under TypeScript 5.0 (nodenext, bundler, node10) and the latest 7 (nodenext, bundler)', () => {
+    expect(rangeErrors).toEqual({
+      '5.0': { nodenext: [], bundler: [], node10: [] },
+      '7': { nodenext: [], bundler: [] },
+    });
   });
 
   it('loads the client with plain node as CommonJS without CDK, Secrets Manager or EventBridge', async () => {
@@ -256,9 +307,24 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     expect(simulator.issuedTokens()).toBe(2);
   }, 120_000);
 
-  it("runs the payout Lambda's bundle: it reads the production token through grantRead and makes a signed call the simulator accepts", async () => {
-    const payout = await invoke(deployed.PayoutFunctionName!, {});
-    expect(payout.result, payout.output).toEqual({ ok: true, httpStatus: 200, balanceReceived: true });
+  it("runs the payout Lambda's bundle: one transfer end to end against the simulator, signed with the production token", async () => {
+    const before = simulator.balance();
+    const payout = await invoke(deployed.PayoutFunctionName!, {
+      virtualAccount: '9920001189',
+      amount: '250000',
+      trxNo: 'INV-42',
+      beneficiary: { account: '1060045760', name: 'Budi Santoso', bankCode: '014' },
+    });
+    expect(payout.result, payout.output).toEqual({
+      ok: true,
+      step: 'inquiry_status',
+      httpStatus: 200,
+      responseCode: '00',
+      trxStatus: '2',
+      trxId: expect.any(String),
+    });
+    expect(simulator.balance()).toBe(before - 250_000);
+    expect(deployed.PayoutFunctionName!.configuration.Environment?.Variables).toMatchObject({ FASPAY_TOKEN_REJECTION_BUS: 'default' });
   }, 60_000);
 
   describe('the installed faspay-token on the deployed stacks (--stack, --refresher)', () => {

@@ -22,7 +22,7 @@ export const CREDENTIALS_SECRET_NAMES = {
 
 /**
  * One stack, two Faspay credential sets: each refresher has its own secret, token parameter, schedule,
- * alarms and IAM role. The payout Lambda reads the production token and is allowed to by `grantRead`.
+ * alarms and IAM role. The payout Lambda reads the production token and is allowed to by `grantConsumer`.
  */
 export class PaymentsStack extends Stack {
   constructor(scope: Construct, id: string, props: PaymentsStackProps = {}) {
@@ -54,7 +54,8 @@ export class PaymentsStack extends Stack {
       // The SDK is bundled, pinned to the version you tested, instead of the runtime's moving one.
       bundling: { minify: true, sourceMap: true, bundleAwsSDK: true },
     });
-    production.grantRead(payout);
+    // The token, the credentials, and the report channel that lets a token SendMe refuses heal.
+    production.grantConsumer(payout);
 
     new CfnOutput(this, 'PayoutFunctionName', { value: payout.functionName });
     new CfnOutput(this, 'SandboxRefresherName', { value: sandbox.function.functionName });

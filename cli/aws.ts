@@ -128,7 +128,7 @@ export async function readStackOutput(request: StackOutputRequest, env: Readonly
 }
 
 /** The outputs of a deployed stack, by output key. */
-async function readStackOutputs(
+export async function readStackOutputs(
   client: CloudFormationClient,
   stackName: string,
   env: Readonly<Record<string, string | undefined>>,

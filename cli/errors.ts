@@ -1,6 +1,7 @@
 import { codeOfFunctionErrorMessage } from '../functions/contracts/function-error.js';
 import { CodedError } from '../functions/shared/coded-error.js';
 import type { TokenStateCode } from '../functions/token/errors.js';
+import type { EgressFinding } from './egress-addresses.js';
 
 /** The command line itself is wrong: unknown flag, missing value, bad number. Names the flag. */
 export class UsageError extends CodedError<'USAGE_INVALID'> {
@@ -56,6 +57,8 @@ export class RefresherFunctionError extends CodedError<'REFRESHER_FUNCTION_FAILE
   readonly code = 'REFRESHER_FUNCTION_FAILED' as const;
   readonly errorType: string;
   readonly functionErrorCode?: string;
+  /** After an Unauthorized answer: the stack's egress addresses, for the hint (cli/unauthorized-hint.ts). */
+  egress?: EgressFinding;
 
   constructor(functionName: string, errorType: string, errorMessage: string) {
     const functionErrorCode = codeOfFunctionErrorMessage(errorMessage);

@@ -1,5 +1,6 @@
 import { isCodedError } from '../functions/shared/coded-error.js';
 import { RefresherFunctionError } from './errors.js';
+import { unauthorizedHint } from './unauthorized-hint.js';
 
 /** The credential check, the first thing to run when Faspay refuses (docs/operate.md). */
 const CREDENTIAL_CHECK = 'npm start -- --faspay-url URL --credentials FILE';
@@ -52,6 +53,7 @@ function functionFailureHint(error: RefresherFunctionError): string | undefined 
   if (error.errorType === 'AwsAdapterError' && /ResourceNotFoundException/.test(error.message)) {
     return `the function's secret or parameter does not exist: create the secret with ${FILL_SECRET}, then refresh again`;
   }
+  if (error.functionErrorCode === 'FASPAY_UNAUTHORIZED') return unauthorizedHint(error.egress);
   if (error.errorType.startsWith('Runtime.'))
     return 'the function crashed before answering: read its logs, and check the deployed bundle (npx cdk deploy)';
   return BY_FUNCTION_ERROR_TYPE[error.errorType];

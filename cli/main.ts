@@ -4,6 +4,7 @@ import { isCodedError } from '../functions/shared/coded-error.js';
 import type { Command } from './command.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { localCommand } from './commands/local.js';
+import { probeCommand } from './commands/probe.js';
 import { refreshCommand } from './commands/refresh.js';
 import { simulatorCommand } from './commands/simulator.js';
 import { statusCommand } from './commands/status.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly { readonly command: Command; readonly summary: string }
   { command: statusCommand, summary: 'show whether the stored token is healthy (fingerprint, times, version)' },
   { command: credentialsCommand, summary: 'store a Faspay credential set in the credentials secret (from a file, or the demo set)' },
   { command: simulatorCommand, summary: 'run the Faspay SendMe simulator alone (for wiring other services locally)' },
+  { command: probeCommand, summary: 'first contact with a real Faspay: which signed path it accepts, clock difference, a signed call' },
 ];
 
 /** How the CLI is started from a clone; the installed `faspay-token` command passes its own name. */

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
 import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
 import { REFUTED_REPORTS_PERIOD, RefresherAlarms } from './refresher-alarms.js';
@@ -65,6 +66,8 @@ export class FaspayTokenRefresher extends Construct {
     const settings = validateProps(this, () => resolveSettings(props));
     const stack = Stack.of(this);
     this.parameterName = settings.tokenParameterName;
+    const refreshers = this.node.root.node.findAll().filter((construct) => construct instanceof FaspayTokenRefresher);
+    validateProps(this, () => checkLeaseNames(this, refreshers));
     this.parameterArn = parameterArnOf(stack, settings.tokenParameterName);
     this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;

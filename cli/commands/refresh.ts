@@ -7,6 +7,7 @@ import { AwsCallError, CliSetupError, RefresherFunctionError } from '../errors.j
 import { EXIT_CODES } from '../exit-codes.js';
 import { line, relative } from '../format.js';
 import type { CliIo } from '../io.js';
+import { withEgressFinding } from '../unauthorized-hint.js';
 
 const HELP = `Usage: refresh [options]
 
@@ -44,7 +45,9 @@ export const refreshCommand = defineCommand('refresh', OPTIONS, HELP, async (arg
       io.stdout.write(
         line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
       );
-    const summary = await invokeRefresher(lambda, target.name, args.force, io);
+    const summary = await invokeRefresher(lambda, target.name, args.force, io).catch(async (error: unknown) => {
+      throw await withEgressFinding(error, target.stack ?? args.stack, args.region, io.env);
+    });
     const joined = args.force && storedNoTokenOfItsOwn(summary);
     if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
     else io.stdout.write(summaryText(summary, args.force, io.clock()) + (joined ? line('note', JOINED_NOTE) : ''));

@@ -1,3 +1,4 @@
+import { parseSignedPath, SIGNED_PATH_VARIANTS } from '../../functions/faspay/index.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/token/index.js';
 import {
   DEMO_CREDENTIALS,
@@ -9,7 +10,7 @@ import {
   type SimulatorRequestEvent,
   startSimulator,
 } from '../../simulator/index.js';
-import { parseDurationWithin, parseInteger } from '../args.js';
+import { asUsage, parseDurationWithin, parseInteger } from '../args.js';
 import { defineCommand } from '../command.js';
 import { readCredentialsFile } from '../credentials-file.js';
 import { CliSetupError, UsageError } from '../errors.js';
@@ -32,6 +33,10 @@ Options:
   --credentials FILE    accept this credential set instead of the demo one (never printed)
   --revoke-on-issue     a new token revokes every earlier one (Faspay does not document whether
                         it does): an outside token request then breaks the stored token
+  --accept-signed-path PATH
+                        accept token requests signed with this path only (repeat for more), as a
+                        Faspay that takes one variant would: a target for the probe command
+                        (default: ${SIGNED_PATH_VARIANTS[0]} and every SendMe service path)
   --json                one JSON object per line: "listening", then one per request
   -h, --help            this help
 
@@ -46,6 +51,7 @@ const OPTIONS = {
   fault: { type: 'string', multiple: true, default: [] as string[] },
   credentials: { type: 'string' },
   'revoke-on-issue': { type: 'boolean', default: false },
+  'accept-signed-path': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
 export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async (args, io) => {
@@ -53,12 +59,14 @@ export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async 
   // Faspay's range as the refresher accepts it: a longer expired_in would only be refused later.
   const tokenLifetimeSeconds = parseDurationWithin('--token-lifetime', args['token-lifetime'], 1, MAX_TOKEN_LIFETIME_SECONDS);
   const faults = args.fault.map(parseFault);
+  const acceptedSignedPaths = args['accept-signed-path'].map((path) => asUsage(() => parseSignedPath(path, '--accept-signed-path')));
   const credentials = args.credentials === undefined ? DEMO_CREDENTIALS : await readCredentialsFile(args.credentials, io.cwd);
   const stop = io.stopSignal();
   const simulator = await listen(port, {
     credentials,
     tokenLifetimeSeconds,
     revokeOnIssue: args['revoke-on-issue'],
+    ...(acceptedSignedPaths.length > 0 ? { acceptedSignedPaths } : {}),
     now: io.clock,
     onRequest: (event) => reportRequest(io, args.json, event),
   });
@@ -72,13 +80,21 @@ export const simulatorCommand = defineCommand('simulator', OPTIONS, HELP, async 
         port: simulator.port,
         tokenLifetimeSeconds,
         revokeOnIssue: args['revoke-on-issue'],
+        acceptedSignedPaths: acceptedSignedPaths.length > 0 ? acceptedSignedPaths : SIGNED_PATH_VARIANTS,
         faultsQueued: faults,
         credentials: demo ? { demo: true, values: DEMO_CREDENTIALS } : { demo: false, fingerprint: credentialsFingerprint(credentials) },
       })}\n`,
     );
   } else {
     io.stdout.write(
-      banner(simulator, tokenLifetimeSeconds, faults, demo ? undefined : credentialsFingerprint(credentials), args['revoke-on-issue']),
+      banner(
+        simulator,
+        tokenLifetimeSeconds,
+        faults,
+        demo ? undefined : credentialsFingerprint(credentials),
+        args['revoke-on-issue'],
+        acceptedSignedPaths,
+      ),
     );
   }
   await untilAborted(stop);
@@ -115,6 +131,7 @@ function banner(
   faults: readonly Fault[],
   fingerprint: string | undefined,
   revokeOnIssue: boolean,
+  acceptedSignedPaths: readonly string[],
 ): string {
   const out = [
     `Faspay SendMe simulator listening on ${simulator.url} (Ctrl-C stops it)\n`,
@@ -123,6 +140,8 @@ function banner(
     line('token lifetime', formatSpan(lifetimeSeconds)),
   ];
   if (revokeOnIssue) out.push(line('revoke on issue', 'on: each new token revokes every earlier one'));
+  if (acceptedSignedPaths.length > 0)
+    out.push(line('signed paths', `token requests accepted only when signed with ${acceptedSignedPaths.join(', ')}`));
   if (faults.length > 0) out.push(line('faults queued', faults.map((fault) => `${fault} (${FAULT_HELP[fault]})`).join('; ')));
   if (fingerprint === undefined) {
     out.push(line('credentials', 'DEMO credentials: made-up public values that only this simulator accepts'));

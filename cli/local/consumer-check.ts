@@ -90,11 +90,21 @@ export async function checkConsumer(
   );
 }
 
-/** The few documented fields of a SendMe answer; the rest (balances, names) is not echoed. */
-async function faspayAnswer(response: Response): Promise<{ status?: string; responseCode?: string; responseDesc?: string }> {
+async function faspayAnswer(response: Response): Promise<FaspayAnswerFields> {
+  return faspayAnswerFields(await response.text().catch(() => ''));
+}
+
+export interface FaspayAnswerFields {
+  readonly status?: string;
+  readonly responseCode?: string;
+  readonly responseDesc?: string;
+}
+
+/** The few documented fields of a SendMe answer's text; the rest (balances, names) is not echoed. */
+export function faspayAnswerFields(body: string): FaspayAnswerFields {
   let value: unknown;
   try {
-    value = JSON.parse(await response.text());
+    value = JSON.parse(body);
   } catch {
     return {};
   }

@@ -25,6 +25,7 @@ export {
   serviceCallTokenField,
   tokenRequestTokenField,
 } from './signature.js';
+export { SENDME_SERVICE_PATHS, SIGNED_PATH_VARIANTS } from './signed-paths.js';
 export {
   assertTimeZone,
   DEFAULT_FASPAY_TIME_ZONE,

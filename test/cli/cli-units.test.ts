@@ -164,7 +164,7 @@ describe('Function: main (dispatch)', () => {
       ok: false,
       error: {
         code: 'USAGE_INVALID',
-        message: 'unknown command "deploy": choose one of local, refresh, status, credentials, simulator (see --help)',
+        message: 'unknown command "deploy": choose one of local, refresh, status, credentials, simulator, probe (see --help)',
         details: {},
       },
       exitCode: 2,

@@ -110,6 +110,24 @@ describe('Command: simulator', () => {
     expect(plain.stdout).toContain('--revoke-on-issue');
   });
 
+  it('--accept-signed-path plays a Faspay that takes one signed-path variant, which the probe then finds', async () => {
+    const demoFile = join(mkdtempSync(join(tmpdir(), 'cli-sim-')), 'demo.json');
+    writeFileSync(demoFile, JSON.stringify(DEMO_CREDENTIALS));
+    let probe: CliRun | undefined;
+
+    const run = await withSimulator(['--accept-signed-path', '/account/api/inquiry_name', '--json'], async (url) => {
+      await expect(requestToken(url, DEMO_CREDENTIALS)).rejects.toMatchObject({ code: 'FASPAY_UNAUTHORIZED' });
+      probe = await runCli(['probe', '--faspay-url', url, '--credentials', demoFile, '--json']);
+    });
+
+    expect(run.jsonLines()[0]).toMatchObject({ event: 'listening', acceptedSignedPaths: ['/account/api/inquiry_name'] });
+    expect(run.stdout).toContain('signed path is not accepted');
+    expect(probe?.code).toBe(EXIT_CODES.ok);
+    expect(probe?.jsonLines().at(-1)).toMatchObject({ acceptedSignedPath: '/account/api/inquiry_name', tokenRequests: 4 });
+    const human = await runCli(['simulator', '--help']);
+    expect(human.stdout).toContain('--accept-signed-path PATH');
+  });
+
   it('a port in use is a configuration error that says how to pick another', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -132,6 +150,7 @@ describe('Command: simulator', () => {
     [['--token-lifetime', '49h'], /--token-lifetime must be from 1s to 48h 0m, got "49h"/],
     [['--token-lifetime', '10 hours'], /--token-lifetime must be a duration/],
     [['--host', '0.0.0.0'], /unknown option --host/],
+    [['--accept-signed-path', 'tokens'], /--accept-signed-path must be an absolute path such as \/account\/api\/tokens, got "tokens"/],
   ])('%j is a usage error', async (argv, message) => {
     const run = await runCli(['simulator', ...argv]);
 

@@ -25,7 +25,7 @@ import { recordForCli } from './cli-record.js';
 import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
-import { RefresherAlarms } from './refresher-alarms.js';
+import { REFUTED_REPORTS_PERIOD, RefresherAlarms } from './refresher-alarms.js';
 import { RefresherDashboard } from './refresher-dashboard.js';
 import { RefresherGrants } from './refresher-grants.js';
 import { checkNetworkProps, type NetworkPlacement, networkOptions } from './refresher-network.js';
@@ -65,6 +65,8 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   public readonly stalenessAlarm: cloudwatch.Alarm;
+  /** Fires when consumers' rejection reports are refuted repeatedly (a misconfigured consumer). */
+  public readonly refutedReportsAlarm: cloudwatch.Alarm;
   /** The refresh lease's parameter (created and deleted by the function around each refresh). */
   public readonly leaseParameterArn: string;
   /** Delivers consumers' rejection reports about this parameter (default bus) to the function. */
@@ -130,12 +132,14 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
       deadLetterQueue: this.deadLetterQueue,
       tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: settings.stalenessPeriod }),
       stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
+      refutedReports: this.metricRejectionReportRefuted({ period: REFUTED_REPORTS_PERIOD }),
       ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     });
     this.alarmTopic = alarms.topic;
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
     this.stalenessAlarm = alarms.stalenessAlarm;
+    this.refutedReportsAlarm = alarms.refutedReportsAlarm;
     if (props.dashboard !== false) {
       this.dashboard = new RefresherDashboard(this, 'Dashboard', {
         tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: Duration.minutes(15) }),
@@ -214,6 +218,11 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
   /** Failed invocations as reported by the function, Sum. */
   public metricTokenRefreshFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(METRIC.failed, { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Rejection reports refuted by the function's check (SendMe accepted the reported token), Sum. */
+  public metricRejectionReportRefuted(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(METRIC.reportRefuted, { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -16,6 +16,9 @@ import { createSchedule, type SoakEvent } from './schedule.js';
 import { createFakeSendme, routeFaspay } from './sendme.js';
 import { createVirtualClock } from './virtual-time.js';
 
+/** The refuted-report alarm: 2 refuted reports within an hour. */
+const REFUTED_ALARM = { threshold: 2, periodMs: 3_600_000 };
+
 /**
  * Runs the real use case (createRefresher) on its deployed schedule for `days` on a virtual clock,
  * with the real Faspay HTTP adapter in front of a failing fake Faspay, an in-memory parameter, and
@@ -44,6 +47,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     (fromMs, toMs) =>
       outages.reduce((sum, outage) => sum + Math.max(0, Math.min(toMs, outage.endMs) - Math.max(fromMs, outage.startMs)), 0),
     options.rejectionCooldownSeconds,
+    REFUTED_ALARM,
   );
   const tally = createSoakTally(options, startMs, healing);
 

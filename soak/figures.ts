@@ -181,8 +181,8 @@ function problemsOf(perMinimum: number, consumers: FleetFigures, healed: Healing
     ...(healed.misconfigured.tokensBought > 0
       ? [`${healed.misconfigured.tokensBought} tokens bought on a misconfigured consumer's reports (limit 0)`]
       : []),
-    ...(consumers.misconfigured.consumers > 0 && healed.misconfigured.refuted === 0
-      ? ['no report of the misconfigured consumer was refuted (the refuted-report alarm never fired)']
+    ...(consumers.misconfigured.consumers > 0 && healed.refutedAlarmPeriods === 0
+      ? [`the refuted-report alarm never fired (${healed.misconfigured.refuted} of the misconfigured consumer's reports refuted)`]
       : []),
   ];
 }

@@ -63,6 +63,14 @@ export interface HealingFigures {
   readonly cooldownEpisodes: number;
   /** Reports by misconfigured consumers: invocations, tokens they bought (target 0), reports refuted. */
   readonly misconfigured: { readonly invocations: number; readonly tokensBought: number; readonly refuted: number };
+  /** Alarm periods in which the refuted-report alarm fired (refuted reports, anyone's, at or over its threshold). */
+  readonly refutedAlarmPeriods: number;
+}
+
+/** The refuted-report alarm as deployed: `threshold` refuted reports within one period of `periodMs` fire it. */
+export interface RefutedAlarm {
+  readonly threshold: number;
+  readonly periodMs: number;
 }
 
 interface Episode {
@@ -85,7 +93,13 @@ interface ClosedEpisode {
  * Follows consumer calls and report invocations through the run and sums them up;
  * `outageMs(from, to)` says how much of that span Faspay was out.
  */
-export function createHealingTracker(outageMs: (fromMs: number, toMs: number) => number, rejectionCooldownSeconds: number) {
+export function createHealingTracker(
+  outageMs: (fromMs: number, toMs: number) => number,
+  rejectionCooldownSeconds: number,
+  refutedAlarm: RefutedAlarm,
+) {
+  // CloudWatch periods are aligned to the clock: refuted reports counted per period.
+  const refutedByPeriod = new Map<number, number>();
   const closed: ClosedEpisode[] = [];
   let open: Episode | undefined;
   let revokedSinceStored = false;
@@ -150,6 +164,10 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
         if (result.ok && result.refreshed === true) misconfigured.tokensBought++;
         if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) misconfigured.refuted++;
       }
+      if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) {
+        const period = Math.floor(nowMs / refutedAlarm.periodMs);
+        refutedByPeriod.set(period, (refutedByPeriod.get(period) ?? 0) + 1);
+      }
       if (!result.ok) {
         reportInvocationsFailed++;
       } else if (result.refreshed === true) {
@@ -198,6 +216,7 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
         ).length,
         cooldownEpisodes: all.filter((episode) => episode.cooldownIgnored).length,
         misconfigured: { ...misconfigured },
+        refutedAlarmPeriods: [...refutedByPeriod.values()].filter((count) => count >= refutedAlarm.threshold).length,
       };
     },
   };

@@ -84,8 +84,8 @@ export function formatReport(report: SoakReport): string {
             `${c.misconfigured.calls} (${c.misconfigured.refused}); ${c.misconfigured.reports}; ${h.misconfigured.invocations}`,
           ],
           [
-            "**misconfigured consumers' reports: tokens bought; refuted**",
-            `**${h.misconfigured.tokensBought}** (limit 0); **${h.misconfigured.refuted}**`,
+            "**misconfigured consumers' reports: tokens bought; refuted; hours the refuted-report alarm fired**",
+            `**${h.misconfigured.tokensBought}** (limit 0); **${h.misconfigured.refuted}**; **${h.refutedAlarmPeriods}**`,
           ],
         ] satisfies [string, string][])),
   ];

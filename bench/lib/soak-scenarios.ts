@@ -65,6 +65,8 @@ export interface SoakRow {
   readonly withoutRevocation: number;
   readonly misconfiguredBought: number;
   readonly misconfiguredRefuted: number;
+  /** Hours in which the refuted-report alarm fired (absent in rows saved before it was modelled: none). */
+  readonly refutedAlarmPeriods?: number;
   readonly problems: number;
   readonly wallMs: number;
 }
@@ -88,6 +90,7 @@ export function rowOf(run: SoakRun, report: SoakReport, wallMs: number): SoakRow
     withoutRevocation: report.healing.tokensWithoutRevocation,
     misconfiguredBought: report.healing.misconfigured.tokensBought,
     misconfiguredRefuted: report.healing.misconfigured.refuted,
+    refutedAlarmPeriods: report.healing.refutedAlarmPeriods,
     problems: report.problems.length,
     wallMs,
   };
@@ -105,13 +108,13 @@ export function formatRow(after: SoakRow, before: SoakRow | undefined): string {
     pair((r) => r.storedToAcceptedMax.toFixed(1)),
     pair((r) => String(r.slowHeals)),
     pair((r) => `${r.healingTokens} (${r.withoutRevocation})`),
-    pair((r) => `${r.misconfiguredBought}; ${r.misconfiguredRefuted}`),
+    pair((r) => `${r.misconfiguredBought}; ${r.misconfiguredRefuted}; ${r.refutedAlarmPeriods ?? 0}`),
     pair((r) => (r.problems === 0 ? 'PASS' : 'FAIL')),
     `${(after.wallMs / 1000).toFixed(0)} s`,
   ].join(' | ')} |`;
 }
 
 export const ROW_HEADER = [
-  '| run | scheduled tokens/day per minimum (≤ 1.3) | expired handed out | failed reads | refused calls | first report to accepted, max s (≤ cooldown + 60 = 120) | stored to accepted, max s (≤ 60) | episodes over the limit | healing tokens (bought with no revocation) | misconfigured: tokens bought; reports refuted | verdict | wall time |',
+  '| run | scheduled tokens/day per minimum (≤ 1.3) | expired handed out | failed reads | refused calls | first report to accepted, max s (≤ cooldown + 60 = 120) | stored to accepted, max s (≤ 60) | episodes over the limit | healing tokens (bought with no revocation) | misconfigured: tokens bought; reports refuted; hours the alarm fired | verdict | wall time |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];

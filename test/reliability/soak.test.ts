@@ -100,7 +100,7 @@ describe('Function: runSoak', () => {
     expect(report.healing.misconfigured.tokensBought).toBeGreaterThan(0);
     expect(report.problems).toContainEqual(expect.stringMatching(/tokens bought on a misconfigured consumer's reports \(limit 0\)/));
     expect(formatReport(report)).toMatch(
-      /misconfigured consumers' reports: tokens bought; refuted\*\* \| \*\*\d+\*\* \(limit 0\); \*\*\d+\*\*/,
+      /misconfigured consumers' reports: tokens bought; refuted; hours the refuted-report alarm fired\*\* \| \*\*\d+\*\* \(limit 0\); \*\*\d+\*\*; \*\*\d+\*\*/,
     );
   });
 

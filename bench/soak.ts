@@ -3,7 +3,7 @@
  * set (default and busy fleet, 30 days, seeds 1–5; 365 days for seed 1) and of each mishap alone
  * (bench/lib/soak-scenarios.ts), with the wall time each took.
  * Run: npm run bench:soak (also part of npm run bench). Prints a Markdown section.
- *   --only default:1,fleet:2:365   these runs only (scenario:seed[:days])
+ *   --only default:1,fleet:2:365   these runs only (scenario:seed[:days]), without the full default report
  *   --save FILE                    also append each run's figures to FILE (JSON lines) as it ends
  *   --before FILE                  print each figure as "before → now", before taken from FILE
  */
@@ -37,7 +37,7 @@ function runsOf(only: string | undefined): readonly SoakRun[] {
 
 export async function runSoakBench(options: { only?: string; save?: string } = {}) {
   const start = performance.now();
-  const main = await runSoak({});
+  const main = options.only === undefined ? await runSoak({}) : undefined;
   const mainWallMs = performance.now() - start;
   const rows: SoakRow[] = [];
   for (const run of runsOf(options.only)) {
@@ -57,10 +57,7 @@ function format({ main, mainWallMs, rows }: Awaited<ReturnType<typeof runSoakBen
   return [
     '## Soak run',
     '',
-    `\`npm run simulate\` (defaults; ${ms(mainWallMs)} of wall time):`,
-    '',
-    formatReport(main),
-    '',
+    ...(main === undefined ? [] : [`\`npm run simulate\` (defaults; ${ms(mainWallMs)} of wall time):`, '', formatReport(main), '']),
     `Scenarios (bench/lib/soak-scenarios.ts, each an \`npm run simulate\` option set): ${scenarios}.` +
       (before.size === 0 ? '' : ' Each figure reads "before → now".'),
     '',

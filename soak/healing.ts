@@ -61,7 +61,10 @@ export interface HealingFigures {
   readonly slowHeals: number;
   /** Episodes in which the refresher ignored a report for the cooldown (the revoked token was that young). */
   readonly cooldownEpisodes: number;
-  /** Reports by misconfigured consumers: invocations, tokens they bought (target 0), reports refuted. */
+  /**
+   * Reports by misconfigured consumers: invocations, tokens they bought with nothing revoked since
+   * the last stored token (target 0), reports refuted.
+   */
   readonly misconfigured: { readonly invocations: number; readonly tokensBought: number; readonly refuted: number };
   /** Alarm periods in which the refuted-report alarm fired (refuted reports, anyone's, at or over its threshold). */
   readonly refutedAlarmPeriods: number;
@@ -161,7 +164,8 @@ export function createHealingTracker(
       reportInvocations++;
       if (source === 'misconfigured') {
         misconfigured.invocations++;
-        if (result.ok && result.refreshed === true) misconfigured.tokensBought++;
+        // A report of a token that really was revoked (an outside reissue) is right to buy one, whoever sent it.
+        if (result.ok && result.refreshed === true && !revokedSinceStored) misconfigured.tokensBought++;
         if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) misconfigured.refuted++;
       }
       if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) {

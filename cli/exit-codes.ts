@@ -25,6 +25,8 @@ export const EXIT_CODES = {
   tokenExpired: 7,
   tokenMissing: 8,
   tokenInvalid: 9,
+  /** `refresh --force`: the run stored no token of its own (it waited for another run, whose token is shown). */
+  forceJoined: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

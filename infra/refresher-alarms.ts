@@ -15,11 +15,17 @@ export interface RefresherAlarmsProps {
   /** Minimum of TokenRemainingLifetime over the staleness window. */
   readonly tokenRemainingLifetime: cloudwatch.IMetric;
   readonly stalenessThresholdSeconds: number;
+  /** Rejection reports refuted by the function's own check (RejectionReportRefuted), Sum. */
+  readonly refutedReports: cloudwatch.IMetric;
   /** @default - no email subscription */
   readonly alarmEmail?: string;
 }
 
 const CLOUDWATCH = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+
+/** Refuted reports within the refuted-reports alarm's period (one hour) that fire it. */
+export const REFUTED_REPORTS_THRESHOLD = 2;
+export const REFUTED_REPORTS_PERIOD = Duration.hours(1);
 
 /**
  * The refresher's alarms and the encrypted SNS topic they notify (on ALARM and back to OK).
@@ -31,6 +37,7 @@ export class RefresherAlarms extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   public readonly stalenessAlarm: cloudwatch.Alarm;
+  public readonly refutedReportsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RefresherAlarmsProps) {
     super(scope, id);
@@ -74,8 +81,21 @@ export class RefresherAlarms extends Construct {
         'after a fresh deploy, fill the credentials secret and invoke the function with {"force": true}.',
     });
 
+    this.refutedReportsAlarm = new cloudwatch.Alarm(this, 'RefutedReports', {
+      metric: props.refutedReports,
+      // One refuted report can be a race with a replacement; a second within the hour is a consumer that keeps failing.
+      threshold: REFUTED_REPORTS_THRESHOLD,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        "Consumers keep reporting the Faspay token rejected while SendMe accepts it on the refresher's own check: " +
+        'some consumer is misconfigured (its clock, time zone or Faspay credentials) and fails every call. No token was ' +
+        'bought for these reports. Find the consumer whose calls SendMe answers Unauthorized and fix its settings.',
+    });
+
     const action = new cloudwatchActions.SnsAction(this.topic);
-    for (const alarm of [this.errorsAlarm, this.deadLetterQueueAlarm, this.stalenessAlarm]) {
+    for (const alarm of [this.errorsAlarm, this.deadLetterQueueAlarm, this.stalenessAlarm, this.refutedReportsAlarm]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }

@@ -60,7 +60,7 @@ export function createSchedule(
 }
 
 /**
- * The rule matches only rejection reports about this refresher's parameter. EventBridge invokes
+ * The rule matches only rejection reports about this refresher's parameter, from its own account. EventBridge invokes
  * asynchronously: a report that cannot be delivered within a few minutes is dropped, because
  * the consumers that still fail report again with the next version they read.
  */
@@ -68,6 +68,8 @@ export function createRejectionReportRule(scope: Construct, fn: lambda.IFunction
   return new events.Rule(scope, 'RejectionReportRule', {
     description: 'Consumers report a Faspay token SendMe rejected; the refresher replaces it',
     eventPattern: {
+      // Only this account's consumers: the default bus can also receive events other accounts are allowed to put.
+      account: [Stack.of(scope).account],
       source: [REJECTION_REPORT_SOURCE],
       detailType: [REJECTION_REPORT_DETAIL_TYPE],
       detail: { parameterName: [parameterName] },

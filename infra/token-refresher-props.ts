@@ -70,6 +70,13 @@ export interface FaspayTokenRefresherProps {
    */
   readonly rejectionCooldown?: Duration;
   /**
+   * Before a consumer's rejection report buys a token, the function checks the reported token with
+   * one signed GET of this read-only SendMe path: if SendMe accepts it, the report is refuted (some
+   * consumer is misconfigured) and no token is bought. `'off'` trusts every report.
+   * @default '/account/api/balance_inquiry'
+   */
+  readonly rejectionCheckPath?: string;
+  /**
    * Lets the function store a token document larger than a Standard parameter holds (4 KB, 8 KB in
    * the Advanced tier) by writing with Intelligent-Tiering: the parameter stays Standard (free) while
    * tokens fit and becomes Advanced (charged per parameter-month and per API call, and never
@@ -135,5 +142,6 @@ export const FUNCTION_SETTINGS = {
   httpTimeoutMs: durationProp('httpTimeout', REFRESHER_SETTINGS.httpTimeoutMs, 'ms'),
   maxAttempts: numberProp('maxAttempts', REFRESHER_SETTINGS.maxAttempts),
   rejectionCooldownSeconds: durationProp('rejectionCooldown', REFRESHER_SETTINGS.rejectionCooldownSeconds, 'seconds'),
+  rejectionCheckPath: textProp('rejectionCheckPath', REFRESHER_SETTINGS.rejectionCheckPath),
   advancedTier: booleanProp('advancedTier', REFRESHER_SETTINGS.advancedTier),
 } satisfies SettingsTable;

@@ -16,7 +16,7 @@ import { FUNCTION_ASYNC_RETRY_ATTEMPTS, FUNCTION_MAX_EVENT_AGE_MINUTES } from '.
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
-import { RefresherAlarms } from './refresher-alarms.js';
+import { REFUTED_REPORTS_PERIOD, RefresherAlarms } from './refresher-alarms.js';
 import { RefresherGrants } from './refresher-grants.js';
 import { createRejectionReportRule, createSchedule } from './refresher-triggers.js';
 import { derivedSettings } from './setting-entries.js';
@@ -53,6 +53,8 @@ export class FaspayTokenRefresher extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   public readonly stalenessAlarm: cloudwatch.Alarm;
+  /** Fires when consumers' rejection reports are refuted repeatedly (a misconfigured consumer). */
+  public readonly refutedReportsAlarm: cloudwatch.Alarm;
   /** The refresh lease's parameter (created and deleted by the function around each refresh). */
   public readonly leaseParameterArn: string;
   /** Delivers consumers' rejection reports about this parameter (default bus) to the function. */
@@ -95,12 +97,14 @@ export class FaspayTokenRefresher extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       tokenRemainingLifetime: this.metricTokenRemainingLifetime({ period: settings.stalenessPeriod }),
       stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
+      refutedReports: this.metricRejectionReportRefuted({ period: REFUTED_REPORTS_PERIOD }),
       ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     });
     this.alarmTopic = alarms.topic;
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterQueueAlarm = alarms.deadLetterQueueAlarm;
     this.stalenessAlarm = alarms.stalenessAlarm;
+    this.refutedReportsAlarm = alarms.refutedReportsAlarm;
     acknowledgeNagFindings({
       function: this.function,
       scheduleRole: scheduled.role,
@@ -148,6 +152,11 @@ export class FaspayTokenRefresher extends Construct {
   /** Failed invocations as reported by the function, Sum. */
   public metricTokenRefreshFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(METRIC.failed, { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Rejection reports refuted by the function's check (SendMe accepted the reported token), Sum. */
+  public metricRejectionReportRefuted(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(METRIC.reportRefuted, { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -22,8 +22,9 @@ Options:
   --json             one JSON object on stdout
   -h, --help         this help
 
-Exit codes: 0 done, 4 Faspay refused or failed, 3 configuration (credentials secret, settings,
-unknown stack/function, no AWS credentials), 5 AWS or the function itself failed.
+Exit codes: 0 done, 10 a --force that stored no token of its own (it waited for another run),
+4 Faspay refused or failed, 3 configuration (credentials secret, settings, unknown stack/function,
+no AWS credentials), 5 AWS or the function itself failed.
 
 Examples:
   npm run refresh -- --force
@@ -44,9 +45,10 @@ export const refreshCommand = defineCommand('refresh', OPTIONS, HELP, async (arg
         line('function', `${target.name}${target.stack === undefined ? '' : ` (output FunctionName of stack ${target.stack})`}`),
       );
     const summary = await invokeRefresher(lambda, target.name, args.force, io);
+    const joined = args.force && storedNoTokenOfItsOwn(summary);
     if (args.json) writeJson(io, { ok: true, functionName: target.name, force: args.force, summary });
-    else io.stdout.write(summaryText(summary, args.force, io.clock()));
-    return EXIT_CODES.ok;
+    else io.stdout.write(summaryText(summary, args.force, io.clock()) + (joined ? line('note', JOINED_NOTE) : ''));
+    return joined ? EXIT_CODES.forceJoined : EXIT_CODES.ok;
   });
 });
 
@@ -135,6 +137,18 @@ function isSummary(value: unknown): value is RefreshSummary {
   return typeof record.refreshed === 'boolean' && typeof record.reason === 'string';
 }
 
+const JOINED_NOTE =
+  'this force stored no token of its own: it waited for another run. If you forced after changing the credentials, ' +
+  'run status and force again if the token was issued before your change';
+
+/**
+ * A forced run that only waited for another run. `joinedAnotherRun` says so; a function deployed
+ * before that field existed says it by its reason alone.
+ */
+function storedNoTokenOfItsOwn(summary: RefreshSummary): boolean {
+  return summary.joinedAnotherRun === true || summary.reason === 'joined' || summary.reason === 'in-flight';
+}
+
 /** Why a run stored nothing, for the operator reading it (the reasons of RefreshSummary). */
 const NOT_REFRESHED: Partial<Record<RefreshSummary['reason'], string>> = {
   fresh: 'the stored token is fresh (add --force to replace it anyway)',
@@ -142,7 +156,9 @@ const NOT_REFRESHED: Partial<Record<RefreshSummary['reason'], string>> = {
   joined: 'another refresh was in flight; this run waited for it and the token it stored is shown',
   'in-flight': "another refresh holds the lease and had not finished within this run's time: run status in a minute",
   'report-outdated': 'the reported version was replaced already',
-  cooldown: 'the reported token was issued less than the rejection cooldown ago',
+  cooldown: 'the reported token was issued less than the rejection cooldown ago; it is now due when the cooldown ends',
+  refuted: 'SendMe accepts the reported token: some consumer is misconfigured (clock, time zone or credentials)',
+  verified: 'the token was due early (a report, or a run that may have revoked it), but SendMe accepts it: it keeps its schedule',
 };
 
 function summaryText(summary: RefreshSummary, force: boolean, now: Date): string {

@@ -1,6 +1,7 @@
 import { createFaspaySigner, FaspayError, faspayUrl, formatFaspayTimestamp, parseTokenResponse, TOKEN_PATH } from '../faspay/index.js';
 import type { TokenIssuer } from '../refresher/ports.js';
 import { readBoundedText } from './bounded-body.js';
+import { createFaspayTokenCheck } from './faspay-token-check.js';
 import { transportError } from './faspay-transport.js';
 import type { CredentialsSource } from './secrets.js';
 
@@ -17,6 +18,11 @@ export interface FaspayTokenIssuerOptions {
   readonly timeZone?: string;
   /** Injected for tests and the soak run. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * The read-only service path a reported token is checked with before a token is bought for the
+   * report (functions/adapters/faspay-token-check.ts). @default - no check: every report stands
+   */
+  readonly checkPath?: string;
 }
 
 /**
@@ -29,7 +35,17 @@ export function createFaspayTokenIssuer(options: FaspayTokenIssuerOptions): Toke
   return {
     async open() {
       const signer = createFaspaySigner(await options.credentials.load());
+      const check =
+        options.checkPath === undefined
+          ? undefined
+          : createFaspayTokenCheck(signer, {
+              baseUrl: options.baseUrl,
+              path: options.checkPath,
+              fetch: doFetch,
+              ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+            });
       return {
+        ...(check === undefined ? {} : { check }),
         async request(requestedAt, timeoutMs) {
           const timestamp = formatFaspayTimestamp(requestedAt, options.timeZone);
           const headers = signer.tokenRequestHeaders(timestamp, options.signedPath);

@@ -6,6 +6,9 @@ import { AwsAdapterError, awsErrorName } from './errors.js';
 export const SSM_STANDARD_VALUE_LIMIT_BYTES = 4096;
 export const SSM_ADVANCED_VALUE_LIMIT_BYTES = 8192;
 
+/** How many versions of a parameter SSM keeps (older ones can no longer be read). */
+export const SSM_KEPT_VERSIONS = 100;
+
 /**
  * Standard, or Intelligent-Tiering: SSM keeps the parameter Standard (free) while the value fits,
  * and makes it Advanced (charged, and never Standard again) the first time it does not.
@@ -27,23 +30,28 @@ export interface SsmTokenStoreOptions {
  */
 export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOptions): TokenStore {
   const name = options.parameterName;
+  const readSelected = async (selector: string): Promise<StoredRecord | undefined> => {
+    try {
+      const answer = await client.send(new GetParameterCommand({ Name: `${name}${selector}`, WithDecryption: true }));
+      const parameter = answer.Parameter;
+      if (parameter?.Value === undefined || parameter.Version === undefined) return undefined;
+      return {
+        value: parameter.Value,
+        version: parameter.Version,
+        ...(parameter.LastModifiedDate === undefined ? {} : { lastModified: parameter.LastModifiedDate }),
+        ...(parameter.Type === undefined ? {} : { storageType: parameter.Type }),
+      };
+    } catch (error) {
+      const errorName = awsErrorName(error);
+      // A version past the 100 SSM keeps is gone, like a parameter that does not exist.
+      if (errorName === 'ParameterNotFound' || errorName === 'ParameterVersionNotFound') return undefined;
+      throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, errorName);
+    }
+  };
   return {
-    async read() {
-      try {
-        const answer = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-        const parameter = answer.Parameter;
-        if (parameter?.Value === undefined || parameter.Version === undefined) return undefined;
-        return {
-          value: parameter.Value,
-          version: parameter.Version,
-          ...(parameter.LastModifiedDate === undefined ? {} : { lastModified: parameter.LastModifiedDate }),
-          ...(parameter.Type === undefined ? {} : { storageType: parameter.Type }),
-        };
-      } catch (error) {
-        if (awsErrorName(error) === 'ParameterNotFound') return undefined;
-        throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, awsErrorName(error));
-      }
-    },
+    read: () => readSelected(''),
+    // `name:version` is a GetParameter on the same ARN: no permission beyond reading the token.
+    readVersion: (version) => readSelected(`:${version}`),
     async write(value) {
       try {
         const answer = await client.send(
@@ -71,16 +79,23 @@ export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOpt
 /** A store in memory (local runs, tests, benchmarks). */
 export function createMemoryTokenStore(clock: () => Date = () => new Date()): TokenStore & { clear(): void } {
   let current: StoredRecord | undefined;
+  const history = new Map<number, StoredRecord>();
   return {
     async read() {
       return current;
     },
+    async readVersion(version) {
+      return history.get(version);
+    },
     async write(value) {
       current = { value, version: (current?.version ?? 0) + 1, lastModified: clock() };
+      history.set(current.version, current);
+      history.delete(current.version - SSM_KEPT_VERSIONS);
       return { version: current.version };
     },
     clear() {
       current = undefined;
+      history.clear();
     },
   };
 }

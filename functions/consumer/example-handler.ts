@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { parseSettings } from '../contracts/settings.js';
 import { EXAMPLE_CONSUMER_SERVICE_NAME, POWERTOOLS_ENV } from '../contracts/telemetry.js';
+import { BALANCE_INQUIRY_PATH } from '../faspay/index.js';
 import { asCodedError, CodedError } from '../shared/coded-error.js';
 import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFetch } from './index.js';
 
@@ -11,7 +12,7 @@ import { createFaspayTokenProvider, createSignedFaspayFetch, type SignedFaspayFe
  * refresher's declarations, functions/contracts/settings.ts). It returns a summary of SendMe's answer, never the token or the balance itself.
  */
 
-export const BALANCE_INQUIRY_PATH = '/account/api/balance_inquiry';
+export { BALANCE_INQUIRY_PATH } from '../faspay/index.js';
 
 export interface BalanceInquirySummary {
   readonly ok: boolean;

@@ -1,6 +1,6 @@
 import { readBoundedText } from '../adapters/bounded-body.js';
 import { transportError } from '../adapters/faspay-transport.js';
-import { faspayUrl, type HttpMethod, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
+import { faspayUrl, type HttpMethod, isUnauthorizedAnswer, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
 import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
@@ -126,7 +126,7 @@ async function classify(response: Response): Promise<Answer> {
   const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
   if (response.status !== 401 && !isJson) return { response, unauthorized: false };
   const text = await readBoundedText(response, MAX_INSPECTED_ANSWER_BYTES);
-  const unauthorized = response.status === 401 || faspayStatusOf(text) === '9';
+  const unauthorized = isUnauthorizedAnswer(response.status, text);
   const headers = new Headers(response.headers);
   // The text is already decoded and may differ in length from what was on the wire.
   headers.delete('content-length');
@@ -137,15 +137,4 @@ async function classify(response: Response): Promise<Answer> {
     headers,
   });
   return { response: rebuilt, unauthorized };
-}
-
-function faspayStatusOf(text: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const status = (value as Record<string, unknown>).status;
-    return typeof status === 'string' || typeof status === 'number' ? String(status) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,11 @@
-import { assertTimeZone, DEFAULT_FASPAY_TIME_ZONE, parseFaspayBaseUrl, parseSignedPath, TOKEN_PATH } from '../faspay/index.js';
+import {
+  assertTimeZone,
+  BALANCE_INQUIRY_PATH,
+  DEFAULT_FASPAY_TIME_ZONE,
+  parseFaspayBaseUrl,
+  parseSignedPath,
+  TOKEN_PATH,
+} from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
 import { checkKmsKeyId, checkParameterName, checkSecretId, checkWholeNumber } from '../shared/validators.js';
 
@@ -28,6 +35,11 @@ export interface RefresherConfig {
   readonly maxAttempts: number;
   /** A rejection report replaces only a token issued at least this long ago (docs/self-healing.md). */
   readonly rejectionCooldownSeconds: number;
+  /**
+   * The read-only SendMe path a reported token is checked with before a token is bought for the
+   * report; `false` (the text `off`) trusts every report (docs/self-healing.md).
+   */
+  readonly rejectionCheckPath: string | false;
   /** Let a token document larger than a Standard parameter holds (4 KB) be stored in the Advanced tier (docs/self-healing.md). */
   readonly advancedTier: boolean;
 }
@@ -82,6 +94,9 @@ function named<T>(parse: (text: string, label: string) => T): (text: string, lab
 
 const text = (value: string): string => value;
 
+/** The value of REJECTION_CHECK_PATH (and of the construct's prop) that turns the check of reports off. */
+export const CHECK_OFF = 'off';
+
 function parseBoolean(value: string, label: string): boolean {
   if (value === 'true' || value === 'false') return value === 'true';
   throw new ConfigError(`${label} must be true or false, got "${value.slice(0, 40)}"`);
@@ -122,6 +137,12 @@ export const REFRESHER_SETTINGS = {
   httpTimeoutMs: wholeNumber('FASPAY_HTTP_TIMEOUT_MS', 8000, 100, 60_000),
   maxAttempts: wholeNumber('FASPAY_MAX_ATTEMPTS', 3, 1, 10),
   rejectionCooldownSeconds: wholeNumber('REJECTION_COOLDOWN_SECONDS', 60, 0, 3600),
+  rejectionCheckPath: {
+    env: 'REJECTION_CHECK_PATH',
+    default: BALANCE_INQUIRY_PATH as string | false,
+    parse: named((value, label) => (value === CHECK_OFF ? false : parseSignedPath(value, label))),
+    render: (path: string | false) => (path === false ? CHECK_OFF : path),
+  },
   advancedTier: { env: 'TOKEN_PARAMETER_ADVANCED_TIER', default: false, parse: parseBoolean, render: String },
 } as const satisfies Settings;
 

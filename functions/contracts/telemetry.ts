@@ -33,4 +33,9 @@ export const METRIC = {
   refreshed: 'TokenRefreshed',
   /** 1 when the run failed. */
   failed: 'TokenRefreshFailed',
+  /**
+   * 1 when a consumer's rejection report was refuted: SendMe accepted the reported token on the
+   * refresher's own check, so some consumer is misconfigured (clock, time zone or credentials).
+   */
+  reportRefuted: 'RejectionReportRefuted',
 } as const;

@@ -16,6 +16,7 @@ export {
 } from './credentials.js';
 export { CredentialsInvalidError, FaspayError, type FaspayErrorCode } from './errors.js';
 export { createFaspaySigner, type FaspayHeaders, type FaspaySigner, TOKEN_PATH } from './headers.js';
+export { BALANCE_INQUIRY_PATH, faspayStatusOf, isUnauthorizedAnswer } from './service-answer.js';
 export {
   buildStringToSign,
   type HttpMethod,

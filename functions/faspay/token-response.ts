@@ -1,4 +1,4 @@
-import { MAX_TOKEN_LIFETIME_SECONDS, type TokenGrant } from '../token/token-document.js';
+import type { TokenGrant } from '../token/token-document.js';
 import { FaspayError } from './errors.js';
 
 /** The lifetime Faspay documents for its tokens (`expired_in` 36000). */
@@ -79,7 +79,7 @@ export function parseTokenResponse(answer: RawHttpAnswer): TokenGrant {
   if (expiresInSeconds === undefined) {
     throw new FaspayError(
       'FASPAY_BAD_RESPONSE',
-      `Faspay answered success with an unusable expired_in (expected whole seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS})`,
+      'Faspay answered success with an unusable expired_in (expected a whole number of seconds, at least 1)',
       { httpStatus: answer.status, ...said },
     );
   }
@@ -100,7 +100,10 @@ function parseExpiredIn(value: unknown): number | undefined {
   if (typeof value === 'string' && /^\d{1,12}$/.test(value)) seconds = Number(value);
   else if (typeof value === 'number' && Number.isInteger(value)) seconds = value;
   else return undefined;
-  return seconds >= 1 && seconds <= MAX_TOKEN_LIFETIME_SECONDS ? seconds : undefined;
+  // Any length is a token Faspay issued: one longer than the stored maximum (48 h) is kept with its
+  // lifetime cut to that (createTokenDocument), never thrown away, since its issue may already have
+  // revoked the stored token.
+  return Number.isSafeInteger(seconds) && seconds >= 1 ? seconds : undefined;
 }
 
 function whatFaspaySaid(body: Record<string, unknown>): {

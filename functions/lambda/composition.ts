@@ -70,6 +70,7 @@ export function composeRefresher(config: RefresherConfig, overrides: RefresherOv
     baseUrl: config.faspayBaseUrl,
     signedPath: config.signedPath,
     timeZone: config.timeZone,
+    ...(config.rejectionCheckPath === false ? {} : { checkPath: config.rejectionCheckPath }),
     ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
   });
   const refresher = createRefresher({

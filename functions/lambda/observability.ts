@@ -1,6 +1,7 @@
 import { METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
 import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../token/index.js';
 import type { RefreshRequest } from './event.js';
 import { type Logger, Metrics, type MetricsConfig, MetricUnit } from './telemetry.js';
 
@@ -32,8 +33,26 @@ export function reportRequest(logger: Logger, request: RefreshRequest): void {
 
 /** One log line and one set of metrics per outcome. */
 export function reportOutcome(logger: Logger, metrics: Metrics, request: RefreshRequest, result: RefreshResult): void {
-  const trace = { ...requestFields(request), attempts: result.attempts, tokenRemainingSeconds: result.tokenRemainingSeconds };
-  if (result.ok) {
+  const trace = {
+    ...requestFields(request),
+    attempts: result.attempts,
+    tokenRemainingSeconds: result.tokenRemainingSeconds,
+    ...(result.reportCheck === undefined ? {} : { reportCheck: result.reportCheck }),
+  };
+  const refuted = result.ok && result.summary.reason === 'refuted';
+  if (result.grantedSeconds !== undefined) {
+    logger.warn('token granted for longer than the accepted maximum; stored with expiresAt capped', {
+      grantedSeconds: result.grantedSeconds,
+      storedSeconds: MAX_TOKEN_LIFETIME_SECONDS,
+    });
+  }
+  if (refuted) {
+    // Which consumer sent it is not known here, and no value of it is: the report only names a version.
+    logger.warn(
+      'rejection report refuted: SendMe accepts the stored token, so some consumer is misconfigured (its clock, time zone or credentials); no token was bought',
+      { outcome: 'skipped', ...result.summary, ...trace },
+    );
+  } else if (result.ok) {
     logger.info(result.summary.refreshed ? 'token refreshed' : 'token refresh skipped', {
       outcome: result.summary.refreshed ? 'refreshed' : 'skipped',
       ...result.summary,
@@ -50,6 +69,7 @@ export function reportOutcome(logger: Logger, metrics: Metrics, request: Refresh
   metrics.addMetric(METRIC.remainingLifetime, MetricUnit.Seconds, result.tokenRemainingSeconds);
   metrics.addMetric(METRIC.refreshed, MetricUnit.Count, result.ok && result.summary.refreshed ? 1 : 0);
   metrics.addMetric(METRIC.failed, MetricUnit.Count, result.ok ? 0 : 1);
+  metrics.addMetric(METRIC.reportRefuted, MetricUnit.Count, refuted ? 1 : 0);
   metrics.publishStoredMetrics();
 }
 

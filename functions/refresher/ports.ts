@@ -24,7 +24,17 @@ export interface TokenRequests {
    * error whose `retryable` says whether another attempt can succeed (retries are the use case's policy).
    */
   request(requestedAt: Date, timeoutMs: number): Promise<TokenGrant>;
+  /**
+   * Asks the service whether it still accepts `accessToken`, with one read-only call of the
+   * refresher's own (at `at`, given up after `timeoutMs`), before a token is bought on a consumer's
+   * report. Resolves `inconclusive` when the call itself fails (network, timeout, 5xx): the report
+   * then stands. Absent when the check is turned off.
+   */
+  readonly check?: (accessToken: string, at: Date, timeoutMs: number) => Promise<TokenCheck>;
 }
+
+/** What the service said about a stored token: it accepts it, refuses it, or the call did not tell. */
+export type TokenCheck = 'accepted' | 'refused' | 'inconclusive';
 
 /** Who holds the refresh lease and until when. */
 export interface LeaseHolder {

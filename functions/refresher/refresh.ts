@@ -1,108 +1,56 @@
 import { randomUUID } from 'node:crypto';
-import type { TokenRejectedReport } from '../contracts/rejection-report.js';
-import { asCodedError, type CodedError } from '../shared/coded-error.js';
-import type { BackoffPolicy } from '../shared/retry.js';
+import { asCodedError } from '../shared/coded-error.js';
 import {
   createTokenDocument,
   decideRefresh,
-  type RefreshDecision,
   type RefreshReason,
   readTokenState,
   remainingLifetimeSeconds,
-  type SkipReason,
+  replacementRequested,
   type StoredTokenState,
   serializeTokenDocument,
   shouldPublish,
   type TokenDocument,
-  type TokenStore,
 } from '../token/index.js';
 import { TokenTooLargeError } from './errors.js';
 import { createMemoryRefreshLease, MAX_LEASE_MS } from './lease.js';
-import type { RefreshLease, TokenIssuer } from './ports.js';
-import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget, type RetryNotice } from './token-request.js';
+import type { TokenCheck, TokenRequests } from './ports.js';
+import type { Observations, Refresher, RefresherDependencies, RefreshOrder, RefreshResult, RefreshSummary } from './refresh-contract.js';
+import { rememberReport, restoreSchedule, type ValidState } from './remembered-reports.js';
+import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget } from './token-request.js';
 
+export type {
+  Observations,
+  Refresher,
+  RefresherDependencies,
+  RefreshObserver,
+  RefreshOrder,
+  RefreshPolicy,
+  RefreshResult,
+  RefreshSummary,
+} from './refresh-contract.js';
 export type { RefreshBudget, RetryNotice } from './token-request.js';
-
-/** The settings a run follows (the function's REFRESH_*, REJECTION_* and FASPAY_* settings). */
-export interface RefreshPolicy {
-  readonly refreshBeforeExpirySeconds: number;
-  /** A run this close to `refreshAt` refreshes (see RefreshDecisionOptions.lookaheadMs). */
-  readonly refreshLookaheadSeconds: number;
-  /** A rejection report refreshes only a token at least this old. */
-  readonly rejectionCooldownSeconds: number;
-  readonly httpTimeoutMs: number;
-  readonly maxAttempts: number;
-  readonly backoff?: BackoffPolicy;
-}
-
-/** Watches a run step by step (the local CLI shows them); each call is synchronous and must not throw. */
-export interface RefreshObserver {
-  decided?(state: StoredTokenState, decision: RefreshDecision): void;
-  /** A token request is sent, with this attempt's timeout. */
-  requesting?(requestedAt: Date, timeoutMs: number): void;
-  granted?(expiresInSeconds: number): void;
-  stored?(document: TokenDocument, version: number): void;
-}
-
-export interface RefresherDependencies {
-  readonly store: TokenStore;
-  readonly issuer: TokenIssuer;
-  /** One refresh at a time per parameter. @default - a lease within this refresher only */
-  readonly lease?: RefreshLease;
-  /** Largest stored value the store takes, in UTF-8 bytes (SSM Standard: 4096). @default - no limit */
-  readonly maxValueBytes?: number;
-  readonly clock: () => Date;
-  readonly policy: RefreshPolicy;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-  readonly onRetry?: (notice: RetryNotice) => void;
-  readonly observer?: RefreshObserver;
-}
-
-/** What an invocation asks for (see event.ts for the payloads that produce it). */
-export interface RefreshOrder {
-  readonly force: boolean;
-  /** Scheduled runs and rejection reports do nothing while another refresh holds the lease; others wait for it. @default 'manual' */
-  readonly trigger?: 'schedule' | 'eventbridge' | 'manual' | 'rejection';
-  readonly tokenRejected?: TokenRejectedReport;
-}
-
-/** The invocation's result: what happened to the stored token, never the token. */
-export interface RefreshSummary {
-  readonly refreshed: boolean;
-  /**
-   * Why: the refresh reason; a skip reason (fresh, report-outdated, cooldown); superseded (a
-   * concurrent scheduled run stored a token issued later); joined (another run refreshed while this
-   * one waited: the summary is its token); in-flight (another refresh holds the lease).
-   */
-  readonly reason: RefreshReason | SkipReason | 'superseded' | 'joined' | 'in-flight';
-  readonly expiresAt?: string;
-  readonly refreshAt?: string;
-  readonly parameterVersion?: number;
-}
-
-interface Observations {
-  /** Remaining lifetime of the token stored after the run (0 when none is usable): the staleness metric. */
-  readonly tokenRemainingSeconds: number;
-  /** Token requests made (0 when the stored token was fresh). */
-  readonly attempts: number;
-}
-
-export type RefreshResult =
-  | ({ readonly ok: true; readonly summary: RefreshSummary } & Observations)
-  | ({ readonly ok: false; readonly error: CodedError; readonly reason?: RefreshReason } & Observations);
-
-export interface Refresher {
-  refresh(order: RefreshOrder, budget: RefreshBudget): Promise<RefreshResult>;
-}
 
 /** Pause between two looks at a lease held by another run. */
 export const LEASE_POLL_MS = 500;
 
+/** Shortest check of a reported token worth making; with less time left the report stands unchecked. */
+const MIN_CHECK_MS = 500;
+
+/**
+ * Failures after which Faspay may have issued a token that was not stored (the answer timed out,
+ * broke off or could not be read, or the token did not fit): with revoke-on-issue, the stored token
+ * may be revoked by it.
+ */
+const MAY_HAVE_ISSUED = new Set(['FASPAY_TIMEOUT', 'FASPAY_NETWORK', 'FASPAY_BAD_RESPONSE', 'TOKEN_TOO_LARGE']);
+
 /**
  * The use case: refresh the stored token when due, forced or reported rejected, one run at a time
- * per parameter, never replacing a good token with a bad answer. Failures come back as
- * `{ ok: false }` with a coded error; the stored value is then exactly what it was before.
+ * per parameter, never replacing a good token with a bad answer. A report is never lost: one that
+ * cannot act now is remembered in the stored document (remembered-reports.ts), and one is checked
+ * with a read-only call of the refresher's own before a token is bought for it. Failures come back
+ * as `{ ok: false }` with a coded error; the stored token is then the one stored before (at most due
+ * earlier).
  */
 export function createRefresher(deps: RefresherDependencies): Refresher {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -125,12 +73,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
             rejection: { parameterVersion: order.tokenRejected.parameterVersion, cooldownMs: deps.policy.rejectionCooldownSeconds * 1000 },
           }),
     });
-  const done = (refreshed: boolean, reason: RefreshSummary['reason'], state: StoredTokenState, attempts = 0): RefreshResult => ({
-    ok: true,
-    summary: summaryOf(refreshed, reason, state),
-    tokenRemainingSeconds: remainingOf(state),
-    attempts,
-  });
+  const remember = (state: ValidState, dueAt: Date) => rememberReport(deps.store, state, dueAt, deps.clock());
 
   /** Waits while another run holds the lease; `free` once it is released (or stale), `timeout` when the budget runs out. */
   async function waitForLease(budget: RefreshBudget): Promise<'free' | 'timeout'> {
@@ -146,12 +89,46 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
       let state: StoredTokenState | undefined;
       let reason: RefreshReason | undefined;
       const count = { attempts: 0 };
+      const notes: { reportCheck?: TokenCheck; grantedSeconds?: number } = {};
+      let session: TokenRequests | undefined;
+      const open = async () => {
+        session ??= await deps.issuer.open();
+        return session;
+      };
+      // The stored token must be left due if the run fails: a confirmed report, or a token Faspay may have issued unstored.
+      let reported = false;
+      let mayHaveIssued = false;
+      const done = (refreshed: boolean, why: RefreshSummary['reason'], after: StoredTokenState, extra: Partial<RefreshSummary> = {}) =>
+        ({
+          ok: true,
+          summary: { ...summaryOf(refreshed, why, after), ...extra },
+          ...observed(remainingOf(after), count.attempts, notes),
+        }) as const satisfies RefreshResult;
+
+      /** Whether SendMe accepts the reported token after all (checked with one read-only call of the refresher's own). */
+      async function refutes(document: TokenDocument): Promise<boolean> {
+        const requests = await open();
+        const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
+        if (requests.check === undefined || timeoutMs < MIN_CHECK_MS) return false;
+        notes.reportCheck = await requests.check(document.accessToken, deps.clock(), timeoutMs).catch(() => 'inconclusive' as const);
+        return notes.reportCheck === 'accepted';
+      }
+
       try {
         state = await readTokenState(deps.store, deps.clock());
         let decision = decide(state, order);
         deps.observer?.decided?.(state, decision);
-        if (!decision.refresh) return done(false, decision.reason, state);
+        if (!decision.refresh) {
+          // A report inside the cooldown: the token becomes due when the cooldown ends.
+          if (decision.reason === 'cooldown' && state.kind === 'valid')
+            state = await remember(state, new Date(state.document.issuedAt.getTime() + deps.policy.rejectionCooldownSeconds * 1000));
+          return done(false, decision.reason, state);
+        }
         reason = decision.reason;
+        if (reason === 'rejected' && state.kind === 'valid') {
+          if (await refutes(state.document)) return done(false, 'refuted', state);
+          reported = true;
+        }
 
         // The lease lasts until this invocation's deadline: its holder cannot outlive it.
         const holder = {
@@ -161,11 +138,15 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         for (;;) {
           const attempt = await lease.acquire(holder, deps.clock());
           if (attempt.acquired) break;
-          if ((order.trigger ?? 'manual') !== 'manual') return done(false, 'in-flight', state);
+          if ((order.trigger ?? 'manual') !== 'manual') {
+            // The run in flight may be a crashed or failing one: the token stays due until it is replaced.
+            if (reported && state.kind === 'valid') state = await remember(state, deps.clock());
+            return done(false, 'in-flight', state);
+          }
           const waited = await waitForLease(budget);
           const after = await readTokenState(deps.store, deps.clock());
-          if (storedAnotherToken(after, state)) return done(false, 'joined', after);
-          if (waited === 'timeout') return done(false, 'in-flight', after);
+          if (storedAnotherToken(after, state)) return done(false, 'joined', after, { joinedAnotherRun: true });
+          if (waited === 'timeout') return done(false, 'in-flight', after, { joinedAnotherRun: true });
           // The other run stored nothing (it failed): this one tries itself.
           state = after;
         }
@@ -174,63 +155,81 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           // Another run may have finished between the first read and the acquire.
           const current = await readTokenState(deps.store, deps.clock());
           if (storedAnotherToken(current, state)) {
-            if (order.force) return done(false, 'joined', current);
+            if (order.force) return done(false, 'joined', current, { joinedAnotherRun: true });
             decision = decide(current, order);
             if (!decision.refresh) return done(false, decision.reason, current);
           }
           state = current;
+          // A token made due early (a remembered report, a run that may have revoked it) is checked
+          // before a token is bought for it: when SendMe accepts it, it gets its own schedule back.
+          if (reason === 'due' && current.kind === 'valid' && replacementRequested(current.document)) {
+            if (await refutes(current.document)) {
+              state = await restoreSchedule(deps.store, current, deps.policy.refreshBeforeExpirySeconds, deps.clock());
+              return done(false, 'verified', state);
+            }
+          }
 
-          const requests = await deps.issuer.open();
-          const { grant, requestedAt } = await requester.request(requests, budget, count).catch(async (error: unknown) => {
-            if (reason === 'rejected' && current.kind === 'valid') await markDue(deps.store, current.document, deps.clock());
-            throw error;
-          });
+          const requests = await open();
+          const watched: TokenRequests = {
+            request: (at, timeoutMs) =>
+              requests.request(at, timeoutMs).catch((error: unknown) => {
+                mayHaveIssued ||= MAY_HAVE_ISSUED.has(asCodedError(error, 'requesting a token').code);
+                throw error;
+              }),
+          };
+          const { grant, requestedAt } = await requester.request(watched, budget, count);
+          mayHaveIssued = true;
           deps.observer?.granted?.(grant.expiresInSeconds);
           const document = createTokenDocument(grant, requestedAt, deps.policy.refreshBeforeExpirySeconds);
+          if (document.expiresAt.getTime() - document.issuedAt.getTime() < grant.expiresInSeconds * 1000)
+            notes.grantedSeconds = grant.expiresInSeconds;
           const value = serializeTokenDocument(document);
           const bytes = new TextEncoder().encode(value).byteLength;
           if (deps.maxValueBytes !== undefined && bytes > deps.maxValueBytes) throw new TokenTooLargeError(bytes, deps.maxValueBytes);
           // The keep-the-newer rule is for runs nobody asked for: a force or a rejection always publishes.
           if (!order.force && reason !== 'rejected') {
             const latest = await readTokenState(deps.store, deps.clock()).catch(() => current);
-            if (!shouldPublish(document, latest)) return done(false, 'superseded', latest, count.attempts);
+            if (!shouldPublish(document, latest)) {
+              // The token stored meanwhile was issued after this one: it is the one Faspay accepts.
+              mayHaveIssued = false;
+              return done(false, 'superseded', latest);
+            }
           }
           const { version } = await deps.store.write(value);
+          mayHaveIssued = false;
           deps.observer?.stored?.(document, version);
-          return done(true, reason, { kind: 'valid', document, version }, count.attempts);
+          return done(true, reason, { kind: 'valid', document, version });
         } finally {
           // A release that fails leaves a lease that goes stale at this invocation's deadline.
           await lease.release(holder.holder).catch(() => undefined);
         }
       } catch (thrown) {
         const error = asCodedError(thrown, 'refreshing the token');
+        // Best effort: the run fails anyway, and its error is the one that matters.
+        if ((reported || mayHaveIssued) && state?.kind === 'valid') await remember(state, deps.clock()).catch(() => undefined);
         return {
           ok: false,
           error,
           ...(reason === undefined ? {} : { reason }),
-          tokenRemainingSeconds: remainingOf(state),
-          attempts: count.attempts,
+          ...observed(mayHaveIssued ? 0 : remainingOf(state), count.attempts, notes),
         };
       }
     },
   };
 }
 
-/**
- * A rejected token whose replacement failed (Faspay down) is stored again with its refresh time
- * moved to now, so that the next scheduled run replaces it instead of every consumer waiting for
- * its original refresh time: nothing else remembers the report (consumers report a version once).
- * Done once per token (a document already due is left alone), best effort: the run fails anyway.
- */
-async function markDue(store: TokenStore, document: TokenDocument, now: Date): Promise<void> {
-  const refreshAt = new Date(Math.max(document.issuedAt.getTime(), Math.floor(now.getTime() / 1000) * 1000));
-  if (refreshAt >= document.refreshAt) return;
-  await store.write(serializeTokenDocument({ ...document, refreshAt })).catch(() => undefined);
+function observed(tokenRemainingSeconds: number, attempts: number, notes: Omit<Observations, 'tokenRemainingSeconds' | 'attempts'>) {
+  return {
+    tokenRemainingSeconds,
+    attempts,
+    ...(notes.reportCheck === undefined ? {} : { reportCheck: notes.reportCheck }),
+    ...(notes.grantedSeconds === undefined ? {} : { grantedSeconds: notes.grantedSeconds }),
+  };
 }
 
 /**
  * Whether another run stored a new token since `before` was read: a new version holding another
- * token (a version that re-stores the same token, see markDue, is not a refresh).
+ * token (a version that re-stores the same token, see remembered-reports.ts, is not a refresh).
  */
 function storedAnotherToken(after: StoredTokenState, before: StoredTokenState): boolean {
   if (after.kind !== 'valid') return false;

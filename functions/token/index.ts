@@ -4,6 +4,7 @@ export {
   type RefreshDecision,
   type RefreshDecisionOptions,
   type RefreshReason,
+  replacementRequested,
   type SkipReason,
   type StoredTokenState,
   shouldPublish,
@@ -19,6 +20,7 @@ export {
   parseTokenDocument,
   remainingLifetimeSeconds,
   serializeTokenDocument,
+  storedLifetimeSeconds,
   type TokenDocument,
   type TokenGrant,
 } from './token-document.js';

@@ -64,13 +64,29 @@ export function decideRefresh(state: StoredTokenState, now: Date, options: Refre
       return { refresh: true, reason: 'invalid' };
     case 'valid': {
       if (now >= state.document.expiresAt) return { refresh: true, reason: 'expired' };
+      // A report moved refreshAt ahead: due exactly then, whenever the token was issued (the
+      // duplicate-delivery guard below is for a token's natural schedule, not for a rejected token).
+      if (replacementRequested(state.document)) return now >= state.document.refreshAt ? { refresh: true, reason: 'due' } : FRESH;
       const lookaheadMs = options.lookaheadMs ?? 0;
       const issuedWithinInterval = now.getTime() - state.document.issuedAt.getTime() < lookaheadMs;
       if (!issuedWithinInterval && now.getTime() + lookaheadMs >= state.document.refreshAt.getTime())
         return { refresh: true, reason: 'due' };
-      return { refresh: false, reason: 'fresh' };
+      return FRESH;
     }
   }
+}
+
+const FRESH: RefreshDecision = { refresh: false, reason: 'fresh' };
+
+/**
+ * Whether the refresher stored this document again with `refreshAt` moved ahead because a consumer
+ * reported the token rejected (see functions/refresher/remembered-reports.ts). A token's own
+ * schedule never puts `refreshAt` before half its life (createTokenDocument), so an earlier one was
+ * moved there on purpose, and the stored format needs no field of its own to say so.
+ */
+export function replacementRequested(document: TokenDocument): boolean {
+  const lifetimeMs = document.expiresAt.getTime() - document.issuedAt.getTime();
+  return document.refreshAt.getTime() < document.issuedAt.getTime() + Math.floor(lifetimeMs / 2);
 }
 
 function decideOnRejection(

@@ -25,6 +25,12 @@ export interface TokenSource {
 export interface TokenStore extends TokenSource {
   /** Replaces the value; resolves to the new version. */
   write(value: string): Promise<{ version: number }>;
+  /**
+   * One earlier version, or undefined when the store no longer has it: how a write that re-stores
+   * the same token (functions/refresher/remembered-reports.ts) finds a token another run stored
+   * just before it, to put that one back on top. Optional: a store without history skips that repair.
+   */
+  readVersion?(version: number): Promise<StoredRecord | undefined>;
 }
 
 /** The one way the refresher and the CLI read the stored token: the record, parsed and checked at `now`. */

@@ -38,14 +38,21 @@ export interface TokenDocument {
 /**
  * Builds the document for a fresh grant. `refreshAt` is `refreshBeforeExpirySeconds` before expiry,
  * but never earlier than half the lifetime: a margin longer than the token's life would otherwise
- * make every scheduled run refresh again.
+ * make every scheduled run refresh again. A grant longer than {@link MAX_TOKEN_LIFETIME_SECONDS} is
+ * kept with its lifetime cut to that: a shorter assumed life is always safe, and throwing the token
+ * away would not undo its issue (Faspay may already have revoked the stored one for it).
  */
 export function createTokenDocument(grant: TokenGrant, requestedAt: Date, refreshBeforeExpirySeconds: number): TokenDocument {
-  const lifetimeMs = grant.expiresInSeconds * 1000;
+  const lifetimeMs = storedLifetimeSeconds(grant) * 1000;
   const marginMs = Math.min(refreshBeforeExpirySeconds * 1000, Math.floor(lifetimeMs / 2));
   const issuedAt = new Date(Math.floor(requestedAt.getTime() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + lifetimeMs);
   return { accessToken: grant.accessToken, issuedAt, expiresAt, refreshAt: new Date(expiresAt.getTime() - marginMs) };
+}
+
+/** The lifetime a document claims for a grant: Faspay's, at most {@link MAX_TOKEN_LIFETIME_SECONDS}. */
+export function storedLifetimeSeconds(grant: TokenGrant): number {
+  return Math.min(grant.expiresInSeconds, MAX_TOKEN_LIFETIME_SECONDS);
 }
 
 /** A copy with Date objects of its own: whoever holds it cannot move another holder's schedule by mutating one. */

@@ -92,15 +92,28 @@ describe('Command: refresh', () => {
     expect(run.stdout).toContain('not refreshed: the stored token is fresh (add --force to replace it anyway)');
   });
 
-  it('a force that joined a refresh in flight says so and exits 0', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ...SUMMARY, refreshed: false, reason: 'joined' }) });
+  it.each([
+    ['joined', { reason: 'joined', joinedAnotherRun: true }],
+    ['in-flight (its time ran out)', { reason: 'in-flight', joinedAnotherRun: true }],
+    ['joined, from a function without joinedAnotherRun', { reason: 'joined' }],
+  ])('a force that stored no token of its own (%s) says so and exits forceJoined', async (_name, fields) => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ...SUMMARY, refreshed: false, ...fields }) });
 
     const run = await runCli(['refresh', '--force', '--function', 'my-refresher'], { clock });
 
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(
-      'not refreshed (joined): another refresh was in flight; this run waited for it and the token it stored is shown',
-    );
+    expect(run.code).toBe(EXIT_CODES.forceJoined);
+    expect(run.stdout).toContain(`not refreshed (${fields.reason}): another refresh`);
+    expect(run.stdout).toContain('note           this force stored no token of its own: it waited for another run.');
+  });
+
+  it('a force that joined exits forceJoined with --json too, the field in its summary', async () => {
+    const joined = { ...SUMMARY, refreshed: false, reason: 'joined', joinedAnotherRun: true };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(joined) });
+
+    const run = await runCli(['refresh', '--force', '--function', 'my-refresher', '--json'], { clock });
+
+    expect(run.code).toBe(EXIT_CODES.forceJoined);
+    expect(run.json()).toEqual({ ok: true, functionName: 'my-refresher', force: true, summary: joined });
   });
 
   it('--json prints the summary as one object', async () => {

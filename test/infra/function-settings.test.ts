@@ -34,6 +34,7 @@ describe('Function settings: one declaration for the construct and the function'
       httpTimeout: Duration.seconds(5),
       maxAttempts: 4,
       rejectionCooldown: Duration.minutes(5),
+      rejectionCheckPath: 'off',
       advancedTier: true,
     }));
     // WHEN the function reads its environment
@@ -50,6 +51,7 @@ describe('Function settings: one declaration for the construct and the function'
       httpTimeoutMs: 5000,
       maxAttempts: 4,
       rejectionCooldownSeconds: 300,
+      rejectionCheckPath: false,
       advancedTier: true,
     });
     expect(config.faspayBaseUrl.href).toBe('https://sendme.faspay.co.id/');

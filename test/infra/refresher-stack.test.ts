@@ -44,6 +44,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
         FASPAY_HTTP_TIMEOUT_MS: '8000',
         FASPAY_MAX_ATTEMPTS: '3',
         REJECTION_COOLDOWN_SECONDS: '60',
+        REJECTION_CHECK_PATH: '/account/api/balance_inquiry',
         TOKEN_PARAMETER_ADVANCED_TIER: 'false',
         POWERTOOLS_SERVICE_NAME: 'faspay-token-refresher',
         POWERTOOLS_METRICS_NAMESPACE: 'FaspaySendMe',
@@ -236,7 +237,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
 
     it('sends every alarm and its recovery to the alarm topic', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(3);
+      expect(alarms).toHaveLength(4);
       const topic = { Ref: expect.stringMatching(/^RefresherAlarmsTopic/) };
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([topic]);

@@ -9,6 +9,7 @@ import {
   REJECTION_REPORT_DETAIL_TYPE,
   REJECTION_REPORT_SOURCE,
 } from '../../functions/contracts/rejection-report.js';
+import { METRIC, METRICS_NAMESPACE, TOKEN_PARAMETER_DIMENSION } from '../../functions/contracts/telemetry.js';
 import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import { SHORT_TOKEN_LIFETIME_WARNING } from '../../infra/token-lifetime-warning.js';
 import { FaspayTokenRefresher } from '../../infra/token-refresher.js';
@@ -46,10 +47,11 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
     expect(deletes.flatMap(resourcesOf)).toEqual([LEASE_ARN]);
   });
 
-  it('routes only rejection reports about its own parameter, from the default bus, to the function', () => {
+  it('routes only rejection reports about its own parameter, from its own account and the default bus, to the function', () => {
     template.resourceCountIs('AWS::Events::Rule', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
+        account: [{ Ref: 'AWS::AccountId' }],
         source: [REJECTION_REPORT_SOURCE],
         'detail-type': [REJECTION_REPORT_DETAIL_TYPE],
         detail: { parameterName: ['/faspay/sendme/access-token'] },
@@ -67,6 +69,21 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
       SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RefresherRejectionReportRule'), 'Arn'] },
+    });
+  });
+
+  it('alarms, on the alarm topic, when rejection reports are refuted twice within an hour (a misconfigured consumer)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.reportRefuted,
+      Dimensions: Match.arrayWith([{ Name: TOKEN_PARAMETER_DIMENSION, Value: '/faspay/sendme/access-token' }]),
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^RefresherAlarmsTopic') }],
+      AlarmDescription: Match.stringLikeRegexp('misconfigured \\(its clock, time zone or Faspay credentials\\)'),
     });
   });
 

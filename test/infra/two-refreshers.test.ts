@@ -40,7 +40,7 @@ describe('Construct: two FaspayTokenRefresher in one stack', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.resourceCountIs('AWS::SNS::Topic', 2);
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(2 * 3);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(2 * 4);
     expect(logicalIdOf(sandbox.function)).not.toBe(logicalIdOf(production.function));
   });
 

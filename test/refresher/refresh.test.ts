@@ -208,7 +208,13 @@ describe('createRefresher', () => {
     );
     expect(rejected).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'rejected', parameterVersion: 2 } });
     expect(again).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'report-outdated', parameterVersion: 2 } });
-    expect(tooSoon).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'cooldown', parameterVersion: 2 } });
+    // The report inside the cooldown is remembered: the same token stored again, due when the cooldown ends.
+    expect(tooSoon).toMatchObject({ ok: true, summary: { refreshed: false, reason: 'cooldown', parameterVersion: 3 } });
+    const remembered = tokenStateOf(await store.read(), new Date(START.getTime() + 61_000));
+    expect(remembered).toMatchObject({
+      kind: 'valid',
+      document: { accessToken: 'tok-new', refreshAt: new Date(START.getTime() + 121_000) },
+    });
     expect(calls).toHaveLength(1);
   });
 

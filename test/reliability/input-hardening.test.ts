@@ -33,6 +33,7 @@ const BAD_ENV: Readonly<Record<string, string>> = {
   FASPAY_HTTP_TIMEOUT_MS: '8s',
   FASPAY_MAX_ATTEMPTS: '11',
   REJECTION_COOLDOWN_SECONDS: '1m',
+  REJECTION_CHECK_PATH: 'account/api/balance_inquiry?x=1',
   TOKEN_PARAMETER_ADVANCED_TIER: 'yes',
 };
 
@@ -55,6 +56,8 @@ describe('environment variables', () => {
     ['TOKEN_PARAMETER_KMS_KEY_ID', '1234abcd-12ab-34cd-56ef-1234567890ab'],
     ['TOKEN_PARAMETER_KMS_KEY_ID', 'arn:aws:kms:ap-southeast-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
     ['TOKEN_PARAMETER_KMS_KEY_ID', 'arn:aws:kms:ap-southeast-3:123456789012:alias/faspay-token'],
+    ['REJECTION_CHECK_PATH', 'off'],
+    ['REJECTION_CHECK_PATH', '/account/api/inquiry_name'],
   ])('accepts %s in the form %s', (name, value) => {
     expect(() => parseRefresherConfig({ ...VALID_ENV, [name]: value })).not.toThrow();
   });

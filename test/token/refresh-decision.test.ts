@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createTokenDocument,
   decideRefresh,
+  replacementRequested,
   type StoredTokenState,
   serializeTokenDocument,
   shouldPublish,
@@ -32,6 +33,27 @@ describe('decideRefresh', () => {
     const lookaheadMs = 15 * 60 * 1000;
     expect(decideRefresh(stored, at('2024-01-15T07:44:59Z'), { force: false, lookaheadMs })).toEqual({ refresh: false, reason: 'fresh' });
     expect(decideRefresh(stored, at('2024-01-15T07:45:00Z'), { force: false, lookaheadMs })).toEqual({ refresh: true, reason: 'due' });
+  });
+
+  it('counts a token whose refreshAt a report moved ahead as due exactly from then, whatever the look-ahead and its age', () => {
+    // GIVEN the token stored again by a report, due 60 s after its issue (before half its life)
+    const moved = { ...document, refreshAt: new Date(ISSUED.getTime() + 60_000) };
+    const state: StoredTokenState = { kind: 'valid', document: moved, version: 4 };
+    const lookaheadMs = 15 * 60 * 1000;
+    // THEN it is due from the moved refreshAt on, even within the first interval after its issue, and not before
+    expect(replacementRequested(moved)).toBe(true);
+    expect(replacementRequested(document)).toBe(false);
+    expect(decideRefresh(state, at('2024-01-15T00:00:59Z'), { force: false, lookaheadMs })).toEqual({ refresh: false, reason: 'fresh' });
+    expect(decideRefresh(state, at('2024-01-15T00:01:00Z'), { force: false, lookaheadMs })).toEqual({ refresh: true, reason: 'due' });
+  });
+
+  it('never lets a document its own schedule built count as moved ahead, whatever its lifetime and margin', () => {
+    for (const seconds of [1, 2, 3, 59, 601, 36000, 172800, 172801]) {
+      for (const margin of [60, 7200, 86400]) {
+        const built = createTokenDocument({ accessToken: 't', expiresInSeconds: seconds }, ISSUED, margin);
+        expect(replacementRequested(built), `${seconds} s, margin ${margin} s`).toBe(false);
+      }
+    }
   });
 
   it('never counts a token issued within the last interval as due, only as expired', () => {

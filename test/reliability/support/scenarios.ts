@@ -115,7 +115,6 @@ export const FASPAY_SCENARIOS: readonly FaultScenario[] = [
   faspay('expired-in-non-numeric', 'FASPAY_BAD_RESPONSE', 'permanent'),
   faspay('expired-in-zero', 'FASPAY_BAD_RESPONSE', 'permanent'),
   faspay('expired-in-negative', 'FASPAY_BAD_RESPONSE', 'permanent'),
-  faspay('expired-in-huge', 'FASPAY_BAD_RESPONSE', 'permanent'),
   faspay('oversized-body', 'FASPAY_BAD_RESPONSE', 'permanent'),
 ];
 

@@ -1,5 +1,5 @@
 import type { BodyTooLargeError } from '../functions/adapters/bounded-body.js';
-import type { AwsAdapterError } from '../functions/adapters/errors.js';
+import type { AwsAdapterError, LeaseNameTakenError } from '../functions/adapters/errors.js';
 import type { TokenProviderError } from '../functions/consumer/errors.js';
 import type { BalanceInquiryError } from '../functions/consumer/example-handler.js';
 import type { CredentialsInvalidError, FaspayError } from '../functions/faspay/errors.js';
@@ -49,6 +49,7 @@ type ProjectError =
   | TokenTooLargeError
   | TokenDocumentError
   | AwsAdapterError
+  | LeaseNameTakenError
   | BodyTooLargeError
   | TokenProviderError
   | BalanceInquiryError
@@ -69,6 +70,8 @@ const BY_ERROR_CODE: { readonly [Code in ErrorCode]: ExitCode } = {
   STACK_OUTPUT_MISSING: EXIT_CODES.configuration,
   FUNCTION_NOT_FOUND: EXIT_CODES.configuration,
   PORT_IN_USE: EXIT_CODES.configuration,
+  // Another parameter sits at the lease's name: a naming conflict only a person can resolve.
+  LEASE_NAME_TAKEN: EXIT_CODES.configuration,
   FASPAY_UNAUTHORIZED: EXIT_CODES.faspay,
   FASPAY_REJECTED: EXIT_CODES.faspay,
   FASPAY_HTTP_ERROR: EXIT_CODES.faspay,

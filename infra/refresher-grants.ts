@@ -36,10 +36,11 @@ export class RefresherGrants {
       actions: ['ssm:GetParameter', 'ssm:PutParameter'],
       resourceArns: [this.resources.parameterArn],
     });
-    // The lease (functions/adapters/parameter-lease.ts): create, read, take over (history), release.
+    // The lease (functions/adapters/parameter-lease.ts): create, read (earlier versions too, by selector),
+    // take over, release. The one DeleteParameter the role holds, on this exact name only.
     iam.Grant.addToPrincipal({
       grantee: fn,
-      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameterHistory'],
+      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
       resourceArns: [this.resources.leaseParameterArn],
     });
     this.grantTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']);

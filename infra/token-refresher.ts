@@ -14,6 +14,7 @@ import { leaseParameterName, renderRefresherEnvironment } from '../functions/con
 import { METRIC, METRICS_NAMESPACE, POWERTOOLS_ENV, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { FUNCTION_ASYNC_RETRY_ATTEMPTS, FUNCTION_MAX_EVENT_AGE_MINUTES } from './async-invocation.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
 import { REFUTED_REPORTS_PERIOD, RefresherAlarms } from './refresher-alarms.js';
@@ -66,6 +67,8 @@ export class FaspayTokenRefresher extends Construct {
     const settings = validateProps(this, () => resolveSettings(props));
     const stack = Stack.of(this);
     this.parameterName = settings.tokenParameterName;
+    const refreshers = this.node.root.node.findAll().filter((construct) => construct instanceof FaspayTokenRefresher);
+    validateProps(this, () => checkLeaseNames(this, refreshers));
     this.parameterArn = parameterArnOf(stack, settings.tokenParameterName);
     this.leaseParameterArn = parameterArnOf(stack, leaseParameterName(settings.tokenParameterName));
     this.tokenParameterKey = props.tokenParameterKey;

@@ -58,3 +58,21 @@ export function awsErrorName(error: unknown): string {
   if (error instanceof Error && typeof error.name === 'string' && /^[A-Za-z.]{1,80}$/.test(error.name)) return error.name;
   return 'UnknownError';
 }
+
+/**
+ * The lease's name (`<token parameter>.lease`) holds a parameter that is not a refresh lease: a
+ * SecureString (another refresher's token, when its name is this token's name plus `.lease`) or a
+ * value that is not a lease document. The refresher leaves it untouched and refreshes nothing.
+ */
+export class LeaseNameTakenError extends CodedError<'LEASE_NAME_TAKEN'> {
+  override readonly name = 'LeaseNameTakenError';
+  readonly code = 'LEASE_NAME_TAKEN' as const;
+
+  constructor(leaseName: string, parameterType: string) {
+    super(
+      `the refresh lease's name "${leaseName}" holds a ${parameterType} parameter that is not a refresh lease: it was left untouched; ` +
+        'rename the token parameter (or that parameter) so that no other parameter is named "<token parameter>.lease"',
+      { details: { leaseName, parameterType } },
+    );
+  }
+}

@@ -39,3 +39,9 @@ export const METRIC = {
    */
   reportRefuted: 'RejectionReportRefuted',
 } as const;
+
+/** Metrics written only by a run in which something happened (in the same document as METRIC), so a Sum counts those runs. */
+export const EVENT_METRIC = {
+  /** 1 when the run could not release its refresh lease: other runs waited for its deadline. */
+  leaseReleaseFailed: 'LeaseReleaseFailed',
+} as const;

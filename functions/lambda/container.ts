@@ -2,7 +2,7 @@ import { parseRefresherConfig, type RefresherConfig } from '../contracts/setting
 import type { Refresher } from '../refresher/refresh.js';
 import { ConfigError } from '../shared/config-error.js';
 import { composeRefresher } from './composition.js';
-import { createMetrics, reportRetry } from './observability.js';
+import { createMetrics, reportLeaseReleaseFailed, reportRetry } from './observability.js';
 import type { Logger, Metrics } from './telemetry.js';
 import type { TelemetryConfig } from './telemetry-config.js';
 
@@ -22,6 +22,10 @@ export interface Container {
 export function createContainer(env: Readonly<Record<string, string | undefined>>, telemetry: TelemetryConfig, logger: Logger): Container {
   if (telemetry.invalid.length > 0) throw new ConfigError(telemetry.invalid.join('; '));
   const config = parseRefresherConfig(env);
-  const { refresher } = composeRefresher(config, { onRetry: (notice) => reportRetry(logger, notice) });
-  return { config, refresher, logger, metrics: createMetrics(telemetry, config.tokenParameterName) };
+  const metrics = createMetrics(telemetry, config.tokenParameterName);
+  const { refresher } = composeRefresher(config, {
+    onRetry: (notice) => reportRetry(logger, notice),
+    observer: { leaseReleaseFailed: (error) => reportLeaseReleaseFailed(logger, metrics, error) },
+  });
+  return { config, refresher, logger, metrics };
 }

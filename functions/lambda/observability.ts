@@ -1,4 +1,4 @@
-import { METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
+import { EVENT_METRIC, METRIC, TOKEN_PARAMETER_DIMENSION } from '../contracts/telemetry.js';
 import type { RefreshResult, RetryNotice } from '../refresher/refresh.js';
 import type { CodedError } from '../shared/coded-error.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../token/index.js';
@@ -71,6 +71,15 @@ export function reportOutcome(logger: Logger, metrics: Metrics, request: Refresh
   metrics.addMetric(METRIC.failed, MetricUnit.Count, result.ok ? 0 : 1);
   metrics.addMetric(METRIC.reportRefuted, MetricUnit.Count, refuted ? 1 : 0);
   metrics.publishStoredMetrics();
+}
+
+/**
+ * A lease the run could not release: a warning now, and a count in the run's metrics document (the
+ * outcome publishes it), so repeated failures show although each run's outcome stands.
+ */
+export function reportLeaseReleaseFailed(logger: Logger, metrics: Metrics, error: CodedError): void {
+  logger.warn('refresh lease not released: other runs wait until its deadline', errorFields(error));
+  metrics.addMetric(EVENT_METRIC.leaseReleaseFailed, MetricUnit.Count, 1);
 }
 
 export function reportRetry(logger: Logger, notice: RetryNotice): void {

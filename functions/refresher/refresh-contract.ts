@@ -24,6 +24,8 @@ export interface RefreshObserver {
   requesting?(requestedAt: Date, timeoutMs: number): void;
   granted?(expiresInSeconds: number): void;
   stored?(document: TokenDocument, version: number): void;
+  /** The lease could not be released: it blocks other runs until its deadline (plus the clock-skew margin), no longer. */
+  leaseReleaseFailed?(error: CodedError): void;
 }
 
 export interface RefresherDependencies {

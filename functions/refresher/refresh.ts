@@ -200,8 +200,10 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           deps.observer?.stored?.(document, version);
           return done(true, reason, { kind: 'valid', document, version });
         } finally {
-          // A release that fails leaves a lease that goes stale at this invocation's deadline.
-          await lease.release(holder.holder).catch(() => undefined);
+          // A release that fails leaves a lease that goes stale at this invocation's deadline: the run's outcome stands.
+          await lease
+            .release(holder.holder)
+            .catch((error: unknown) => deps.observer?.leaseReleaseFailed?.(asCodedError(error, 'releasing the refresh lease')));
         }
       } catch (thrown) {
         const error = asCodedError(thrown, 'refreshing the token');

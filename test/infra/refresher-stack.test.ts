@@ -108,7 +108,7 @@ describe('FaspayTokenRefresherStack with the cdk.json defaults', () => {
         { effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [`arn:${PARAMETER_ARN}`] },
         {
           effect: 'Allow',
-          actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'],
+          actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
           resources: [`arn:${PARAMETER_ARN}.lease`],
         },
         {

@@ -41,7 +41,7 @@ describe('FaspayTokenRefresher: lease, rejection reports and their IAM', () => {
     const statements = statementsOfRole(template, 'RefresherFunctionRole');
     const lease = statements.filter((statement) => resourcesOf(statement).some((resource) => resource.includes('.lease')));
     expect(lease.map((statement) => ({ actions: actionsOf(statement).sort(), resources: resourcesOf(statement) }))).toEqual([
-      { actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'], resources: [LEASE_ARN] },
+      { actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'], resources: [LEASE_ARN] },
     ]);
     const deletes = statements.filter((statement) => actionsOf(statement).includes('ssm:DeleteParameter'));
     expect(deletes.flatMap(resourcesOf)).toEqual([LEASE_ARN]);

@@ -1,10 +1,10 @@
-import type { Stack } from 'aws-cdk-lib';
+import { App, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaspayTokenRefresher } from '../../infra/index.js';
-import { actionsOf, bareStack, flatten, resourcesOf, statementsOfRole } from './synth.js';
+import { actionsOf, bareStack, cdkJsonContext, flatten, resourcesOf, statementsOfRole } from './synth.js';
 
 /** Sandbox and production in one stack, the way examples/payments-app (and many teams) do it. */
 describe('Construct: two FaspayTokenRefresher in one stack', () => {
@@ -86,5 +86,59 @@ describe('Construct: two FaspayTokenRefresher in one stack', () => {
     expect(resources).toContain(flatten(stack.resolve(production.parameterArn)));
     expect(resources).not.toContain(flatten(stack.resolve(sandbox.parameterArn)));
     expect(resources.join(' ')).not.toContain(secretArnOf(sandbox));
+  });
+});
+
+/** The `x` / `x.lease` pair: one refresher's token parameter is the other's refresh lease. */
+describe('Construct: two FaspayTokenRefresher whose parameter of one is the lease of the other', () => {
+  const catchError = (build: () => void): unknown => {
+    try {
+      build();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected the construct to throw');
+  };
+  const app = () => new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+
+  it.each([
+    ['the token first, then the refresher leasing it', '/payments/token.lease', '/payments/token'],
+    ['the leasing refresher first, then the token', '/payments/token', '/payments/token.lease'],
+  ])('refuses %s at synth, naming both, as a ValidationError at the construct path', (_order, first, second) => {
+    // GIVEN a stack with one refresher
+    const stack = bareStack();
+    new FaspayTokenRefresher(stack, 'First', { tokenParameterName: first });
+
+    // WHEN a second one is added whose name is the first's plus ".lease", or the reverse
+    const error = catchError(() => new FaspayTokenRefresher(stack, 'Second', { tokenParameterName: second }));
+
+    // THEN synth stops at the second refresher, naming both refreshers and both names
+    expect(Errors.isValidationError(error), String(error)).toBe(true);
+    if (!Errors.isValidationError(error)) return;
+    expect(error.constructPath).toBe('TestStack/Second');
+    expect(error.message).toContain('TestStack/First');
+    expect(error.message).toContain('TestStack/Second');
+    expect(error.message).toContain('tokenParameterName "/payments/token.lease"');
+    expect(error.message).toContain('refresh lease of');
+    expect(error.cause).toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
+  it('refuses the pair across two stacks of one app that may share an account and region', () => {
+    const shared = app();
+    new FaspayTokenRefresher(new Stack(shared, 'Sandbox'), 'Token', { tokenParameterName: '/payments/token' });
+    const production = new Stack(shared, 'Production');
+    expect(() => new FaspayTokenRefresher(production, 'Token', { tokenParameterName: '/payments/token.lease' })).toThrow(
+      /"\/payments\/token\.lease" of Production\/Token is the refresh lease of Sandbox\/Token/,
+    );
+  });
+
+  it('accepts the pair in stacks bound to different accounts, and names that only look alike', () => {
+    const apart = app();
+    new FaspayTokenRefresher(new Stack(apart, 'A', { env: { account: '111111111111', region: 'ap-southeast-3' } }), 'Token', {
+      tokenParameterName: '/payments/token',
+    });
+    const other = new Stack(apart, 'B', { env: { account: '222222222222', region: 'ap-southeast-3' } });
+    expect(() => new FaspayTokenRefresher(other, 'Token', { tokenParameterName: '/payments/token.lease' })).not.toThrow();
+    expect(() => new FaspayTokenRefresher(other, 'Other', { tokenParameterName: '/payments/token.leases' })).not.toThrow();
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The AWS JSON operations the refresher calls, as named by their X-Amz-Target header. Calls on the
- * refresh lease (a parameter whose name ends in `.lease`) are one operation of their own, so that a
+ * refresh lease (a parameter whose name ends in `.lease`, or one of its versions, `.lease:N`) are one operation of their own, so that a
  * fault aimed at the token parameter hits the token parameter.
  */
 export type AwsOperation = 'SSM.GetParameter' | 'SSM.PutParameter' | 'SSM.Lease' | 'SecretsManager.GetSecretValue';
@@ -12,7 +12,6 @@ const TARGETS: Readonly<Record<string, AwsOperation>> = {
   'AmazonSSM.GetParameter': 'SSM.GetParameter',
   'AmazonSSM.PutParameter': 'SSM.PutParameter',
   'AmazonSSM.DeleteParameter': 'SSM.Lease',
-  'AmazonSSM.GetParameterHistory': 'SSM.Lease',
   'secretsmanager.GetSecretValue': 'SecretsManager.GetSecretValue',
 };
 
@@ -21,7 +20,7 @@ function operationOf(target: string, body: Buffer): AwsOperation | undefined {
   if (operation === undefined || !operation.startsWith('SSM.')) return operation;
   try {
     const name = (JSON.parse(body.toString('utf8')) as { Name?: unknown }).Name;
-    return typeof name === 'string' && name.endsWith('.lease') ? 'SSM.Lease' : operation;
+    return typeof name === 'string' && /\.lease(:\d+)?$/.test(name) ? 'SSM.Lease' : operation;
   } catch {
     return operation;
   }

@@ -17,6 +17,7 @@ import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
   DEFAULT_MAX_JITTER_SECONDS,
+  DEFAULT_REPORT_COOLDOWN_SECONDS,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
 } from '../functions/consumer/index.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME } from '../functions/contracts/settings.js';
@@ -208,7 +209,7 @@ export function formatConsumerBench(result: ConsumerBenchResult): string {
     ),
     '',
     `SendMe refusing the stored token for ${result.whileRefused.minutes} min, ${REQUESTS_PER_SECOND} requests/s (${result.whileRefused.calls} calls, each retried once):`,
-    `  SSM reads ${result.whileRefused.ssmReads}, credential loads ${result.whileRefused.credentialLoads} (one per ${MIN_REREAD_AFTER_UNAUTHORIZED_MS / 1000} s, not one per call), rejection reports ${result.whileRefused.reports}`,
+    `  SSM reads ${result.whileRefused.ssmReads}, credential loads ${result.whileRefused.credentialLoads} (one per ${MIN_REREAD_AFTER_UNAUTHORIZED_MS / 1000} s, not one per call), rejection reports ${result.whileRefused.reports} (one per ${DEFAULT_REPORT_COOLDOWN_SECONDS} s cooldown)`,
     '',
     `in-process cost, token cached (${result.iterations} iterations, Node ${process.version}):`,
     `  getToken()                               ${Math.round(result.nsPerGetToken)} ns/op`,

@@ -27,10 +27,20 @@ export class AwsAdapterError extends CodedError<AwsAdapterErrorCode> {
   readonly code: AwsAdapterErrorCode;
   readonly awsErrorName: string;
 
-  constructor(code: AwsAdapterErrorCode, message: string, awsErrorName: string) {
-    super(`${message}: ${awsErrorName}`, {
-      retryable: RETRYABLE_AWS_ERRORS.has(awsErrorName),
-      details: { awsErrorName },
+  /**
+   * `answer.httpStatus`, when the caller has it, is named in the message and the details: an answer
+   * the SDK could not read (an HTML error page) says nothing else. A 5xx or 429 is worth another try.
+   */
+  constructor(
+    code: AwsAdapterErrorCode,
+    message: string,
+    awsErrorName: string,
+    answer: { readonly httpStatus?: number; readonly attempts?: number } = {},
+  ) {
+    const { httpStatus, attempts } = answer;
+    super(`${message}: ${awsErrorName}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`, {
+      retryable: RETRYABLE_AWS_ERRORS.has(awsErrorName) || (httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 429)),
+      details: { awsErrorName, httpStatus, attempts },
     });
     this.code = code;
     this.awsErrorName = awsErrorName;

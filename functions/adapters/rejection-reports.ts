@@ -1,54 +1,126 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../contracts/rejection-report.js';
-import { AwsAdapterError, awsErrorName } from './errors.js';
+import { type BackoffPolicy, backoffDelayMs } from '../shared/retry.js';
+import { AwsAdapterError, awsErrorName, NETWORK_ERROR_CODES } from './errors.js';
 
 /** Sends rejection reports to the refresher. */
 export interface RejectionReportSender {
   send(detail: RejectionReportDetail): Promise<void>;
 }
 
+/** How hard one report is tried before it is given up (the consumer re-reports after its cooldown). */
+export interface ReportSendPolicy {
+  /** PutEvents calls per report, the first included. */
+  readonly maxAttempts: number;
+  /** Each call is abandoned after this long: the default client sets no timeout of its own. */
+  readonly attemptTimeoutMs: number;
+  readonly backoff: BackoffPolicy;
+}
+
+/** At most 3 × 3 s plus 0.75 s of pauses: a report never lingers in the background for long. */
+export const REPORT_SEND_POLICY: ReportSendPolicy = {
+  maxAttempts: 3,
+  attemptTimeoutMs: 3000,
+  backoff: { baseDelayMs: 250, maxDelayMs: 1000 },
+};
+
+export interface RejectionSenderOptions {
+  /** @default REPORT_SEND_POLICY */
+  readonly policy?: ReportSendPolicy;
+  /** @default a timer that does not keep the process alive */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Source of the backoff jitter, in [0, 1). @default Math.random */
+  readonly random?: () => number;
+}
+
 /**
  * One `PutEvents` entry per report on `eventBusName`, with the source and detail-type the
  * refresher's rule (and the consumer's `events:PutEvents` grant) is limited to. PutEvents answers
- * HTTP 200 even when it drops an entry, so a failed entry is a failure here too.
+ * HTTP 200 even when it drops an entry, so a failed entry is a failure here too. A failure worth
+ * another try (a 5xx or 429, throttling, a timeout, a network error, an entry failed with
+ * `InternalFailure`) is tried again after a jittered backoff, up to `policy.maxAttempts` calls; the
+ * error finally thrown names the HTTP status and the number of calls.
  */
-export function createEventBridgeRejectionSender(client: EventBridgeClient, eventBusName: string): RejectionReportSender {
+export function createEventBridgeRejectionSender(
+  client: EventBridgeClient,
+  eventBusName: string,
+  options: RejectionSenderOptions = {},
+): RejectionReportSender {
+  const policy = options.policy ?? REPORT_SEND_POLICY;
+  const sleep = options.sleep ?? unrefSleep;
+  const random = options.random ?? Math.random;
+
+  async function putOnce(detail: RejectionReportDetail, attempts: number): Promise<AwsAdapterError | undefined> {
+    const signal = AbortSignal.timeout(policy.attemptTimeoutMs);
+    // The signal ends the HTTP request; the race also ends a wait before it (credentials, say).
+    const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    let answer: PutEventsCommandOutput;
+    try {
+      const sending = client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: eventBusName,
+              Source: REJECTION_REPORT_SOURCE,
+              DetailType: REJECTION_REPORT_DETAIL_TYPE,
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+        { abortSignal: signal },
+      );
+      answer = await Promise.race([sending, abandoned]);
+    } catch (error) {
+      const { name, httpStatus } = signal.aborted ? { name: 'TimeoutError', httpStatus: undefined } : sendFailureOf(error);
+      return new AwsAdapterError('REJECTION_REPORT_FAILED', `cannot send the rejection report to the event bus "${eventBusName}"`, name, {
+        ...(httpStatus === undefined ? {} : { httpStatus }),
+        attempts,
+      });
+    }
+    if ((answer.FailedEntryCount ?? 0) === 0) return undefined;
+    const code = answer.Entries?.[0]?.ErrorCode;
+    const name = typeof code === 'string' && /^[A-Za-z.]{1,80}$/.test(code) ? code : 'FailedEntry';
+    return new AwsAdapterError('REJECTION_REPORT_FAILED', `the event bus "${eventBusName}" refused the rejection report`, name, {
+      attempts,
+    });
+  }
+
   return {
     async send(detail) {
-      let answer: PutEventsCommandOutput;
-      try {
-        answer = await client.send(
-          new PutEventsCommand({
-            Entries: [
-              {
-                EventBusName: eventBusName,
-                Source: REJECTION_REPORT_SOURCE,
-                DetailType: REJECTION_REPORT_DETAIL_TYPE,
-                Detail: JSON.stringify(detail),
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        throw new AwsAdapterError(
-          'REJECTION_REPORT_FAILED',
-          `cannot send the rejection report to the event bus "${eventBusName}"`,
-          awsErrorName(error),
-        );
-      }
-      if ((answer.FailedEntryCount ?? 0) > 0) {
-        const code = answer.Entries?.[0]?.ErrorCode;
-        const name = typeof code === 'string' && /^[A-Za-z.]{1,80}$/.test(code) ? code : 'FailedEntry';
-        throw new AwsAdapterError('REJECTION_REPORT_FAILED', `the event bus "${eventBusName}" refused the rejection report`, name);
+      for (let attempt = 1; ; attempt++) {
+        const failure = await putOnce(detail, attempt);
+        if (failure === undefined) return;
+        const retryable = failure.retryable || NETWORK_ERROR_CODES.has(failure.awsErrorName);
+        if (!retryable || attempt >= policy.maxAttempts) throw failure;
+        await sleep(backoffDelayMs(attempt, policy.backoff, random));
       }
     },
   };
 }
 
 /**
+ * What a failed PutEvents call said. An answer the SDK could not read (moto's HTML page for an HTTP
+ * 500, a proxy's error page) surfaces as the parser's `SyntaxError`, which says nothing about the
+ * bus: then only the HTTP status is known, and the name is `UnknownError`.
+ */
+function sendFailureOf(error: unknown): { name: string; httpStatus: number | undefined } {
+  const sdkError = error as { $metadata?: { httpStatusCode?: unknown }; $fault?: unknown } | undefined;
+  const status = sdkError?.$metadata?.httpStatusCode;
+  const httpStatus = typeof status === 'number' ? status : undefined;
+  const isAwsError = typeof sdkError?.$fault === 'string';
+  return { name: httpStatus !== undefined && !isAwsError ? 'UnknownError' : awsErrorName(error), httpStatus };
+}
+
+function unrefSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
  * A client with the SDK's own configuration, for callers that load this adapter lazily: named
- * imports let a bundler keep this client and PutEvents only, not every EventBridge command.
+ * imports let a bundler keep this client and PutEvents only, not every EventBridge command. One
+ * attempt per call: the sender's REPORT_SEND_POLICY retries, and the SDK's own three attempts inside
+ * each of its calls would make nine requests of one failing report.
  */
 export function createDefaultEventBridgeClient(): EventBridgeClient {
-  return new EventBridgeClient({});
+  return new EventBridgeClient({ maxAttempts: 1 });
 }

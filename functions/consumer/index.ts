@@ -12,7 +12,7 @@ export { ConfigError } from '../shared/config-error.js';
 export { DEFAULT_MAX_JITTER_SECONDS, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 export { type FaspayTokenProviderErrorCode, TokenProviderError } from './errors.js';
 export type { ConsumerToken, FaspayTokenProviderOptions, TokenSource } from './options.js';
-export { REPORT_WAIT_MS, type TokenRejectedHook } from './rejection-reporting.js';
+export { DEFAULT_REPORT_COOLDOWN_SECONDS, REPORT_WAIT_MS, type TokenRejectedHook } from './rejection-reporting.js';
 export {
   createSignedFaspayFetch,
   DEFAULT_SERVICE_TIMEOUT_MS,

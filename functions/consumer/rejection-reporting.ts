@@ -1,16 +1,19 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { RejectionReportSender } from '../adapters/rejection-reports.js';
 import { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
+import { REFRESHER_SETTINGS } from '../contracts/settings.js';
 import { isCodedError, thrownName } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
 import { lazyShared } from '../shared/lazy.js';
+import { MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 
 /** Told that SendMe refused the token stored as `report.parameterVersion`, after the re-read-and-retry. */
 export type TokenRejectedHook = (report: TokenRejectedReport) => void | Promise<void>;
 
 /**
  * Longest time a failing call waits for its report before handing SendMe's answer back; a slower
- * report goes on in the background (Lambda may freeze it until the next invocation).
+ * report (its retries included) goes on in the background (Lambda may freeze it until the next
+ * invocation).
  */
 export const REPORT_WAIT_MS = 2000;
 
@@ -38,15 +41,41 @@ export function defaultTokenRejectedHook(
 }
 
 /**
- * Calls `hook` once per rejected version (versions only grow, so remembering the highest one
- * reported is enough): a thousand failing calls on one revoked token make one report. The hook's
- * failure is logged by code and class name only and never reaches the caller.
+ * How often one container reports a version that stays refused, by default: the refresher's own
+ * default REJECTION_COOLDOWN_SECONDS. A report inside the refresher's cooldown buys nothing, and one
+ * after it is what lets a token revoked soon after it was issued be replaced.
  */
-export function createRejectionReporter(hook: TokenRejectedHook, parameterName: string): (parameterVersion: number) => Promise<void> {
-  let highestReported = 0;
-  return async (parameterVersion) => {
-    if (parameterVersion <= highestReported) return;
-    highestReported = parameterVersion;
+export const DEFAULT_REPORT_COOLDOWN_SECONDS = REFRESHER_SETTINGS.rejectionCooldownSeconds.default;
+
+/** `reportCooldownSeconds` checked against the refresher's own range for its cooldown. */
+export function reportCooldownMs(seconds: number = DEFAULT_REPORT_COOLDOWN_SECONDS): number {
+  const { min, max } = REFRESHER_SETTINGS.rejectionCooldownSeconds;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw new ConfigError(`reportCooldownSeconds must be a whole number of seconds from ${min} to ${max}, got ${String(seconds)}`);
+  }
+  // Never more often than a container re-reads after Unauthorized: it could not see a replacement sooner.
+  return Math.max(seconds * 1000, MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+}
+
+/** Reports that the token stored as `parameterVersion` was refused at `refusedAt` (the provider's clock). */
+export type RejectionReporter = (parameterVersion: number, refusedAt: Date) => Promise<void>;
+
+/**
+ * Calls `hook` when a version is first refused, and again for the same version at most once per
+ * `cooldownMs` while it stays refused: a thousand failing calls on one revoked token make one report
+ * per cooldown, and a report the refresher could not act on (its own cooldown, a lease held, a
+ * failing refresh, a send that failed) is repeated instead of lost. Older versions than the last
+ * one reported are never reported (versions only grow). The hook's failure is logged by code and
+ * class name only and never reaches the caller.
+ */
+export function createRejectionReporter(hook: TokenRejectedHook, parameterName: string, cooldownMs: number): RejectionReporter {
+  let last: { readonly version: number; readonly atMs: number } | undefined;
+  return async (parameterVersion, refusedAt) => {
+    const nowMs = refusedAt.getTime();
+    // A clock that went back counts as still inside the cooldown.
+    const reportedRecently = last !== undefined && parameterVersion === last.version && nowMs - last.atMs < cooldownMs;
+    if (reportedRecently || (last !== undefined && parameterVersion < last.version)) return;
+    last = { version: parameterVersion, atMs: nowMs };
     const sent = Promise.resolve()
       .then(() => hook({ parameterVersion }))
       .then(
@@ -68,7 +97,8 @@ function warnReportFailed(error: unknown, parameterName: string, parameterVersio
   const errorName = thrownName(error);
   const line = {
     level: 'WARN',
-    message: 'the rejected token could not be reported to the refresher; other calls keep failing until it is replaced',
+    message:
+      'the rejected token could not be reported to the refresher; other calls keep failing until it is replaced, and it is reported again after the cooldown',
     parameterName,
     parameterVersion,
     errorName,

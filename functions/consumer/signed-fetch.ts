@@ -2,7 +2,7 @@ import { readBoundedText } from '../adapters/bounded-body.js';
 import { transportError } from '../adapters/faspay-transport.js';
 import { faspayUrl, type HttpMethod, isUnauthorizedAnswer, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
-import { createRejectionReporter, defaultTokenRejectedHook, type TokenRejectedHook } from './rejection-reporting.js';
+import { createRejectionReporter, defaultTokenRejectedHook, reportCooldownMs, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
 
 /** @default of `timeoutMs`: one attempt, headers and JSON body included. */
@@ -24,13 +24,21 @@ export interface SignedFaspayFetchOptions {
    * Told when SendMe still answers Unauthorized after the re-read-and-retry and the retry used the
    * same token (the same parameter version, or the same token stored again as a new version): the
    * stored token itself is refused (revoked by an outside reissue, say), and only the refresher can
-   * replace it; the report names the retry's version. Called once per rejected version per signed fetch (build
-   * it once per container), awaited for up to 2 s; a failure is logged by code and never changes the
-   * answer handed back.
+   * replace it; the report names the retry's version. Called when a version is first refused and
+   * again at most once per `reportCooldownSeconds` (by the provider's clock) while it stays refused,
+   * per signed fetch (build it once per container); awaited for up to 2 s; a failure is logged by
+   * code and never changes the answer handed back.
    * @default - when FASPAY_TOKEN_REJECTION_BUS is set (the construct's `grantReportRejection` sets
    * it), a rejection report through EventBridge to the refresher; otherwise nothing is reported
    */
   readonly onTokenRejected?: TokenRejectedHook;
+  /**
+   * Shortest pause before a version that stays refused is reported again by this container (never
+   * less than the 10 s re-read interval). Set it to the refresher's `rejectionCooldown` when that is
+   * not the default.
+   * @default DEFAULT_REPORT_COOLDOWN_SECONDS - the refresher's own default REJECTION_COOLDOWN_SECONDS
+   */
+  readonly reportCooldownSeconds?: number;
 }
 
 export interface SignedRequestInit {
@@ -69,7 +77,8 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
   }
   const doFetch = options.fetch ?? globalThis.fetch;
   const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName);
-  const report = hook === undefined ? undefined : createRejectionReporter(hook, provider.parameterName);
+  const cooldownMs = reportCooldownMs(options.reportCooldownSeconds);
+  const report = hook === undefined ? undefined : createRejectionReporter(hook, provider.parameterName, cooldownMs);
 
   return async (method, path, init = {}) => {
     const signedPath = parseSignedPath(path, 'the service path');
@@ -79,12 +88,12 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
       throw new ConfigError('a GET request cannot carry a body: pass query or pathValues instead');
     }
     const attempt = async (): Promise<Answer & Omit<SignedCall, 'headers'>> => {
-      const { headers, parameterVersion, issuedAt } = await provider.signCall(method, signedPath);
+      const { headers, parameterVersion, issuedAt, signedAt } = await provider.signCall(method, signedPath);
       const signal = AbortSignal.timeout(timeoutMs);
       try {
         // Never followed: the signed headers must not go to another host. A 3xx is handed back as the answer.
         const response = await doFetch(url, { method, headers: { ...headers }, body, signal, redirect: 'manual' });
-        return { ...(await classify(response)), parameterVersion, issuedAt };
+        return { ...(await classify(response)), parameterVersion, issuedAt, signedAt };
       } catch (error) {
         // Not kept as cause: fetch errors can carry the request, and the request carries the signature.
         throw transportError(error, signal, timeoutMs);
@@ -99,7 +108,7 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     // different token refused too would be a different story (credentials, say). The refresher
     // replaces the reported version only while it is still the stored one.
     const sameToken = second.parameterVersion === first.parameterVersion || second.issuedAt.getTime() === first.issuedAt.getTime();
-    if (second.unauthorized && sameToken) await report?.(second.parameterVersion);
+    if (second.unauthorized && sameToken) await report?.(second.parameterVersion, second.signedAt);
     return second.response;
   };
 }

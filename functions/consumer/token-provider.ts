@@ -36,6 +36,8 @@ export interface SignedCall {
   readonly parameterVersion: number;
   /** When that token was issued: the same token stored again under a new version keeps it. */
   readonly issuedAt: Date;
+  /** The provider's clock when the call was signed (the time in `faspay-timestamp`). */
+  readonly signedAt: Date;
 }
 
 /** The stored document, as read, and how long it may be served from memory. */
@@ -146,13 +148,14 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     }
     const signedPath = parseSignedPath(path, 'the service path');
     const [entry, signer] = await Promise.all([current(), signers.signer()]);
+    const signedAt = clock();
     const headers = signer.serviceCallHeaders(
       method,
       signedPath,
-      formatFaspayTimestamp(clock(), settings.timeZone),
+      formatFaspayTimestamp(signedAt, settings.timeZone),
       entry.document.accessToken,
     );
-    return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.document.issuedAt) };
+    return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.document.issuedAt), signedAt: new Date(signedAt) };
   }
 
   return {

@@ -21,7 +21,7 @@ describe('bench/consumer-reads.ts', () => {
       ['15-minute schedule', 'Powertools getParameter, maxAge 300 s', 240],
     ]);
     expect(result.reads.every((figure) => figure.expiredTokensServed === 0)).toBe(true);
-    // A refused token: the first read, then one re-read (token and credentials) per 10 s, one report.
-    expect(result.whileRefused).toEqual({ minutes: 10, calls: 6000, ssmReads: 61, credentialLoads: 61, reports: 1 });
+    // A refused token: the first read, then one re-read (token and credentials) per 10 s, one report per 60 s cooldown.
+    expect(result.whileRefused).toEqual({ minutes: 10, calls: 6000, ssmReads: 61, credentialLoads: 61, reports: 10 });
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { GetParameterCommand, type GetParameterCommandOutput, SSMClient } from '
 import 'aws-sdk-client-mock-vitest/extend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
+import { createVerifier, DEMO_CREDENTIALS } from '../../simulator/index.js';
 
 export const PARAMETER = '/faspay/sendme/access-token';
 export const HOUR_MS = 3_600_000;
@@ -65,6 +66,24 @@ export function deferred<T>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * SendMe as far as the token goes: 200 for a call signed with a token in `accepted` (the simulator's
+ * verifier reads the token out of the signature), 401 with `"status": "9"` otherwise.
+ */
+export function sendmeAccepting(accepted: ReadonlySet<string>, now: () => Date): typeof fetch {
+  return (url, init) => {
+    const verifier = createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 300, now });
+    const verdict = verifier.verifyServiceCall(
+      init?.headers as Record<string, string>,
+      init?.method ?? 'GET',
+      new URL(String(url)).pathname,
+    );
+    const ok = verdict.ok && accepted.has(verdict.fields.accessToken);
+    const body = ok ? { status: '2', response_code: '00' } : { status: '9', message: 'Unauthorized' };
+    return Promise.resolve(new Response(JSON.stringify(body), { status: ok ? 200 : 401, headers: { 'Content-Type': 'application/json' } }));
+  };
 }
 
 export { rejectionOf } from '../support/refresher-harness.js';

@@ -3,9 +3,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
+import { REPORT_SEND_POLICY } from '../../functions/adapters/rejection-reports.js';
 import {
   createFaspayTokenProvider,
   createSignedFaspayFetch,
+  DEFAULT_REPORT_COOLDOWN_SECONDS,
   type FaspayTokenProvider,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
   REJECTION_REPORT_BUS_ENV,
@@ -13,9 +15,9 @@ import {
 } from '../../functions/consumer/index.js';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/contracts/rejection-report.js';
 import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
-import { createVerifier, DEMO_CREDENTIALS } from '../../simulator/index.js';
+import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';
-import { fakeClock, PARAMETER, rejectionOf, tokenDocument } from './fixtures.js';
+import { fakeClock, PARAMETER, rejectionOf, sendmeAccepting, tokenDocument } from './fixtures.js';
 
 const BALANCE = '/account/api/balance_inquiry';
 const BASE_URL = 'https://sendme.example.com';
@@ -64,44 +66,36 @@ async function publish(options: { accepted?: boolean } = {}): Promise<TokenDocum
   return document;
 }
 
-/** SendMe: 200 for a call signed with an accepted token, 401 otherwise (the simulator's verifier reads the token out of the signature). */
-function sendmeFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const verifier = createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 300, now: clock.now });
-  const verdict = verifier.verifyServiceCall(init?.headers as Record<string, string>, init?.method ?? 'GET', new URL(String(url)).pathname);
-  const ok = verdict.ok && accepted.has(verdict.fields.accessToken);
-  const body = ok ? { status: '2', response_code: '00' } : { status: '9', message: 'Unauthorized' };
-  return Promise.resolve(new Response(JSON.stringify(body), { status: ok ? 200 : 401, headers: { 'Content-Type': 'application/json' } }));
-}
-
 function sendme(onTokenRejected?: (report: TokenRejectedReport) => void | Promise<void>) {
   return createSignedFaspayFetch(provider, {
     baseUrl: BASE_URL,
-    fetch: sendmeFetch,
+    fetch: sendmeAccepting(accepted, clock.now),
     ...(onTokenRejected === undefined ? {} : { onTokenRejected }),
   });
 }
 
 describe('Function: createFaspayTokenProvider, versions', () => {
-  it('returns the parameter version of the document it read, and signs calls with it', async () => {
+  it('returns the parameter version of the document it read, and signs calls with it, at the time of its clock', async () => {
     await publish();
     const token = await provider.getToken();
     const call = await provider.signCall('GET', BALANCE);
     expect(token.parameterVersion).toBe(2);
     expect(call.parameterVersion).toBe(2);
+    expect(call.signedAt).toEqual(clock.now());
     expect(Object.keys(call.headers)).toContain('faspay-signature');
   });
 });
 
 describe('Function: createSignedFaspayFetch, onTokenRejected', () => {
-  it('reports a token refused after the re-read returned the same version, once per version', async () => {
+  it('reports a token refused after the re-read returned the same version, once within the cooldown', async () => {
     // Prepare: the stored token (version 1) is revoked by an outside reissue
     accepted.clear();
     const reports: TokenRejectedReport[] = [];
     const call = sendme((report) => void reports.push(report));
 
-    // Act: many failing calls over a minute
+    // Act: many failing calls over the cooldown, less 2 s
     const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < DEFAULT_REPORT_COOLDOWN_SECONDS / 2; i++) {
       statuses.push((await call('GET', BALANCE)).status);
       clock.advance(2000);
     }
@@ -261,15 +255,25 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
         eventBridge
           .on(PutEventsCommand)
           .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] }),
-      'AccessDeniedException',
+      { awsErrorName: 'AccessDeniedException', attempts: 1 },
     ],
     [
-      'a failed call',
+      'a failed call, after its retries',
       () => eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })),
-      'ThrottlingException',
+      { awsErrorName: 'ThrottlingException', attempts: REPORT_SEND_POLICY.maxAttempts },
     ],
-  ])('logs %s with its code and still hands back the answer', async (_case, arrange, awsErrorName) => {
+    [
+      'an HTTP 500 the SDK cannot read by its status, not as a parse error',
+      () =>
+        eventBridge
+          .on(PutEventsCommand)
+          .rejects(Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } })),
+      { awsErrorName: 'UnknownError', httpStatus: 500, attempts: REPORT_SEND_POLICY.maxAttempts },
+    ],
+  ])('logs %s with its code and still hands back the answer', async (_case, arrange, said) => {
     vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
+    // No jitter: the retries' pauses are then nil and the log line comes within REPORT_WAIT_MS.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     arrange();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     accepted.clear();
@@ -277,10 +281,13 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
     const response = await sendme()('GET', BALANCE);
 
     expect(response.status).toBe(401);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, said.attempts);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).not.toContain('SyntaxError');
     expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({
       errorCode: 'REJECTION_REPORT_FAILED',
-      awsErrorName,
       parameterVersion: 1,
+      ...said,
     });
   });
 

@@ -1,11 +1,11 @@
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  createFaspayTokenProvider,
-  createSignedFaspayFetch,
+  DEFAULT_REPORT_COOLDOWN_SECONDS,
   type FaspayTokenProvider,
   MIN_REREAD_AFTER_UNAUTHORIZED_MS,
   REJECTION_REPORT_BUS_ENV,
+  REPORT_WAIT_MS,
   type SignedFaspayFetch,
 } from '../../functions/consumer/index.js';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../functions/contracts/rejection-report.js';
@@ -121,7 +121,11 @@ beforeEach(async () => {
   await createReportRule();
 });
 
-afterEach(() => expectNothingLeaked(output, tokens));
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  expectNothingLeaked(output, tokens);
+});
 
 describe('rejected token: consumer report → EventBridge (moto) → refresher → SSM (moto) → consumer', () => {
   let skippedMs: number;
@@ -131,6 +135,8 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
   async function setup(extraEnv: Record<string, string> = {}) {
     refresher = await loadHandler(handlerEnv(moto, simulator.url, extraEnv));
     vi.stubEnv(REJECTION_REPORT_BUS_ENV, 'default');
+    // From the module registry loadHandler has just reset, like the adapter the first report loads: one CodedError class for both.
+    const { createFaspayTokenProvider, createSignedFaspayFetch } = await import('../../functions/consumer/index.js');
     skippedMs = 0;
     // Default clients, found through AWS_ENDPOINT_URL as a deployed consumer finds AWS; a clock that can skip the re-read interval.
     provider = createFaspayTokenProvider({
@@ -196,5 +202,119 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
 
     expect(summary).toMatchObject({ refreshed: false, reason: 'cooldown', parameterVersion: 1 });
     expect(tokenRequests()).toBe(requestsBefore);
+  });
+
+  describe('a report the refresher could not act on is sent again after the cooldown', () => {
+    /** Moves every clock of the story (consumer, refresher, simulator) forward: they all read Date. */
+    const skip = (ms: number) => vi.setSystemTime(Date.now() + ms);
+    const cooldownMs = DEFAULT_REPORT_COOLDOWN_SECONDS * 1000;
+
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    });
+
+    it('repeats a report answered "cooldown" while the token is refused, the repeat heals it, and nothing is reported while it is accepted', async () => {
+      // Prepare: both sides on the default cooldown; version 1 stored and used, then revoked by an outside reissue 2 s later
+      await setup();
+      await invokeRefresher({});
+      expect((await sendme('GET', BALANCE)).status).toBe(200);
+      skip(2000);
+      await outsideReissue();
+
+      // Act 1: the consumer is refused and reports; the refresher's cooldown holds the report back
+      expect((await sendme('GET', BALANCE)).status).toBe(401);
+      const [first, ...none] = await deliveredReports();
+      expect(none).toEqual([]);
+      const heldBack = await invokeRefresher(first);
+
+      // Act 2: a busy consumer (a call every 5 s) stays refused through the cooldown and does not report again
+      const withinCooldown: number[] = [];
+      for (let elapsed = 5000; elapsed < cooldownMs; elapsed += 5000) {
+        skip(5000);
+        withinCooldown.push((await sendme('GET', BALANCE)).status);
+      }
+      const reportsWithinCooldown = await deliveredReports();
+
+      // Act 3: the cooldown has passed: the next refused call reports the same version again
+      skip(5000);
+      expect((await sendme('GET', BALANCE)).status).toBe(401);
+      const [second, ...noMore] = await deliveredReports();
+      expect(noMore).toEqual([]);
+      const healed = await invokeRefresher(second);
+
+      // Assess 1-3: held back once, repeated once, and the repeat bought the replacement
+      expect(heldBack).toMatchObject({ refreshed: false, reason: 'cooldown', parameterVersion: 1 });
+      expect(new Set(withinCooldown)).toEqual(new Set([401]));
+      expect(reportsWithinCooldown).toEqual([]);
+      expect(second).toMatchObject({ detail: { parameterName: PARAMETER_NAME, parameterVersion: 1 } });
+      expect(healed).toMatchObject({ refreshed: true, reason: 'rejected', parameterVersion: 2 });
+
+      // Act 4: the consumer picks the replacement up and calls on for five cooldowns
+      skip(MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+      const served: number[] = [];
+      for (let elapsed = 0; elapsed <= 5 * cooldownMs; elapsed += 15_000) {
+        served.push((await sendme('GET', BALANCE)).status);
+        skip(15_000);
+      }
+
+      // Assess 4: accepted throughout, and no report
+      expect(new Set(served)).toEqual(new Set([200]));
+      expect(await deliveredReports()).toEqual([]);
+    });
+
+    it('retries a report PutEvents answers with HTTP 500, logs the status (not a parse error), and sends it again after the cooldown', async () => {
+      // Prepare: a matching rule with a Lambda target, for which moto answers PutEvents with HTTP 500
+      await setup({ REJECTION_COOLDOWN_SECONDS: '0' });
+      const eventBridge = new EventBridgeClient(moto.clientConfig);
+      const lambdaArn = `arn:aws:lambda:${moto.clientConfig.region}:123456789012:function:refresher`;
+      await eventBridge.send(
+        new PutRuleCommand({ Name: 'lambda-target', EventPattern: JSON.stringify({ source: [REJECTION_REPORT_SOURCE] }) }),
+      );
+      await eventBridge.send(new PutTargetsCommand({ Rule: 'lambda-target', Targets: [{ Id: 'refresher', Arn: lambdaArn }] }));
+      await invokeRefresher({});
+      await outsideReissue();
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+      // Act 1: the refused call; its report fails
+      const started = performance.now();
+      const refused = await sendme('GET', BALANCE);
+      const waitedMs = performance.now() - started;
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(1), { timeout: 15_000, interval: 50 });
+
+      // Assess 1: the answer came back within the report's wait; one WARN line names the HTTP status and the retries
+      expect(refused.status).toBe(401);
+      expect(waitedMs).toBeLessThan(REPORT_WAIT_MS + 1500);
+      const line = String(warn.mock.calls[0]![0]);
+      expect(JSON.parse(line)).toMatchObject({
+        level: 'WARN',
+        parameterName: PARAMETER_NAME,
+        parameterVersion: 1,
+        errorCode: 'REJECTION_REPORT_FAILED',
+        awsErrorName: 'UnknownError',
+        httpStatus: 500,
+        attempts: 3,
+      });
+      expect(line).not.toContain('SyntaxError');
+      // moto delivers to the queue rule's target before it fails on the Lambda target: one copy per PutEvents request, so
+      // three requests in all (the sender's three attempts, none multiplied by the SDK's own retries).
+      expect(await deliveredReports()).toHaveLength(3);
+
+      // Act 2: the bus is fixed; within the cooldown nothing is sent, after it the report goes through
+      await eventBridge.send(new RemoveTargetsCommand({ Rule: 'lambda-target', Ids: ['refresher'] }));
+      await eventBridge.send(new DeleteRuleCommand({ Name: 'lambda-target' }));
+      skip(MIN_REREAD_AFTER_UNAUTHORIZED_MS);
+      await sendme('GET', BALANCE);
+      const withinCooldown = await deliveredReports();
+      skip(cooldownMs);
+      await sendme('GET', BALANCE);
+      const [resent, ...none] = await deliveredReports();
+
+      // Assess 2: the report that failed is not lost, and the refresher replaces the token with it
+      expect(withinCooldown).toEqual([]);
+      expect(none).toEqual([]);
+      expect(resent).toMatchObject({ detail: { parameterName: PARAMETER_NAME, parameterVersion: 1 } });
+      expect(await invokeRefresher(resent)).toMatchObject({ refreshed: true, reason: 'rejected', parameterVersion: 2 });
+      expect(warn).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -53,6 +53,8 @@ export const MISCONFIGURED_TIME_ZONE = 'UTC';
 export function createConsumerFleet(options: {
   readonly count: number;
   readonly misconfigured: number;
+  /** How often a container reports a version that stays refused: the refresher's REJECTION_COOLDOWN_SECONDS. */
+  readonly reportCooldownSeconds: number;
   readonly store: TokenStore;
   /** The refresher's TOKEN_PARAMETER_NAME and FASPAY_TIMEZONE, as a consumer is configured with them. */
   readonly parameterName: string;
@@ -104,7 +106,15 @@ export function createConsumerFleet(options: {
       options.onReport(index, parameterVersion);
     };
     const fetch = counted(isMisconfigured(index) ? lenientSendme : sendme);
-    return { provider, sendme: createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch, onTokenRejected }) };
+    return {
+      provider,
+      sendme: createSignedFaspayFetch(provider, {
+        baseUrl: 'https://sendme.example.com',
+        fetch,
+        onTokenRejected,
+        reportCooldownSeconds: options.reportCooldownSeconds,
+      }),
+    };
   });
   const lowSince: (number | undefined)[] = consumers.map(() => undefined);
   const failedReads: Record<string, number> = {};

@@ -5,6 +5,7 @@ import { FASPAY_SANDBOX_BASE_URL } from '../functions/faspay/index.js';
 import { composeRefresher } from '../functions/lambda/composition.js';
 import { createMemoryRefreshLease } from '../functions/refresher/lease.js';
 import type { RefreshOrder, RefreshResult } from '../functions/refresher/refresh.js';
+import { REFUTED_REPORTS_PERIOD, REFUTED_REPORTS_THRESHOLD } from '../infra/refresher-alarms.js';
 import { createTokenLedger, DEMO_CREDENTIALS } from '../simulator/index.js';
 import { createConsumerFleet } from './consumer-fleet.js';
 import { createFakeFaspay, inOutage, type Outage, planOutages } from './faspay-weather.js';
@@ -16,8 +17,8 @@ import { createSchedule, type SoakEvent } from './schedule.js';
 import { createFakeSendme, routeFaspay } from './sendme.js';
 import { createVirtualClock } from './virtual-time.js';
 
-/** The refuted-report alarm: 2 refuted reports within an hour. */
-const REFUTED_ALARM = { threshold: 2, periodMs: 3_600_000 };
+/** The refuted-report alarm as the construct deploys it. */
+const REFUTED_ALARM = { threshold: REFUTED_REPORTS_THRESHOLD, periodMs: REFUTED_REPORTS_PERIOD.toMilliseconds() };
 
 /**
  * Runs the real use case (createRefresher) on its deployed schedule for `days` on a virtual clock,
@@ -97,6 +98,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   const fleet = createConsumerFleet({
     count: options.consumers + options.busyConsumers + options.misconfiguredConsumers,
     misconfigured: options.misconfiguredConsumers,
+    reportCooldownSeconds: options.rejectionCooldownSeconds,
     parameterName: config.tokenParameterName,
     timeZone: config.timeZone,
     store,

@@ -135,6 +135,8 @@ export function createHealingTracker(
     /** The stored token may have just been revoked (an outside reissue, a token lost in transit). */
     revoked() {
       revokedSinceStored = true;
+      // A replacement revoked before it served a call did not heal anything: the next one stored is the replacement.
+      if (open !== undefined) delete open.firstStoredMs;
     },
     /** A scheduled or forced run stored a token. */
     stored(nowMs: number) {

@@ -57,14 +57,14 @@ describe('Function: runSoak', () => {
     expect(report.tokens.issuedBySchedule).toBe(report.tokens.issued);
   });
 
-  it('models the cooldown: reports about a token younger than the cooldown change nothing until the schedule replaces it', async () => {
-    // A cooldown longer than the tokens live: no report can ever refresh.
-    const report = await runSoak({ days: 2, seed: 7, rejectionCooldownSeconds: 36_000 });
-    expect(report.healing.tokensPublished).toBe(0);
+  it('models the cooldown: a report about a token younger than the cooldown waits for it, and the target allows for it', async () => {
+    // Forced refreshes each followed 2 s later by a reissue, with the longest cooldown.
+    const report = await runSoak({ days: 1, seed: 1, reissuesPerDay: 0, forcedReissuesPerDay: 2, rejectionCooldownSeconds: 3600 });
     expect(report.healing.reportsIgnored.cooldown).toBeGreaterThan(0);
     expect(report.healing.cooldownEpisodes).toBeGreaterThan(0);
+    expect(report.healing.reportTargetSeconds).toBe(3660);
     expect(report.healing.reportToHealedSeconds.max).toBeGreaterThan(600);
-    expect(report.healing.reportTargetSeconds).toBe(36_060);
+    expect(report.healing.reportToHealedSeconds.max).toBeLessThanOrEqual(3660);
   });
 
   it('retries a failed report only as the deployed function does (retryAttempts 0), and as told for what-if runs', async () => {
@@ -87,7 +87,7 @@ describe('Function: runSoak', () => {
     expect(report.consumers.reports).toBeGreaterThan(0);
   });
 
-  it('keeps a misconfigured consumer apart: every call refused, every report reaches the refresher, and the verdict judges what they bought', async () => {
+  it('refutes a misconfigured consumer: every call refused, every report checked, no token bought, the refuted-report alarm fires', async () => {
     const report = await runSoak({ days: 1, seed: 2, consumers: 2, misconfiguredConsumers: 1 });
     const { misconfigured } = report.consumers;
     expect(misconfigured.consumers).toBe(1);
@@ -96,12 +96,23 @@ describe('Function: runSoak', () => {
     expect(misconfigured.refused).toBe(misconfigured.calls);
     expect(report.consumers.consumers).toBe(2);
     expect(report.healing.misconfigured.invocations).toBe(misconfigured.reports);
-    // Today each of its reports past the cooldown buys a token (issue 15): the verdict says so.
-    expect(report.healing.misconfigured.tokensBought).toBeGreaterThan(0);
-    expect(report.problems).toContainEqual(expect.stringMatching(/tokens bought on a misconfigured consumer's reports \(limit 0\)/));
+    expect(report.healing.misconfigured.tokensBought).toBe(0);
+    expect(report.healing.misconfigured.refuted).toBeGreaterThan(0);
+    expect(report.refresher.sendmeCalls).toBeGreaterThanOrEqual(report.healing.misconfigured.refuted);
+    expect(report.healing.refutedAlarmPeriods).toBeGreaterThan(0);
+    expect(report.problems).toEqual([]);
     expect(formatReport(report)).toMatch(
-      /misconfigured consumers' reports: tokens bought; refuted; hours the refuted-report alarm fired\*\* \| \*\*\d+\*\* \(limit 0\); \*\*\d+\*\*; \*\*\d+\*\*/,
+      /misconfigured consumers' reports: tokens bought; refuted; hours the refuted-report alarm fired\*\* \| \*\*0\*\* \(limit 0\); \*\*\d+\*\*; \*\*\d+\*\*/,
     );
+  });
+
+  it('heals a reissue inside the cooldown after the cooldown, busy consumers and all (force, then check the credentials)', async () => {
+    const report = await runSoak({ days: 1, seed: 1, busyConsumers: 1, forcedReissuesPerDay: 4 });
+    expect(report.refresher.forced).toBeGreaterThan(0);
+    expect(report.healing.reportsIgnored.cooldown).toBeGreaterThan(0);
+    expect(report.healing.slowHeals).toBe(0);
+    expect(report.healing.reportToHealedSeconds.max).toBeLessThanOrEqual(report.healing.reportTargetSeconds);
+    expect(report.problems).toEqual([]);
   });
 
   it('replays exactly from its seed', async () => {

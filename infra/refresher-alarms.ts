@@ -51,7 +51,7 @@ export class RefresherAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription:
-        'The Faspay token refresher failed (error, timeout or configuration). The stored token was left unchanged. ' +
+        'The Faspay token refresher failed (error, timeout or configuration). The stored token was kept (made due when the failure may have revoked it). ' +
         'Read the function\'s log group for the error code, fix the cause, then invoke it with {"force": true}.',
     });
     this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {

@@ -28,7 +28,7 @@ const DEFAULT_BUDGET_MS = 60_000;
  * Lambda entry point. Scheduled runs refresh only when due; `{"force": true}` refreshes now; a
  * rejection report refreshes the version it names (see event.ts). Resolves to a summary (never the
  * token); rejects with a coded error on any failure (function-error.ts), after which the stored
- * token is exactly what it was.
+ * token is the one stored before (due now, when the failure may have revoked it).
  */
 export async function handler(event: unknown, context?: Context): Promise<RefreshSummary> {
   logger.startInvocation(context);

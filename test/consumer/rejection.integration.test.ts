@@ -189,7 +189,7 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
     expect(await deliveredReports()).toEqual([]);
   });
 
-  it('ignores a report about a token younger than the cooldown: no token request', async () => {
+  it('buys nothing for a report about a token younger than the cooldown, and remembers it (the token stored again)', async () => {
     await setup();
     await invokeRefresher({});
     await sendme('GET', BALANCE);
@@ -200,7 +200,7 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
 
     const summary = await invokeRefresher(report);
 
-    expect(summary).toMatchObject({ refreshed: false, reason: 'cooldown', parameterVersion: 1 });
+    expect(summary).toMatchObject({ refreshed: false, reason: 'cooldown', parameterVersion: 2 });
     expect(tokenRequests()).toBe(requestsBefore);
   });
 

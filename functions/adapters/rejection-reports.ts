@@ -12,15 +12,19 @@ export interface RejectionReportSender {
 export interface ReportSendPolicy {
   /** PutEvents calls per report, the first included. */
   readonly maxAttempts: number;
-  /** Each call is abandoned after this long: the default client sets no timeout of its own. */
-  readonly attemptTimeoutMs: number;
+  /**
+   * The whole report is abandoned this long after it started (the default client sets no timeout of
+   * its own). A call still unanswered then is not made again: it may only be slow, and a second
+   * call would send the report twice.
+   */
+  readonly deadlineMs: number;
   readonly backoff: BackoffPolicy;
 }
 
-/** At most 3 × 3 s plus 0.75 s of pauses: a report never lingers in the background for long. */
+/** At most 3 calls within 10 s (plus at most one pause of up to 1 s): a report never lingers in the background for long. */
 export const REPORT_SEND_POLICY: ReportSendPolicy = {
   maxAttempts: 3,
-  attemptTimeoutMs: 3000,
+  deadlineMs: 10_000,
   backoff: { baseDelayMs: 250, maxDelayMs: 1000 },
 };
 
@@ -37,9 +41,9 @@ export interface RejectionSenderOptions {
  * One `PutEvents` entry per report on `eventBusName`, with the source and detail-type the
  * refresher's rule (and the consumer's `events:PutEvents` grant) is limited to. PutEvents answers
  * HTTP 200 even when it drops an entry, so a failed entry is a failure here too. A failure worth
- * another try (a 5xx or 429, throttling, a timeout, a network error, an entry failed with
- * `InternalFailure`) is tried again after a jittered backoff, up to `policy.maxAttempts` calls; the
- * error finally thrown names the HTTP status and the number of calls.
+ * another try (a 5xx or 429, throttling, a network error, an entry failed with `InternalFailure`)
+ * is tried again after a jittered backoff, up to `policy.maxAttempts` calls within
+ * `policy.deadlineMs`; the error finally thrown names the HTTP status and the number of calls.
  */
 export function createEventBridgeRejectionSender(
   client: EventBridgeClient,
@@ -50,10 +54,7 @@ export function createEventBridgeRejectionSender(
   const sleep = options.sleep ?? unrefSleep;
   const random = options.random ?? Math.random;
 
-  async function putOnce(detail: RejectionReportDetail, attempts: number): Promise<AwsAdapterError | undefined> {
-    const signal = AbortSignal.timeout(policy.attemptTimeoutMs);
-    // The signal ends the HTTP request; the race also ends a wait before it (credentials, say).
-    const abandoned = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  async function putOnce(detail: RejectionReportDetail, attempts: number, deadline: Deadline): Promise<AwsAdapterError | undefined> {
     let answer: PutEventsCommandOutput;
     try {
       const sending = client.send(
@@ -67,11 +68,11 @@ export function createEventBridgeRejectionSender(
             },
           ],
         }),
-        { abortSignal: signal },
+        { abortSignal: deadline.signal },
       );
-      answer = await Promise.race([sending, abandoned]);
+      answer = await Promise.race([sending, deadline.passed]);
     } catch (error) {
-      const { name, httpStatus } = signal.aborted ? { name: 'TimeoutError', httpStatus: undefined } : sendFailureOf(error);
+      const { name, httpStatus } = deadline.signal.aborted ? { name: 'TimeoutError', httpStatus: undefined } : sendFailureOf(error);
       return new AwsAdapterError('REJECTION_REPORT_FAILED', `cannot send the rejection report to the event bus "${eventBusName}"`, name, {
         ...(httpStatus === undefined ? {} : { httpStatus }),
         attempts,
@@ -87,15 +88,32 @@ export function createEventBridgeRejectionSender(
 
   return {
     async send(detail) {
+      const deadline = startDeadline(policy.deadlineMs);
       for (let attempt = 1; ; attempt++) {
-        const failure = await putOnce(detail, attempt);
+        const failure = await putOnce(detail, attempt, deadline);
         if (failure === undefined) return;
         const retryable = failure.retryable || NETWORK_ERROR_CODES.has(failure.awsErrorName);
-        if (!retryable || attempt >= policy.maxAttempts) throw failure;
+        if (!retryable || attempt >= policy.maxAttempts || deadline.signal.aborted) throw failure;
         await sleep(backoffDelayMs(attempt, policy.backoff, random));
+        if (deadline.signal.aborted) throw failure;
       }
     },
   };
+}
+
+interface Deadline {
+  /** Ends the HTTP request in flight. */
+  readonly signal: AbortSignal;
+  /** Rejects at the deadline: also ends a wait before the request (credentials, say). */
+  readonly passed: Promise<never>;
+}
+
+function startDeadline(ms: number): Deadline {
+  const signal = AbortSignal.timeout(ms);
+  const passed = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  // Handled whether or not a call is still waiting when the deadline passes.
+  passed.catch(() => undefined);
+  return { signal, passed };
 }
 
 /**

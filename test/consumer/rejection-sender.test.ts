@@ -105,24 +105,27 @@ describe('Function: createEventBridgeRejectionSender, retries', () => {
     });
   });
 
-  it('abandons a call that hangs after attemptTimeoutMs, and tries again', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .callsFakeOnce(() => new Promise(() => undefined))
-      .resolves(accepted);
+  it('abandons a report whose call hangs past the deadline, without calling again (the call may only be slow)', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(() => new Promise(() => undefined));
     const started = Date.now();
 
-    await sender({ ...REPORT_SEND_POLICY, attemptTimeoutMs: 50 }).send(DETAIL);
+    const error = await rejectionOf(sender({ ...REPORT_SEND_POLICY, deadlineMs: 50 }).send(DETAIL));
 
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(error).toMatchObject({ code: 'REJECTION_REPORT_FAILED', details: { awsErrorName: 'TimeoutError', attempts: 1 } });
   });
 
-  it('names a timeout when every call hangs', async () => {
-    eventBridge.on(PutEventsCommand).callsFake(() => new Promise(() => undefined));
+  it('makes no further call once the deadline has passed during a pause, and names the last failure', async () => {
+    eventBridge.on(PutEventsCommand).rejects(unreadableAnswer(503));
+    const slowPauses = createEventBridgeRejectionSender(client, 'default', {
+      policy: { ...REPORT_SEND_POLICY, deadlineMs: 30 },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 60)),
+    });
 
-    const error = await rejectionOf(sender({ ...REPORT_SEND_POLICY, maxAttempts: 2, attemptTimeoutMs: 20 }).send(DETAIL));
+    const error = await rejectionOf(slowPauses.send(DETAIL));
 
-    expect(error).toMatchObject({ code: 'REJECTION_REPORT_FAILED', details: { awsErrorName: 'TimeoutError', attempts: 2 } });
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(error).toMatchObject({ details: { awsErrorName: 'UnknownError', httpStatus: 503, attempts: 1 } });
   });
 });

@@ -1,69 +1,87 @@
 /**
- * The soak run's figures: the default 30-day run in full, then the headline figures of the same
- * weather without reissues (as the run was before it had them), of more seeds, and of harsher
- * weather, with the wall time each took.
+ * The soak run's figures: the default 30-day run in full, then one line per run of the done-when
+ * set (default and busy fleet, 30 days, seeds 1–5; 365 days for seed 1) and of each mishap alone
+ * (bench/lib/soak-scenarios.ts), with the wall time each took.
  * Run: npm run bench:soak (also part of npm run bench). Prints a Markdown section.
+ *   --only default:1,fleet:2:365   these runs only (scenario:seed[:days]), without the full default report
+ *   --save FILE                    also append each run's figures to FILE (JSON lines) as it ends
+ *   --before FILE                  print each figure as "before → now", before taken from FILE
  */
+import { appendFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { runSoak } from '../soak/engine.js';
-import type { SoakReport } from '../soak/figures.js';
-import type { SoakOptions } from '../soak/options.js';
 import { formatReport } from '../soak/report.js';
+import {
+  formatRow,
+  nameOf,
+  optionsOf,
+  ROW_HEADER,
+  rowOf,
+  SCENARIOS,
+  type ScenarioName,
+  SOAK_RUNS,
+  type SoakRow,
+  type SoakRun,
+} from './lib/soak-scenarios.js';
 import { ms } from './lib/stats.js';
 
-const VARIANTS: readonly Partial<SoakOptions>[] = [
-  { reissuesPerDay: 0, revokeOnIssue: false },
-  { seed: 2 },
-  { seed: 3 },
-  { seed: 4 },
-  { seed: 5 },
-  { failureRate: 0.5, outagesPerDay: 3, seed: 1 },
-  { reissuesPerDay: 24, seed: 1 },
-  { days: 365, seed: 1 },
-];
+function runsOf(only: string | undefined): readonly SoakRun[] {
+  if (only === undefined) return SOAK_RUNS;
+  return only.split(',').map((text) => {
+    const [scenario, seed = '1', days] = text.split(':');
+    if (!(scenario! in SCENARIOS)) throw new RangeError(`unknown scenario "${scenario}": ${Object.keys(SCENARIOS).join(', ')}`);
+    return { scenario: scenario as ScenarioName, seed: Number(seed), ...(days === undefined ? {} : { days: Number(days) }) };
+  });
+}
 
-async function timed(options: Partial<SoakOptions>): Promise<{ report: SoakReport; wallMs: number }> {
+export async function runSoakBench(options: { only?: string; save?: string } = {}) {
   const start = performance.now();
-  const report = await runSoak(options);
-  return { report, wallMs: performance.now() - start };
+  const main = options.only === undefined ? await runSoak({}) : undefined;
+  const mainWallMs = performance.now() - start;
+  const rows: SoakRow[] = [];
+  for (const run of runsOf(options.only)) {
+    const begun = performance.now();
+    const row = rowOf(run, await runSoak(optionsOf(run)), performance.now() - begun);
+    if (options.save !== undefined) appendFileSync(options.save, `${JSON.stringify(row)}\n`);
+    process.stderr.write(`${nameOf(run)}: ${(row.wallMs / 1000).toFixed(0)} s\n`);
+    rows.push(row);
+  }
+  return { main, mainWallMs, rows };
 }
 
-export async function runSoakBench() {
-  const main = await timed({});
-  const variants = [];
-  for (const options of VARIANTS) variants.push({ options, ...(await timed(options)) });
-  return { main, variants };
-}
-
-function format({ main, variants }: Awaited<ReturnType<typeof runSoakBench>>): string {
-  const describe = (options: Partial<SoakOptions>) =>
-    Object.entries(options)
-      .map(([key, value]) => `${key} ${value}`)
-      .join(', ');
-  const sum = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((a, b) => a + b, 0);
+function format({ main, mainWallMs, rows }: Awaited<ReturnType<typeof runSoakBench>>, before: ReadonlyMap<string, SoakRow>): string {
+  const scenarios = Object.entries(SCENARIOS)
+    .map(([name, options]) => `\`${name}\` ${Object.keys(options).length === 0 ? '(defaults)' : `\`${JSON.stringify(options)}\``}`)
+    .join('; ');
   return [
     '## Soak run',
     '',
-    `\`npm run simulate\` (defaults; ${ms(main.wallMs)} of wall time):`,
+    ...(main === undefined ? [] : [`\`npm run simulate\` (defaults; ${ms(mainWallMs)} of wall time):`, '', formatReport(main), '']),
+    `Scenarios (bench/lib/soak-scenarios.ts, each an \`npm run simulate\` option set): ${scenarios}.` +
+      (before.size === 0 ? '' : ' Each figure reads "before → now".'),
     '',
-    formatReport(main.report),
-    '',
-    'The same weather without reissues, other seeds and harsher weather (`npm run simulate -- --seed N --failure-rate R --outages-per-day N ' +
-      '--reissues-per-day N --keep-earlier-tokens --days N`); the first row is the run as it was before it had reissues:',
-    '',
-    '| run | scheduled tokens/day per minimum | failed requests/day | longest < 1 h held (min) | least left (min) | expired handed out | failed reads | ' +
-      'reissues | refused calls | healing tokens (with no revocation) | report to accepted, max (s) | met an outage; max without it (s) | over the limit | wall time |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...variants.map(
-      ({ options, report: r, wallMs }) =>
-        `| ${describe(options)} | ${r.tokens.perMinimum.toFixed(3)} | ${r.faspay.failedPerDay.toFixed(2)} | ${r.consumers.longestUnderAnHourMinutes.toFixed(1)} | ` +
-        `${r.consumers.minRemainingMinutes.toFixed(1)} | ${r.consumers.expiredHandedOut} | ${sum(r.consumers.failedReads)} | ` +
-        `${r.healing.outsideReissues} | ${r.consumers.calls.refused} | ${r.healing.tokensPublished} (${r.healing.tokensWithoutRevocation}) | ` +
-        `${r.healing.reportToHealedSeconds.max.toFixed(1)} | ${r.healing.episodesInOutage}; ${r.healing.inOutageHealedWhileUpSeconds.max.toFixed(1)} | ${r.healing.slowHeals} | ${ms(wallMs)} |`,
-    ),
+    ...ROW_HEADER,
+    ...rows.map((row) => formatRow(row, before.get(row.run))),
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(`${format(await runSoakBench())}\n`);
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, save: { type: 'string' }, before: { type: 'string' } },
+    strict: true,
+  });
+  const before = new Map<string, SoakRow>(
+    values.before === undefined
+      ? []
+      : readFileSync(values.before, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as SoakRow)
+          .map((row) => [row.run, row]),
+  );
+  const only = values.only;
+  const save = values.save;
+  const bench = await runSoakBench({ ...(only === undefined ? {} : { only }), ...(save === undefined ? {} : { save }) });
+  process.stdout.write(`${format(bench, before)}\n`);
 }

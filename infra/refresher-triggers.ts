@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../functions/contracts/rejection-report.js';
+import { REJECTION_REPORT_DELIVERY, SCHEDULE_DELIVERY } from './async-invocation.js';
 
 /*
  * What invokes the refresher: its schedule (construct ids `ScheduleRole`, `Schedule`) and the rule
@@ -51,8 +52,8 @@ export function createSchedule(
       deadLetterQueue,
       // Delivery retries only (Scheduler invokes asynchronously, so function errors are not
       // retried here); an event older than one interval is superseded by the next run anyway.
-      retryAttempts: 2,
-      maxEventAge: Duration.minutes(15),
+      retryAttempts: SCHEDULE_DELIVERY.retryAttempts,
+      maxEventAge: Duration.minutes(SCHEDULE_DELIVERY.maxEventAgeMinutes),
     }),
   });
   return { schedule, role };
@@ -73,6 +74,11 @@ export function createRejectionReportRule(scope: Construct, fn: lambda.IFunction
       detailType: [REJECTION_REPORT_DETAIL_TYPE],
       detail: { parameterName: [parameterName] },
     },
-    targets: [new eventsTargets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    targets: [
+      new eventsTargets.LambdaFunction(fn, {
+        retryAttempts: REJECTION_REPORT_DELIVERY.retryAttempts,
+        maxEventAge: Duration.minutes(REJECTION_REPORT_DELIVERY.maxEventAgeMinutes),
+      }),
+    ],
   });
 }

@@ -20,6 +20,7 @@ import {
   SERVICE_NAME,
   TOKEN_PARAMETER_DIMENSION,
 } from '../functions/contracts/telemetry.js';
+import { FUNCTION_ASYNC_RETRY_ATTEMPTS, FUNCTION_MAX_EVENT_AGE_MINUTES } from './async-invocation.js';
 import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
 import { recordForCli } from './cli-record.js';
 import { checkLeaseNames } from './lease-names.js';
@@ -250,11 +251,9 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
       logGroup: this.logGroup,
       description: 'Keeps a valid Faspay SendMe access token in SSM Parameter Store',
       ...(settings.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: settings.reservedConcurrency }),
-      // The function already retries transient Faspay failures itself, and the schedule runs again
-      // long before the token expires (refreshBeforeExpiry > interval): a Lambda-level retry would only
-      // repeat a persistent failure (for example bad credentials) against Faspay. Failures alarm instead.
-      retryAttempts: 0,
-      maxEventAge: Duration.minutes(15),
+      // Why none: infra/async-invocation.ts. Failures alarm instead.
+      retryAttempts: FUNCTION_ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: Duration.minutes(FUNCTION_MAX_EVENT_AGE_MINUTES),
       environment: {
         ...renderRefresherEnvironment({
           ...settings.function,

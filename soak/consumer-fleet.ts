@@ -28,21 +28,33 @@ export interface FleetFigures {
   readonly longestUnderAnHourMinutes: number;
   /** Signed SendMe calls: accepted at once; accepted after the one re-read-and-retry; refused (a failed consumer call). */
   readonly calls: { readonly accepted: number; readonly acceptedOnRetry: number; readonly refused: number };
-  /** Rejection reports sent (once per refused version per consumer). */
+  /** Rejection reports sent by the well-configured consumers (the consumer's reporting rule decides when). */
   readonly reports: number;
+  /** The misconfigured consumers (left out of every figure above): SendMe refuses all their calls. */
+  readonly misconfigured: { readonly consumers: number; readonly calls: number; readonly refused: number; readonly reports: number };
 }
 
 export type CallOutcome = 'accepted' | 'accepted-on-retry' | 'refused' | 'no-token';
+
+/**
+ * A misconfigured consumer signs its timestamps in this zone instead of Faspay's: seven hours off
+ * Asia/Jakarta, so SendMe refuses every call although the token is fine.
+ */
+export const MISCONFIGURED_TIME_ZONE = 'UTC';
 
 /**
  * Consumers reading the token through the real consumer provider and calling SendMe through the
  * real signed fetch, each with its own cache (one container each). Every read is checked: never
  * expired (by the document or by Faspay's own record), and how long each one held a token with
  * less than an hour to live. A refused token is reported through `onReport`, as the deployed
- * consumer's EventBridge report would be.
+ * consumer's EventBridge report would be: when to report is the signed fetch's own rule.
+ * The last `misconfigured` consumers sign in the wrong time zone; their figures are kept apart.
  */
 export function createConsumerFleet(options: {
   readonly count: number;
+  readonly misconfigured: number;
+  /** How often a container reports a version that stays refused: the refresher's REJECTION_COOLDOWN_SECONDS. */
+  readonly reportCooldownSeconds: number;
   readonly store: TokenStore;
   /** The refresher's TOKEN_PARAMETER_NAME and FASPAY_TIMEZONE, as a consumer is configured with them. */
   readonly parameterName: string;
@@ -59,34 +71,49 @@ export function createConsumerFleet(options: {
       return options.store.read();
     },
   };
-  const sendme = createFakeSendme({
-    clock: options.clock,
-    credentials: DEMO_CREDENTIALS,
-    ledger: options.ledger,
-    timeZone: options.timeZone,
-  });
+  const sendmeOf = (refuseBadSignatures: boolean) =>
+    createFakeSendme({
+      clock: options.clock,
+      credentials: DEMO_CREDENTIALS,
+      ledger: options.ledger,
+      timeZone: options.timeZone,
+      refuseBadSignatures,
+    });
+  const [sendme, lenientSendme] = [sendmeOf(false), sendmeOf(true)];
   let attempts = 0;
-  const sendmeFetch: typeof fetch = (input, init) => {
-    attempts++;
-    return sendme(input, init);
-  };
+  const counted =
+    (target: typeof fetch): typeof fetch =>
+    (input, init) => {
+      attempts++;
+      return target(input, init);
+    };
   let reports = 0;
+  const misconfigured = { consumers: options.misconfigured, calls: 0, refused: 0, reports: 0 };
+  const firstMisconfigured = options.count - options.misconfigured;
+  const isMisconfigured = (index: number) => index >= firstMisconfigured;
   const consumers: { provider: FaspayTokenProvider; sendme: SignedFaspayFetch }[] = Array.from({ length: options.count }, (_, index) => {
     const provider = createFaspayTokenProvider({
       parameterName: options.parameterName,
-      timeZone: options.timeZone,
+      timeZone: isMisconfigured(index) ? MISCONFIGURED_TIME_ZONE : options.timeZone,
       tokenSource: countingSource,
       credentials: DEMO_CREDENTIALS,
       clock: options.clock.now,
       random: options.random.next,
     });
     const onTokenRejected = ({ parameterVersion }: { parameterVersion: number }) => {
-      reports++;
+      if (isMisconfigured(index)) misconfigured.reports++;
+      else reports++;
       options.onReport(index, parameterVersion);
     };
+    const fetch = counted(isMisconfigured(index) ? lenientSendme : sendme);
     return {
       provider,
-      sendme: createSignedFaspayFetch(provider, { baseUrl: 'https://sendme.example.com', fetch: sendmeFetch, onTokenRejected }),
+      sendme: createSignedFaspayFetch(provider, {
+        baseUrl: 'https://sendme.example.com',
+        fetch,
+        onTokenRejected,
+        reportCooldownSeconds: options.reportCooldownSeconds,
+      }),
     };
   });
   const lowSince: (number | undefined)[] = consumers.map(() => undefined);
@@ -98,8 +125,16 @@ export function createConsumerFleet(options: {
   let longestLowMs = 0;
 
   return {
+    size: options.count,
+    isMisconfigured,
     /** One request served by consumer `index` at the current virtual time: a token read, then a signed call with it. */
     async read(index: number): Promise<CallOutcome> {
+      if (isMisconfigured(index)) {
+        misconfigured.calls++;
+        const response = await consumers[index]!.sendme('GET', BALANCE).catch(() => undefined);
+        if (response?.ok !== true) misconfigured.refused++;
+        return response === undefined ? 'no-token' : response.ok ? 'accepted' : 'refused';
+      }
       reads++;
       const nowMs = options.clock.nowMs();
       const consumer = consumers[index]!;
@@ -135,7 +170,7 @@ export function createConsumerFleet(options: {
     },
     figures(): FleetFigures {
       return {
-        consumers: options.count,
+        consumers: options.count - options.misconfigured,
         reads,
         storeReads,
         failedReads: { ...failedReads },
@@ -144,6 +179,7 @@ export function createConsumerFleet(options: {
         longestUnderAnHourMinutes: longestLowMs / 60_000,
         calls: { ...calls },
         reports,
+        misconfigured: { ...misconfigured },
       };
     },
   };

@@ -35,6 +35,11 @@ export function planOutages(random: Random, plan: OutagePlan): Outage[] {
   return outages.sort((a, b) => a.startMs - b.startMs);
 }
 
+/** Whether Faspay is out at `ms`. */
+export function inOutage(outages: readonly Outage[], ms: number): boolean {
+  return outages.some((outage) => ms >= outage.startMs && ms < outage.endMs);
+}
+
 /**
  * How one request fails, and how often (relative weights). Each kind is one of the simulator's
  * faults, answered from the simulator's own table (simulator/answers.ts), except `refused`: no
@@ -110,7 +115,6 @@ export function createFakeFaspay(options: FakeFaspayOptions): FakeFaspay {
   const { clock, random, ledger } = options;
   const verifier = createVerifier({ credentials: options.credentials, timeZone: options.timeZone, maxSkewSeconds: 300, now: clock.now });
   const weighted = Object.entries(FAILURES).flatMap(([kind, { weight }]) => Array.from({ length: weight }, () => kind as FailureKind));
-  const inOutage = (ms: number) => options.outages.some((outage) => ms >= outage.startMs && ms < outage.endMs);
   let attemptTimeoutMs = 0;
 
   const issue = (): string => {
@@ -124,7 +128,11 @@ export function createFakeFaspay(options: FakeFaspayOptions): FakeFaspay {
     const headers = Object.fromEntries(new Headers(init?.headers).entries());
     const verdict = verifier.verifyTokenRequest(headers, new Set([options.signedPath]));
     if (!verdict.ok) throw new Error(`the refresher sent a request the verifier rejects: ${verdict.problem}`);
-    const failure = inOutage(atMs) ? random.pick(OUTAGE_FAILURES) : random.chance(options.failureRate) ? random.pick(weighted) : undefined;
+    const failure = inOutage(options.outages, atMs)
+      ? random.pick(OUTAGE_FAILURES)
+      : random.chance(options.failureRate)
+        ? random.pick(weighted)
+        : undefined;
     const respond = answerFor(failure, attemptTimeoutMs);
     options.onRequest({
       atMs,

@@ -35,19 +35,30 @@ export interface SoakReport {
     readonly outages: number;
     readonly longestOutageMinutes: number;
   };
-  readonly refresher: { readonly runs: number; readonly refreshed: number; readonly skipped: number; readonly failed: number };
+  readonly refresher: {
+    readonly runs: number;
+    readonly refreshed: number;
+    readonly skipped: number;
+    readonly failed: number;
+    /** Forced refreshes (each followed by an outside reissue) and runs that crashed holding the lease. */
+    readonly forced: number;
+    readonly crashed: number;
+    /** Read-only SendMe calls the refresher made itself (to confirm reports). */
+    readonly sendmeCalls: number;
+  };
   readonly consumers: FleetFigures;
   readonly healing: HealingFigures;
   /**
    * Empty when the run meets the bar: at most 1.3 scheduled tokens per day per minimum, no expired
-   * token handed out, every consumer read served a valid token, every rejection healed within 60 s
-   * of its first report, and at most one extra token per episode of refused calls.
+   * token handed out, every consumer read served a valid token, every rejection healed within the
+   * cooldown + 60 s of its first report (Faspay answering) and within 60 s of its replacement, at most
+   * one token per revocation, and a misconfigured consumer buys no token and has its reports refuted.
    */
   readonly problems: readonly string[];
 }
 
-/** Who made a token request: a run of the schedule, or an invocation by a rejection report. */
-export type Trigger = 'schedule' | 'report';
+/** Who made a token request: a run of the schedule, an invocation by a rejection report, or a forced refresh. */
+export type Trigger = 'schedule' | 'report' | 'force';
 
 /** Counts what Faspay saw and what the schedule's runs did, day by day, and sums it up as the report. */
 export function createSoakTally(options: SoakOptions, startMs: number, healing: ReturnType<typeof createHealingTracker>) {
@@ -60,7 +71,7 @@ export function createSoakTally(options: SoakOptions, startMs: number, healing: 
   let lostInTransit = 0;
   let firstIssueMs: number | undefined;
   let requests = 0;
-  const outcomes = { runs: 0, refreshed: 0, skipped: 0, failed: 0 };
+  const outcomes = { runs: 0, refreshed: 0, skipped: 0, failed: 0, forced: 0, crashed: 0, sendmeCalls: 0 };
   const replacedAtAges: number[] = [];
 
   return {
@@ -90,9 +101,21 @@ export function createSoakTally(options: SoakOptions, startMs: number, healing: 
       else if (!result.summary.refreshed) outcomes.skipped++;
       else {
         outcomes.refreshed++;
-        healing.scheduledStore(nowMs);
+        healing.stored(nowMs);
         if (replaced !== undefined) replacedAtAges.push((nowMs - Date.parse(JSON.parse(replaced).issuedAt)) / 3_600_000);
       }
+    },
+
+    /** A forced refresh; it stores a token of its own unless another run was under way. */
+    forcedRun(result: RefreshResult, nowMs: number): void {
+      outcomes.forced++;
+      if (result.ok && result.summary.refreshed) healing.stored(nowMs);
+    },
+    crashedRun(): void {
+      outcomes.crashed++;
+    },
+    sendmeCall(): void {
+      outcomes.sendmeCalls++;
     },
 
     report(endMs: number, outages: readonly Outage[], consumers: FleetFigures): SoakReport {
@@ -132,14 +155,14 @@ export function createSoakTally(options: SoakOptions, startMs: number, healing: 
         refresher: outcomes,
         consumers,
         healing: healed,
-        problems: problemsOf(issuedPerDay / minimumPerDay, consumers, healed),
+        problems: problemsOf(issuedPerDay / minimumPerDay, consumers, healed, options.rejectionCooldownSeconds),
       };
     },
   };
 }
 
 /** What keeps the run from meeting the bar (SoakReport.problems). */
-function problemsOf(perMinimum: number, consumers: FleetFigures, healed: HealingFigures): string[] {
+function problemsOf(perMinimum: number, consumers: FleetFigures, healed: HealingFigures, cooldownSeconds: number): string[] {
   const failedReads = Object.values(consumers.failedReads).reduce((sum, n) => sum + n, 0);
   return [
     ...(perMinimum > 1.3 ? [`${perMinimum.toFixed(3)} tokens issued per day per minimum (limit 1.3)`] : []),
@@ -147,12 +170,19 @@ function problemsOf(perMinimum: number, consumers: FleetFigures, healed: Healing
     ...(failedReads > 0 ? [`${failedReads} consumer reads found no valid token`] : []),
     ...(healed.slowHeals > 0
       ? [
-          `${healed.slowHeals} rejections not healed within ${HEAL_TARGET_SECONDS} s of the first report (Faspay answering) or of the replacement being stored ` +
+          `${healed.slowHeals} rejections not healed within cooldown + ${HEAL_TARGET_SECONDS} s (${cooldownSeconds + HEAL_TARGET_SECONDS} s) of the first report ` +
+            `(Faspay answering) or within ${HEAL_TARGET_SECONDS} s of the replacement being stored ` +
             `(${healed.cooldownEpisodes} met the cooldown)`,
         ]
       : []),
     ...(healed.tokensWithoutRevocation > 0
       ? [`${healed.tokensWithoutRevocation} healing tokens bought although nothing had revoked the stored one (limit 0)`]
+      : []),
+    ...(healed.misconfigured.tokensBought > 0
+      ? [`${healed.misconfigured.tokensBought} tokens bought on a misconfigured consumer's reports (limit 0)`]
+      : []),
+    ...(consumers.misconfigured.consumers > 0 && healed.refutedAlarmPeriods === 0
+      ? [`the refuted-report alarm never fired (${healed.misconfigured.refuted} of the misconfigured consumer's reports refuted)`]
       : []),
   ];
 }

@@ -1,7 +1,16 @@
 import type { CallOutcome } from './consumer-fleet.js';
 
-/** Longest accepted time from the first rejection report to the first accepted call (Faspay answering all along). */
+/**
+ * Longest accepted time from the replacement being stored to the first accepted call, and beyond the
+ * rejection cooldown from the first report to the first accepted call (Faspay answering all along).
+ */
 export const HEAL_TARGET_SECONDS = 60;
+
+/** The summary reasons of a report the refresher found refuted (SendMe accepted the stored token). */
+const REFUTED_REASONS: ReadonlySet<string> = new Set(['refuted']);
+
+/** Who sent a report: a well-configured consumer, or a misconfigured one (SendMe refuses all its calls). */
+export type ReportSource = 'fleet' | 'misconfigured';
 
 interface Spread {
   readonly mean: number;
@@ -15,7 +24,9 @@ export interface HealingFigures {
   /** Stretches during which consumers' calls were refused, from the first refused call to the first accepted one. */
   readonly episodes: number;
   readonly unhealedAtEnd: number;
-  /** Refresher invocations by a report (Lambda's own retries of a failed one included). */
+  /** First report to first accepted call, Faspay answering: at most the rejection cooldown plus HEAL_TARGET_SECONDS. */
+  readonly reportTargetSeconds: number;
+  /** Refresher invocations by a report (Lambda's own retries of a failed one included, as deployed: none). */
   readonly reportInvocations: number;
   /** Report invocations that did nothing, by reason (report-outdated, cooldown, ...). */
   readonly reportsIgnored: Readonly<Record<string, number>>;
@@ -44,12 +55,25 @@ export interface HealingFigures {
   /** Seconds from an episode's first refused call to its first accepted call, all episodes. */
   readonly refusedToHealedSeconds: Spread;
   /**
-   * Episodes over the target: more than HEAL_TARGET_SECONDS from the first report to the first
-   * accepted call without an outage, or from the replacement stored to the first accepted call.
+   * Episodes over the target: more than reportTargetSeconds from the first report to the first
+   * accepted call without an outage, or HEAL_TARGET_SECONDS from the replacement stored to the first accepted call.
    */
   readonly slowHeals: number;
   /** Episodes in which the refresher ignored a report for the cooldown (the revoked token was that young). */
   readonly cooldownEpisodes: number;
+  /**
+   * Reports by misconfigured consumers: invocations, tokens they bought with nothing revoked since
+   * the last stored token (target 0), reports refuted.
+   */
+  readonly misconfigured: { readonly invocations: number; readonly tokensBought: number; readonly refuted: number };
+  /** Alarm periods in which the refuted-report alarm fired (refuted reports, anyone's, at or over its threshold). */
+  readonly refutedAlarmPeriods: number;
+}
+
+/** The refuted-report alarm as deployed: `threshold` refuted reports within one period of `periodMs` fire it. */
+export interface RefutedAlarm {
+  readonly threshold: number;
+  readonly periodMs: number;
 }
 
 interface Episode {
@@ -72,7 +96,13 @@ interface ClosedEpisode {
  * Follows consumer calls and report invocations through the run and sums them up;
  * `outageMs(from, to)` says how much of that span Faspay was out.
  */
-export function createHealingTracker(outageMs: (fromMs: number, toMs: number) => number) {
+export function createHealingTracker(
+  outageMs: (fromMs: number, toMs: number) => number,
+  rejectionCooldownSeconds: number,
+  refutedAlarm: RefutedAlarm,
+) {
+  // CloudWatch periods are aligned to the clock: refuted reports counted per period.
+  const refutedByPeriod = new Map<number, number>();
   const closed: ClosedEpisode[] = [];
   let open: Episode | undefined;
   let revokedSinceStored = false;
@@ -83,6 +113,7 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
   let tokensPublished = 0;
   let tokensCreated = 0;
   const reportsIgnored: Record<string, number> = {};
+  const misconfigured = { invocations: 0, tokensBought: 0, refuted: 0 };
 
   const close = (episode: Episode, endMs: number): ClosedEpisode => {
     const out = outageMs(episode.firstReportMs ?? episode.firstRefusedMs, endMs);
@@ -104,9 +135,11 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
     /** The stored token may have just been revoked (an outside reissue, a token lost in transit). */
     revoked() {
       revokedSinceStored = true;
+      // A replacement revoked before it served a call did not heal anything: the next one stored is the replacement.
+      if (open !== undefined) delete open.firstStoredMs;
     },
-    /** A scheduled run stored a token. */
-    scheduledStore(nowMs: number) {
+    /** A scheduled or forced run stored a token. */
+    stored(nowMs: number) {
       revokedSinceStored = false;
       if (open !== undefined) open.firstStoredMs ??= nowMs;
     },
@@ -125,8 +158,22 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
     tokenCreated() {
       tokensCreated++;
     },
-    invocation(result: { readonly ok: boolean; readonly refreshed?: boolean; readonly reason?: string }, nowMs: number) {
+    invocation(
+      result: { readonly ok: boolean; readonly refreshed?: boolean; readonly reason?: string },
+      nowMs: number,
+      source: ReportSource,
+    ) {
       reportInvocations++;
+      if (source === 'misconfigured') {
+        misconfigured.invocations++;
+        // A report of a token that really was revoked (an outside reissue) is right to buy one, whoever sent it.
+        if (result.ok && result.refreshed === true && !revokedSinceStored) misconfigured.tokensBought++;
+        if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) misconfigured.refuted++;
+      }
+      if (result.ok && REFUTED_REASONS.has(result.reason ?? '')) {
+        const period = Math.floor(nowMs / refutedAlarm.periodMs);
+        refutedByPeriod.set(period, (refutedByPeriod.get(period) ?? 0) + 1);
+      }
       if (!result.ok) {
         reportInvocationsFailed++;
       } else if (result.refreshed === true) {
@@ -150,12 +197,14 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
       const of = (episodes: readonly ClosedEpisode[], pick: (episode: ClosedEpisode) => number | undefined) =>
         episodes.flatMap((episode) => (pick(episode) === undefined ? [] : [pick(episode)!]));
       const targetMs = HEAL_TARGET_SECONDS * 1000;
+      const reportTargetMs = rejectionCooldownSeconds * 1000 + targetMs;
       const clear = all.filter((episode) => !episode.metOutage);
       const inOutage = all.filter((episode) => episode.metOutage);
       return {
         outsideReissues,
         episodes: all.length,
         unhealedAtEnd: open === undefined ? 0 : 1,
+        reportTargetSeconds: reportTargetMs / 1000,
         reportInvocations,
         reportsIgnored: { ...reportsIgnored },
         reportInvocationsFailed,
@@ -168,9 +217,12 @@ export function createHealingTracker(outageMs: (fromMs: number, toMs: number) =>
         storedToHealedSeconds: spread(of(all, (episode) => episode.storedToHealedMs)),
         refusedToHealedSeconds: spread(of(all, (episode) => episode.refusedToHealedMs)),
         slowHeals: all.filter(
-          (episode) => (!episode.metOutage && (episode.reportToHealedMs ?? 0) > targetMs) || (episode.storedToHealedMs ?? 0) > targetMs,
+          (episode) =>
+            (!episode.metOutage && (episode.reportToHealedMs ?? 0) > reportTargetMs) || (episode.storedToHealedMs ?? 0) > targetMs,
         ).length,
         cooldownEpisodes: all.filter((episode) => episode.cooldownIgnored).length,
+        misconfigured: { ...misconfigured },
+        refutedAlarmPeriods: [...refutedByPeriod.values()].filter((count) => count >= refutedAlarm.threshold).length,
       };
     },
   };

@@ -12,8 +12,16 @@ const FLAGS = {
   'outages-per-day': 'outagesPerDay',
   'max-outage-minutes': 'maxOutageMinutes',
   consumers: 'consumers',
+  'consumer-call-seconds': 'consumerReadSeconds',
+  'busy-consumers': 'busyConsumers',
+  'busy-call-seconds': 'busyReadSeconds',
+  'misconfigured-consumers': 'misconfiguredConsumers',
   'reissues-per-day': 'reissuesPerDay',
+  'forced-reissues-per-day': 'forcedReissuesPerDay',
+  'crashed-runs-per-day': 'crashedRunsPerDay',
+  'token-lifetime': 'tokenLifetimeSeconds',
   'rejection-cooldown': 'rejectionCooldownSeconds',
+  'async-retries': 'functionAsyncRetryAttempts',
 } as const satisfies Record<string, NumericOption>;
 
 const USAGE = `Usage: npm run simulate -- [options]
@@ -29,16 +37,25 @@ Options:
   --outages-per-day N      expected outages a day (default ${SOAK_DEFAULTS.outagesPerDay})
   --max-outage-minutes N   longest outage (default ${SOAK_DEFAULTS.maxOutageMinutes})
   --consumers N            consumer containers reading the token (default ${SOAK_DEFAULTS.consumers})
+  --consumer-call-seconds N  how often each of them calls SendMe (default ${SOAK_DEFAULTS.consumerReadSeconds})
+  --busy-consumers N       more consumer containers, calling more often (default ${SOAK_DEFAULTS.busyConsumers})
+  --busy-call-seconds N    how often each busy one calls SendMe (default ${SOAK_DEFAULTS.busyReadSeconds})
+  --misconfigured-consumers N  consumers signing in the wrong time zone: every call refused, the token fine (default ${SOAK_DEFAULTS.misconfiguredConsumers})
   --reissues-per-day N     expected outside token reissues a day (default ${SOAK_DEFAULTS.reissuesPerDay})
+  --forced-reissues-per-day N  expected forced refreshes a day, each followed 2 s later by an outside reissue (default ${SOAK_DEFAULTS.forcedReissuesPerDay})
+  --crashed-runs-per-day N expected runs a day that get a token from Faspay and crash holding the lease (default ${SOAK_DEFAULTS.crashedRunsPerDay})
+  --token-lifetime N       Faspay's expired_in for every token, seconds (default ${SOAK_DEFAULTS.tokenLifetimeSeconds})
   --rejection-cooldown N   the refresher's REJECTION_COOLDOWN_SECONDS (default ${SOAK_DEFAULTS.rejectionCooldownSeconds})
+  --async-retries N        Lambda's retries of a failed asynchronous invocation (default ${SOAK_DEFAULTS.functionAsyncRetryAttempts}, as deployed)
   --keep-earlier-tokens    Faspay keeps earlier tokens valid when it issues one (default: it revokes them)
   --json                   print the report as JSON
   --help                   this text
 
 Exit codes: 0 the bar is met, 1 it is not (more than 1.3 scheduled tokens per day per minimum, an
-expired token handed out, a consumer read with no valid token, a rejection not healed within 60 s
-of its first report while Faspay answered, or a healing token bought with nothing revoked since the
-last stored token), 2 bad options.`;
+expired token handed out, a consumer read with no valid token, a rejection not healed within the
+cooldown + 60 s of its first report while Faspay answered or within 60 s of its replacement, a
+healing token bought with nothing revoked since the last stored token, a token bought on a
+misconfigured consumer's report, or none of its reports refuted), 2 bad options.`;
 
 const LIMITS: Readonly<Record<keyof typeof FLAGS, [number, number]>> = {
   days: [1, 3650],
@@ -47,23 +64,36 @@ const LIMITS: Readonly<Record<keyof typeof FLAGS, [number, number]>> = {
   'outages-per-day': [0, 48],
   'max-outage-minutes': [SOAK_DEFAULTS.minOutageMinutes, 24 * 60],
   consumers: [0, 100],
+  'consumer-call-seconds': [1, 3600],
+  'busy-consumers': [0, 100],
+  'busy-call-seconds': [1, 3600],
+  'misconfigured-consumers': [0, 10],
   'reissues-per-day': [0, 1440],
+  'forced-reissues-per-day': [0, 1440],
+  'crashed-runs-per-day': [0, 1440],
+  'token-lifetime': [60, 30 * 24 * 3600],
   'rejection-cooldown': [0, 3600],
+  'async-retries': [0, 2],
 };
+
+/** Rates may be fractional (a fractional part is a probability); every other number is whole. */
+const FRACTIONAL: ReadonlySet<keyof typeof FLAGS> = new Set([
+  'failure-rate',
+  'outages-per-day',
+  'reissues-per-day',
+  'forced-reissues-per-day',
+  'crashed-runs-per-day',
+]);
 
 function parseOptions(argv: readonly string[]): { options: Partial<SoakOptions>; json: boolean; help: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
     options: {
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      'failure-rate': { type: 'string' },
-      'outages-per-day': { type: 'string' },
-      'max-outage-minutes': { type: 'string' },
-      consumers: { type: 'string' },
-      'reissues-per-day': { type: 'string' },
-      'rejection-cooldown': { type: 'string' },
+      ...(Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<
+        keyof typeof FLAGS,
+        { type: 'string' }
+      >),
       'keep-earlier-tokens': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -75,7 +105,7 @@ function parseOptions(argv: readonly string[]): { options: Partial<SoakOptions>;
     if (typeof text !== 'string') continue;
     const value = Number(text);
     const [min, max] = LIMITS[flag];
-    const whole = flag !== 'failure-rate' && flag !== 'outages-per-day' && flag !== 'reissues-per-day';
+    const whole = !FRACTIONAL.has(flag);
     if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
       throw new RangeError(`--${flag} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${text}"`);
     }

@@ -58,7 +58,8 @@ const DEFAULT_CIDR = '10.64.0.0/16';
  * the addresses of the stack output `EgressAddresses` to Faspay to whitelist.
  */
 export class FaspayEgress extends Construct {
-  public readonly vpc: ec2.Vpc;
+  /** The VPC, typed as its interface so that it passes where CDK asks for one under `exactOptionalPropertyTypes`. */
+  public readonly vpc: ec2.IVpc;
   /** The private subnets with egress through the NAT gateway(s): where Faspay callers go. */
   public readonly privateSubnets: ec2.SubnetSelection;
   /** The addresses Faspay sees, one per NAT gateway (tokens until deploy when created here). */

@@ -23,6 +23,8 @@ export interface RefresherDashboardProps {
   readonly tokenRefreshFailed: cloudwatch.IMetric;
   /** Runs that could not release their lease (others then waited for its deadline). */
   readonly leaseReleaseFailed: cloudwatch.IMetric;
+  /** Rejection reports SendMe refuted on the refresher's own check (a misconfigured consumer). */
+  readonly rejectionReportRefuted: cloudwatch.IMetric;
   readonly stalenessThresholdSeconds: number;
   readonly logGroup: logs.ILogGroup;
   readonly alarms: cloudwatch.IAlarm[];
@@ -83,8 +85,8 @@ export class RefresherDashboard extends Construct {
         height: 6,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Refreshes, failed runs and leases left unreleased',
-        left: [props.tokenRefreshed, props.tokenRefreshFailed, props.leaseReleaseFailed],
+        title: 'Refreshes, failed runs, leases left unreleased and refuted reports',
+        left: [props.tokenRefreshed, props.tokenRefreshFailed, props.leaseReleaseFailed, props.rejectionReportRefuted],
         leftYAxis: { min: 0 },
         width: 12,
         height: 6,

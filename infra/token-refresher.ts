@@ -147,6 +147,7 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
         tokenRefreshed: this.metricTokenRefreshed({ period: Duration.hours(1) }),
         tokenRefreshFailed: this.metricTokenRefreshFailed({ period: Duration.hours(1) }),
         leaseReleaseFailed: this.metric(EVENT_METRIC.leaseReleaseFailed, { statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
+        rejectionReportRefuted: this.metricRejectionReportRefuted({ period: Duration.hours(1) }),
         stalenessThresholdSeconds: settings.stalenessThresholdSeconds,
         logGroup: this.logGroup,
         alarms: alarms.alarmsByName,

@@ -264,10 +264,11 @@ describe('case 3: verify before buying', () => {
   });
 
   it('trusts the report when the check cannot tell (SendMe down for service calls) or is turned off', async () => {
-    const run = refresher({ rejectionCheckPath: '/account/api/inquiry_name' });
+    const run = refresher();
     await run(FORCE);
     at(600);
-    // The simulator answers 501 on this path: the check says nothing, so the report stands.
+    // SendMe answers the check with HTTP 500: the check says nothing, so the report stands.
+    simulator.failNextServiceCall('http-500');
     const confirmed = await run(report(1));
     expect(confirmed).toMatchObject({ ok: true, summary: { refreshed: true, reason: 'rejected' }, reportCheck: 'inconclusive' });
 

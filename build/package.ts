@@ -112,6 +112,12 @@ async function buildCli(): Promise<string> {
   return out;
 }
 
+/** The `faspay-token` command alone (dist/cli), for the tests that run the bin shim of a clone. */
+export async function buildCommand(): Promise<void> {
+  mkdirSync(DIST, { recursive: true });
+  swapIn(await buildCli(), 'cli');
+}
+
 export async function buildPackage(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   const [esm, cli] = await Promise.all([buildEsm(), buildCli(), buildLambdaAssets()]);

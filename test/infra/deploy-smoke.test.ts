@@ -2,18 +2,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  type StackResourceSummary,
+} from '@aws-sdk/client-cloudformation';
 import { type FunctionConfiguration, GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EGRESS_ADDRESSES_OUTPUT, parseEgressAddresses } from '../../functions/contracts/stack-outputs.js';
 import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { type MotoServer, startMoto } from '../support/moto.js';
 import { getS3Object, run, sha256Base64, unzip } from './deploy-support.js';
 
 /*
  * The real CLI deploys the real app to moto_server, then the deployed code is fetched back and run
- * in Node with the deployed configuration, against moto and the simulator.
+ * in Node with the deployed configuration, against moto and the simulator. The app is deployed with
+ * its fixed egress (-c fixedEgress=true): moto creates the VPC, subnets, NAT gateway and Elastic IP and
+ * keeps the functions' VpcConfig (the default stack without a VPC is deployed by docs/walkthrough).
  *
  * moto specifics (not the app's): it keeps no stack outputs when a change set is executed, so the
  * deploy uses `--method=direct`; its CloudFormation skips the Scheduler schedule, the alarms, the
@@ -49,6 +57,13 @@ describe('cdk deploy against moto_server, then the deployed function run with it
   let refresher: Deployed;
   let consumer: Deployed;
   let ssm: SSMClient;
+  /** The stack's resources as moto created them. */
+  let resources: StackResourceSummary[];
+  const physicalIds = (type: string, logicalIdPrefix: string): string[] =>
+    resources
+      .filter((r) => r.ResourceType === type && r.LogicalResourceId!.startsWith(logicalIdPrefix))
+      .map((r) => r.PhysicalResourceId!)
+      .sort();
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -95,14 +110,18 @@ describe('cdk deploy against moto_server, then the deployed function run with it
         'alarmEmail=ops@example.com',
         '-c',
         'deployExampleConsumer=true',
+        // The fixed egress (VPC, NAT gateway, retained Elastic IP): the function runs in its private subnets.
+        '-c',
+        'fixedEgress=true',
       ],
-      { cwd: ROOT, env: cliEnv, timeoutMs: 180_000 },
+      { cwd: ROOT, env: cliEnv, timeoutMs: 240_000 },
     );
 
     // THEN its outputs, configuration and code can be read back
     const cfn = new CloudFormationClient(moto.clientConfig);
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0]!;
     outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+    resources = (await cfn.send(new ListStackResourcesCommand({ StackName: STACK }))).StackResourceSummaries ?? [];
     const lambda = new LambdaClient(moto.clientConfig);
     const bootstrap = await cfn.send(new ListStackResourcesCommand({ StackName: 'CDKToolkit' }));
     const bucket = bootstrap.StackResourceSummaries!.find((r) => r.LogicalResourceId === 'StagingBucket')!.PhysicalResourceId!;
@@ -121,7 +140,7 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     refresher = await fetchDeployed(outputs.FunctionName!);
     consumer = await fetchDeployed(outputs.ExampleConsumerFunctionName!);
     ssm = new SSMClient(moto.clientConfig);
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     await simulator?.close();
@@ -163,12 +182,23 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     return { ...(result === undefined ? {} : { result: JSON.parse(result) }), ...(errorCode === undefined ? {} : { errorCode }), output };
   }
 
-  it('outputs the eight values under their stable keys, with a one-slash parameter ARN', () => {
-    expect(Object.keys(outputs).sort()).toEqual(
+  it("outputs the nine values under their stable keys and the construct's record for the CLI, with a one-slash parameter ARN", () => {
+    const records = Object.keys(outputs).filter((key) => /^RefresherCliRecord[0-9A-F]{8}$/.test(key));
+    expect(records).toHaveLength(1);
+    expect(JSON.parse(outputs[records[0]!]!)).toMatchObject({
+      functionName: outputs.FunctionName,
+      tokenParameterName: outputs.TokenParameterName,
+    });
+    expect(
+      Object.keys(outputs)
+        .filter((key) => !records.includes(key))
+        .sort(),
+    ).toEqual(
       [
         'AlarmTopicArn',
         'CredentialsSecretArn',
         'DashboardUrl',
+        EGRESS_ADDRESSES_OUTPUT,
         'ExampleConsumerFunctionName',
         'FunctionArn',
         'FunctionName',
@@ -179,6 +209,24 @@ describe('cdk deploy against moto_server, then the deployed function run with it
     expect(outputs.TokenParameterName).toBe('/faspay/sendme/access-token');
     expect(outputs.TokenParameterArn).toBe(`arn:aws:ssm:${moto.clientConfig.region}:${ACCOUNT}:parameter/faspay/sendme/access-token`);
     expect(outputs.FunctionArn).toBe(refresher.configuration.FunctionArn);
+  });
+
+  it('outputs the Elastic IP of the NAT gateway as the address to whitelist', () => {
+    const addresses = parseEgressAddresses(outputs[EGRESS_ADDRESSES_OUTPUT]!);
+    expect(addresses).toHaveLength(1);
+    expect(addresses[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // An EIP's physical id is its address.
+    expect(physicalIds('AWS::EC2::EIP', 'EgressVpcPublicSubnet1EIP')).toEqual(addresses);
+    expect(physicalIds('AWS::EC2::NatGateway', 'EgressVpcPublicSubnet1NATGateway')).toHaveLength(1);
+  });
+
+  it('runs the function in the private subnets of the egress VPC, with its own security group', () => {
+    const vpcConfig = refresher.configuration.VpcConfig!;
+    expect([...vpcConfig.SubnetIds!].sort()).toEqual(physicalIds('AWS::EC2::Subnet', 'EgressVpcPrivateSubnet'));
+    expect(physicalIds('AWS::EC2::Subnet', 'EgressVpcPrivateSubnet')).toHaveLength(2);
+    expect(vpcConfig.SecurityGroupIds).toEqual(physicalIds('AWS::EC2::SecurityGroup', 'RefresherSecurityGroup'));
+    // (moto reports a constant VpcId in VpcConfig, so the VPC is checked through its subnets above.)
+    expect(physicalIds('AWS::EC2::VPC', 'EgressVpc')).toHaveLength(1);
   });
 
   it('deployed the function with the configured runtime, handler, timeout, memory and environment', () => {

@@ -12,7 +12,7 @@ import type { FaspayTokenRefresher } from './token-refresher.js';
 import { credentialsSecretIdOf } from './token-refresher-props.js';
 
 export interface ExampleConsumerProps {
-  /** The refresher whose token (and credentials) the consumer reads through `grantRead`. */
+  /** The refresher whose token (and credentials) the consumer reads, and reports refused, through `grantConsumer`. */
   readonly refresher: FaspayTokenRefresher;
   /** Must equal the refresher's; the consumer signs its service calls for the same SendMe. */
   readonly faspayBaseUrl: string;
@@ -22,7 +22,8 @@ export interface ExampleConsumerProps {
 /**
  * The example consumer Lambda (functions/consumer/example-handler.ts): a read-only SendMe balance
  * inquiry signed with the published token, invoked by hand. It shows the wiring any consumer needs:
- * `refresher.grantRead(fn)` plus the parameter name and the secret id in its environment.
+ * `refresher.grantConsumer(fn)` (read the token and credentials, report a refused token) plus the
+ * parameter name and the secret id in its environment.
  */
 export class ExampleConsumer extends Construct {
   public readonly function: lambda.Function;
@@ -61,7 +62,8 @@ export class ExampleConsumer extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    props.refresher.grantRead(this.function);
+    // The token and credentials, and the report channel that lets a refused token heal.
+    props.refresher.grantConsumer(this.function);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x like the refresher: the bundle targets node22 and the tests run that build.',

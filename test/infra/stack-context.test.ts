@@ -163,6 +163,8 @@ describe('FaspayTokenRefresherStack context options', () => {
         resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/faspay/sendme/access-token'],
       },
       { actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{RefresherCredentialsSecret\w+\}$/)] },
+      // grantConsumer: the report channel, so that the example heals a refused token as a real consumer would
+      { actions: ['events:PutEvents'], resources: ['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'] },
     ]);
     expect(template.findOutputs('ExampleConsumerFunctionName').ExampleConsumerFunctionName).toBeDefined();
   });

@@ -106,14 +106,13 @@ export function awsFailure(what: string, error: unknown, env: Readonly<Record<st
   return new AwsCallError(`${what}: ${name}`, name);
 }
 
-/** The values of the outputs of a deployed stack, read with a CloudFormation client of its own. */
-export async function readStackOutputValues(
+/** The outputs of a deployed stack by output key, read with a CloudFormation client of its own. */
+export async function readStackOutputsByKey(
   stackName: string,
   region: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<string[]> {
-  const outputs = await withAwsClient(CloudFormationClient, region, (cloudFormation) => readStackOutputs(cloudFormation, stackName, env));
-  return Object.values(outputs);
+): Promise<Record<string, string>> {
+  return withAwsClient(CloudFormationClient, region, (cloudFormation) => readStackOutputs(cloudFormation, stackName, env));
 }
 
 /** The outputs of a deployed stack, by output key. */

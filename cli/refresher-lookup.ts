@@ -1,5 +1,6 @@
 import { parseRefresherRecord, type RefresherRecord } from '../functions/contracts/refresher-record.js';
-import { DEFAULT_STACK_NAME, readStackOutputValues } from './aws.js';
+import { EGRESS_ADDRESSES_OUTPUT, parseEgressAddresses } from '../functions/contracts/stack-outputs.js';
+import { DEFAULT_STACK_NAME, readStackOutputsByKey } from './aws.js';
 import { CliSetupError, UsageError } from './errors.js';
 
 /*
@@ -13,6 +14,8 @@ import { CliSetupError, UsageError } from './errors.js';
 export interface FoundRefresher {
   readonly stackName: string;
   readonly record: RefresherRecord;
+  /** The addresses Faspay must whitelist, when the stack has a fixed egress (its EgressAddresses output). */
+  readonly egressAddresses: readonly string[];
 }
 
 export interface RefresherRequest {
@@ -28,8 +31,12 @@ export interface RefresherRequest {
 /** Reads the stack's outputs and picks its refresher (one call: cloudformation:DescribeStacks). */
 export async function findRefresher(request: RefresherRequest, env: Readonly<Record<string, string | undefined>>): Promise<FoundRefresher> {
   const stackName = request.stack ?? DEFAULT_STACK_NAME;
-  const values = await readStackOutputValues(stackName, request.region, env);
-  return { stackName, record: chooseRefresher(stackName, recordsIn(values), request) };
+  const outputs = await readStackOutputsByKey(stackName, request.region, env);
+  return {
+    stackName,
+    record: chooseRefresher(stackName, recordsIn(Object.values(outputs)), request),
+    egressAddresses: parseEgressAddresses(outputs[EGRESS_ADDRESSES_OUTPUT] ?? ''),
+  };
 }
 
 /** The refresher records among a stack's output values, in output order. */

@@ -128,6 +128,7 @@ function statusJson(
       name: target.name,
       nameSource: target.source,
       ...(target.found === undefined ? {} : { stack: target.found.stackName, refresher: target.found.record.constructPath }),
+      ...(target.found === undefined || target.found.egressAddresses.length === 0 ? {} : { egressAddresses: target.found.egressAddresses }),
       exists: stored !== undefined,
       ...(stored?.storageType === undefined ? {} : { type: stored.storageType }),
       ...(stored === undefined ? {} : { version: stored.version }),
@@ -173,6 +174,9 @@ function statusText(target: ParameterTarget, stored: StoredRecord | undefined, a
   const out: string[] = [];
   const from = target.source === 'default' ? ' (default name)' : target.found === undefined ? '' : ` (${describeFound(target.found)})`;
   out.push(line('parameter', `${target.name}${from}`));
+  if (target.found !== undefined && target.found.egressAddresses.length > 0) {
+    out.push(line('egress', `${target.found.egressAddresses.join(', ')} (the addresses Faspay must whitelist)`));
+  }
   if (stored !== undefined) {
     const modified =
       stored.lastModified === undefined ? '' : `, modified ${isoSeconds(stored.lastModified)} (${relative(stored.lastModified, now)})`;

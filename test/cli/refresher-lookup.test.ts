@@ -106,7 +106,9 @@ describe('chooseRefresher: one of the refreshers of a stack', () => {
 
   it('names a found refresher by its path within the stack, which --refresher takes back', () => {
     expect(refresherFlagValue(nested)).toBe('Merchants/B/ProductionToken');
-    expect(describeFound({ stackName: 'Payments', record: nested })).toBe('refresher Merchants/B/ProductionToken of stack Payments');
+    expect(describeFound({ stackName: 'Payments', record: nested, egressAddresses: [] })).toBe(
+      'refresher Merchants/B/ProductionToken of stack Payments',
+    );
     expect(chooseRefresher('Payments', [production, nested], { refresher: refresherFlagValue(nested), alternative: ALTERNATIVE })).toBe(
       nested,
     );

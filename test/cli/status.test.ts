@@ -4,6 +4,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { fingerprint } from '../../cli/format.js';
+import { EGRESS_ADDRESSES_OUTPUT } from '../../functions/contracts/stack-outputs.js';
 import { freePort } from '../support/free-port.js';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.js';
 import { findLeaks } from '../support/output-capture.js';
@@ -217,6 +218,21 @@ describe('Command: status', () => {
       parameter: { name: '/stack/faspay/token', nameSource: 'stack', stack: 'MyRefresher', refresher: 'MyRefresher/Token' },
     });
     expect(text.stdout).toContain('parameter      /stack/faspay/token (refresher Token of stack MyRefresher)');
+  });
+
+  it('--stack shows the egress addresses Faspay must whitelist when the stack has a fixed egress', async () => {
+    await storeToken({ issued: -60, refresh: 420, expires: 540 }, '/stack/faspay/token');
+    await createStack('MyRefresher', {
+      [EGRESS_ADDRESSES_OUTPUT]: '203.0.113.10, 203.0.113.11',
+      TokenCliRecordAB12CD34: recordOutput(refresherRecord('MyRefresher', 'Token', { tokenParameterName: '/stack/faspay/token' })),
+    });
+
+    const run = await runCli(['status', '--stack', 'MyRefresher', '--json'], { clock });
+    const text = await runCli(['status', '--stack', 'MyRefresher'], { clock });
+
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ parameter: { egressAddresses: ['203.0.113.10', '203.0.113.11'] } });
+    expect(text.stdout).toContain('egress         203.0.113.10, 203.0.113.11 (the addresses Faspay must whitelist)');
   });
 
   it('--refresher picks one of two refreshers of a stack by construct id, path or parameter name', async () => {

@@ -16,7 +16,7 @@ import { PARAMETER_NAME, SECRET_NAME } from '../../support/refresher-harness.js'
 import { type Decision, decide, describe as describeRequest, type PolicySet } from './evaluate.js';
 import { type IamRequest, iamRequestsOf, ssmParameterArn } from './iam-requests.js';
 import { recordDeployedCalls } from './recorded-run.js';
-import { customerKeyImportedSecretTemplate, defaultStackTemplate, IDS } from './stacks.js';
+import { customerKeyImportedSecretTemplate, defaultStackTemplate, IDS, vpcStackTemplate } from './stacks.js';
 import { logicalIdOf, ResolvedTemplate } from './template-policies.js';
 
 /**
@@ -43,6 +43,8 @@ interface Variant {
   readonly customerKey: boolean;
   /** Whether the stack creates the secret (then its logical id resolves to moto's ARN). */
   readonly ownSecret: boolean;
+  /** Whether the functions run in a VPC (then Lambda manages their network interfaces with their roles). */
+  readonly inVpc: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -51,12 +53,21 @@ const VARIANTS: Variant[] = [
     template: defaultStackTemplate,
     customerKey: false,
     ownSecret: true,
+    inVpc: false,
   },
   {
     name: 'a customer-managed key and an imported secret',
     template: customerKeyImportedSecretTemplate,
     customerKey: true,
     ownSecret: false,
+    inVpc: false,
+  },
+  {
+    name: 'the stack in a VPC behind a fixed egress (-c fixedEgress=true)',
+    template: vpcStackTemplate,
+    customerKey: false,
+    ownSecret: true,
+    inVpc: true,
   },
 ];
 
@@ -188,6 +199,39 @@ describe.each(VARIANTS)('IAM evaluation of $name', (variant) => {
               request('refresher', 'kms:Decrypt', keyArn),
               request('refresher', 'kms:Decrypt', keyArn, { ...viaSsm, 'kms:ViaService': `secretsmanager.${MOTO_REGION}.amazonaws.com` }),
             ]),
+      ],
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('lets Lambda manage the network interfaces of a function in a VPC with its role, and nothing more of the VPC', async () => {
+    const ec2Arn = (kind: string, id: string) => `arn:aws:ec2:${MOTO_REGION}:${ACCOUNT}:${kind}/${id}`;
+    // What the Lambda service does with a VPC function's role when it creates, scales and deletes its ENIs.
+    const eni = ec2Arn('network-interface', 'eni-0123456789abcdef0');
+    const eniCalls = (caller: string) =>
+      (
+        [
+          ['ec2:CreateNetworkInterface', ec2Arn('subnet', 'subnet-0123456789abcdef0')],
+          ['ec2:CreateNetworkInterface', ec2Arn('security-group', 'sg-0123456789abcdef0')],
+          ['ec2:CreateNetworkInterface', ec2Arn('network-interface', '*')],
+          ['ec2:DescribeNetworkInterfaces', '*'],
+          ['ec2:DescribeSubnets', '*'],
+          ['ec2:DeleteNetworkInterface', eni],
+          ['ec2:AssignPrivateIpAddresses', eni],
+          ['ec2:UnassignPrivateIpAddresses', eni],
+        ] as const
+      ).map(([action, resource]) => ({ ...request(caller, action, resource), because: "Lambda managing the function's ENIs" }));
+    // Outside a VPC no role needs them.
+    await expectAll([...eniCalls('refresher'), ...eniCalls('consumer')], variant.inVpc ? 'Allowed' : 'ImplicitlyDenied');
+    const group = ec2Arn('security-group', 'sg-0123456789abcdef0');
+    await expectAll(
+      [
+        ...eniCalls('scheduler'),
+        request('refresher', 'ec2:AuthorizeSecurityGroupIngress', group),
+        request('refresher', 'ec2:AuthorizeSecurityGroupEgress', group),
+        request('consumer', 'ec2:ModifyNetworkInterfaceAttribute', eni),
+        request('refresher', 'ec2:CreateRoute', ec2Arn('route-table', 'rtb-0123456789abcdef0')),
+        request('refresher', 'ec2:DisassociateAddress', '*'),
       ],
       'ImplicitlyDenied',
     );

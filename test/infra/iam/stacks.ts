@@ -26,15 +26,12 @@ export const IDS = {
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 /**
- * The deployable stack as `cdk synth -c deployExampleConsumer=true` builds it, with the example
- * consumer also granted `grantReportRejection` (what the README asks of every consumer that signs calls).
+ * The deployable stack as `cdk synth -c deployExampleConsumer=true` builds it (the example consumer
+ * holds `grantConsumer`: read the token and credentials, report a refused token).
  */
 export function defaultStackTemplate(): Template {
   const app = new App({ context: { ...cdkJsonContext(), ...NO_BUNDLING, deployExampleConsumer: true } });
-  const stack = addRefresherStack(app);
-  const consumer = stack.node.findChild('ExampleConsumer') as ExampleConsumer;
-  stack.refresher.grantReportRejection(consumer.function);
-  return Template.fromStack(stack);
+  return Template.fromStack(addRefresherStack(app));
 }
 
 /**
@@ -48,11 +45,19 @@ export function customerKeyImportedSecretTemplate(): Template {
     tokenParameterKey: new kms.Key(stack, IDS.tokenKey, { enableKeyRotation: true }),
     credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'ImportedSecret', SECRET_NAME),
   });
-  const consumer = new ExampleConsumer(stack, 'ExampleConsumer', {
+  new ExampleConsumer(stack, 'ExampleConsumer', {
     refresher,
     faspayBaseUrl: FASPAY_SANDBOX_BASE_URL,
     timeZone: DEFAULT_FASPAY_TIME_ZONE,
   });
-  refresher.grantReportRejection(consumer.function);
   return Template.fromStack(stack);
+}
+
+/**
+ * The deployable stack with `-c fixedEgress=true`: the refresher and the example consumer in the
+ * VPC's private subnets behind the NAT, each with its own HTTPS-only security group.
+ */
+export function vpcStackTemplate(): Template {
+  const app = new App({ context: { ...cdkJsonContext(), ...NO_BUNDLING, deployExampleConsumer: true, fixedEgress: true } });
+  return Template.fromStack(addRefresherStack(app));
 }

@@ -57,7 +57,7 @@ export function hintFor(error: unknown, program: Program): string | undefined {
   const next = nextSteps(program);
   if (error instanceof RefresherFunctionError) return functionFailureHint(error, next, program);
   if (!isCodedError(error)) return undefined;
-  if (error.code === 'CREDENTIALS_UNAVAILABLE' && error.message.endsWith('ResourceNotFoundException')) {
+  if (error.code === 'CREDENTIALS_UNAVAILABLE' && error.details?.awsErrorName === 'ResourceNotFoundException') {
     return `the secret does not exist in this account and region: check the id and --region, or create it with ${next.fillSecret}`;
   }
   return byCode(next)[error.code];

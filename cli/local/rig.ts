@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { borrowSecretsManager } from '../../functions/adapters/aws-json-call.js';
 import { createMemoryTokenStore, createSsmTokenStore } from '../../functions/adapters/parameter-store.js';
 import { createSecretsManagerCredentialsSource, staticCredentialsSource } from '../../functions/adapters/secrets.js';
 import { DEFAULT_TOKEN_PARAMETER_NAME } from '../../functions/contracts/settings.js';
@@ -147,7 +148,7 @@ async function awsSide(
       `SSM parameter ${aws.parameterName} (${existing.kind === 'missing' ? 'not created yet' : `version ${version}${describeExisting(existing)}`})`,
     ) + (io.env.AWS_ENDPOINT_URL === undefined ? '' : line('', `through AWS_ENDPOINT_URL ${io.env.AWS_ENDPOINT_URL}`)),
   );
-  const credentials = await createSecretsManagerCredentialsSource(secrets, aws.secretId).load();
+  const credentials = await createSecretsManagerCredentialsSource(borrowSecretsManager(secrets), aws.secretId).load();
   const fingerprint = credentialsFingerprint(credentials);
   reporter.step(
     'credentials',

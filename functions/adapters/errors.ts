@@ -59,6 +59,18 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether a failed AWS call (an SDK client's error or an AwsCallError) is worth another try:
+ * throttling, a server fault, an HTTP 5xx or 429, or an endpoint that could not be reached.
+ */
+export function isRetryableAwsError(error: unknown): boolean {
+  const name = awsErrorName(error);
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return (
+    RETRYABLE_AWS_ERRORS.has(name) || NETWORK_ERROR_CODES.has(name) || (typeof status === 'number' && (status >= 500 || status === 429))
+  );
+}
+
+/**
  * The name of what an SDK call threw: the AWS error name, or the network error code when the
  * endpoint could not be reached (the SDK then throws a plain Error whose name says nothing).
  */

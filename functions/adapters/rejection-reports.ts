@@ -1,6 +1,6 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../contracts/rejection-report.js';
 import { type BackoffPolicy, backoffDelayMs } from '../shared/retry.js';
+import type { AwsCallError, AwsJsonCall } from './aws-json-call.js';
 import { AwsAdapterError, awsErrorName, NETWORK_ERROR_CODES } from './errors.js';
 
 /** Sends rejection reports to the refresher. */
@@ -37,6 +37,12 @@ export interface RejectionSenderOptions {
   readonly random?: () => number;
 }
 
+/** What PutEvents answers (HTTP 200), as far as the sender reads it. */
+interface PutEventsAnswer {
+  readonly FailedEntryCount?: number;
+  readonly Entries?: readonly { readonly ErrorCode?: unknown }[];
+}
+
 /**
  * One `PutEvents` entry per report on `eventBusName`, with the source and detail-type the
  * refresher's rule (and the consumer's `events:PutEvents` grant) is limited to. PutEvents answers
@@ -46,7 +52,7 @@ export interface RejectionSenderOptions {
  * `policy.deadlineMs`; the error finally thrown names the HTTP status and the number of calls.
  */
 export function createEventBridgeRejectionSender(
-  client: EventBridgeClient,
+  events: AwsJsonCall,
   eventBusName: string,
   options: RejectionSenderOptions = {},
 ): RejectionReportSender {
@@ -55,22 +61,11 @@ export function createEventBridgeRejectionSender(
   const random = options.random ?? Math.random;
 
   async function putOnce(detail: RejectionReportDetail, attempts: number, deadline: Deadline): Promise<AwsAdapterError | undefined> {
-    let answer: PutEventsCommandOutput;
+    let answer: PutEventsAnswer;
     try {
-      const sending = client.send(
-        new PutEventsCommand({
-          Entries: [
-            {
-              EventBusName: eventBusName,
-              Source: REJECTION_REPORT_SOURCE,
-              DetailType: REJECTION_REPORT_DETAIL_TYPE,
-              Detail: JSON.stringify(detail),
-            },
-          ],
-        }),
-        { abortSignal: deadline.signal },
-      );
-      answer = await Promise.race([sending, deadline.passed]);
+      const entry = { EventBusName: eventBusName, Source: REJECTION_REPORT_SOURCE, DetailType: REJECTION_REPORT_DETAIL_TYPE };
+      const sending = events('PutEvents', { Entries: [{ ...entry, Detail: JSON.stringify(detail) }] }, deadline.signal);
+      answer = (await Promise.race([sending, deadline.passed])) as PutEventsAnswer;
     } catch (error) {
       const { name, httpStatus } = deadline.signal.aborted ? { name: 'TimeoutError', httpStatus: undefined } : sendFailureOf(error);
       return new AwsAdapterError('REJECTION_REPORT_FAILED', `cannot send the rejection report to the event bus "${eventBusName}"`, name, {
@@ -116,29 +111,12 @@ function startDeadline(ms: number): Deadline {
   return { signal, passed };
 }
 
-/**
- * What a failed PutEvents call said. An answer the SDK could not read (moto's HTML page for an HTTP
- * 500, a proxy's error page) surfaces as the parser's `SyntaxError`, which says nothing about the
- * bus: then only the HTTP status is known, and the name is `UnknownError`.
- */
+/** What a failed PutEvents call said: the AWS error name (`UnknownError` for an unreadable answer) and the HTTP status, if any. */
 function sendFailureOf(error: unknown): { name: string; httpStatus: number | undefined } {
-  const sdkError = error as { $metadata?: { httpStatusCode?: unknown }; $fault?: unknown } | undefined;
-  const status = sdkError?.$metadata?.httpStatusCode;
-  const httpStatus = typeof status === 'number' ? status : undefined;
-  const isAwsError = typeof sdkError?.$fault === 'string';
-  return { name: httpStatus !== undefined && !isAwsError ? 'UnknownError' : awsErrorName(error), httpStatus };
+  const status = (error as Partial<AwsCallError> | undefined)?.$metadata?.httpStatusCode;
+  return { name: awsErrorName(error), httpStatus: typeof status === 'number' ? status : undefined };
 }
 
 function unrefSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/**
- * A client with the SDK's own configuration, for callers that load this adapter lazily: named
- * imports let a bundler keep this client and PutEvents only, not every EventBridge command. One
- * attempt per call: the sender's REPORT_SEND_POLICY retries, and the SDK's own three attempts inside
- * each of its calls would make nine requests of one failing report.
- */
-export function createDefaultEventBridgeClient(): EventBridgeClient {
-  return new EventBridgeClient({ maxAttempts: 1 });
 }

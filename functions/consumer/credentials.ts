@@ -1,7 +1,10 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { borrowSecretsManager, borrowSsm } from '../adapters/aws-json-call.js';
+import { createSecretsManagerCredentialsSource } from '../adapters/secrets.js';
 import { createFaspaySigner, type FaspayCredentials, type FaspaySigner, parseFaspayCredentials } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
-import { lazyShared } from '../shared/lazy.js';
+import { defaultSsmClient } from './aws-clients.js';
 import { asProviderError } from './errors.js';
 import { createSingleFlight } from './single-flight.js';
 
@@ -10,6 +13,7 @@ export type CredentialsOption = FaspayCredentials | (() => Promise<FaspayCredent
 export interface SignerSourceOptions {
   readonly credentialsSecretId?: string;
   readonly secretsManagerClient?: SecretsManagerClient;
+  readonly ssmClient?: SSMClient;
   readonly credentials?: CredentialsOption;
 }
 
@@ -63,12 +67,11 @@ function loaderFor(options: SignerSourceOptions): () => Promise<FaspayCredential
     };
   }
   if (credentialsSecretId !== undefined) {
-    return async () => {
-      // Loaded only here, so a consumer that only reads the token never loads Secrets Manager.
-      const { createSecretsManagerCredentialsSource } = await import('../adapters/secrets.js');
-      const client = options.secretsManagerClient ?? (await defaultSecretsManagerClient());
-      return createSecretsManagerCredentialsSource(client, credentialsSecretId).load();
-    };
+    // GetSecretValue signed with the given Secrets Manager client's configuration, else the SSM client's.
+    const { secretsManagerClient } = options;
+    const borrowed =
+      secretsManagerClient === undefined ? borrowSsm(options.ssmClient ?? defaultSsmClient()) : borrowSecretsManager(secretsManagerClient);
+    return createSecretsManagerCredentialsSource(borrowed, credentialsSecretId).load;
   }
   return async () => {
     throw new ConfigError(
@@ -76,13 +79,3 @@ function loaderFor(options: SignerSourceOptions): () => Promise<FaspayCredential
     );
   };
 }
-
-/** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
-const defaultSecretsManagerClient = lazyShared<SecretsManagerClient>(() =>
-  import('../adapters/secrets.js').then(
-    (adapter) => adapter.createDefaultSecretsManagerClient(),
-    (error: unknown) => {
-      throw asProviderError(error, 'CREDENTIALS_UNAVAILABLE', 'loading @aws-sdk/client-secrets-manager');
-    },
-  ),
-);

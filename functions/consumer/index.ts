@@ -1,8 +1,8 @@
 /**
  * The consumer's public surface: read the token the refresher publishes and sign SendMe service
- * calls with it. Importing this module loads the SSM client and the protocol module only; Secrets
- * Manager is loaded on first use, and only when `credentialsSecretId` is used; EventBridge only when
- * a rejected token is first reported.
+ * calls with it. Importing this module loads the SSM client and the protocol module only: the
+ * credentials secret and rejection reports go out as calls signed with the SSM client's configuration
+ * (functions/consumer/aws-clients.ts), so no Secrets Manager or EventBridge client is bundled.
  */
 
 export { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';

@@ -1,10 +1,10 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { RejectionReportSender } from '../adapters/rejection-reports.js';
-import { REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
-import { REFRESHER_SETTINGS } from '../contracts/settings.js';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { EVENTBRIDGE } from '../adapters/aws-json-call.js';
+import { createEventBridgeRejectionSender } from '../adapters/rejection-reports.js';
+import { REJECTION_COOLDOWN_SECONDS, REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
 import { isCodedError, thrownName } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
-import { lazyShared } from '../shared/lazy.js';
+import { callThroughSsm } from './aws-clients.js';
 import { MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 
 /** Told that SendMe refused the token stored as `report.parameterVersion`, after the re-read-and-retry. */
@@ -23,21 +23,22 @@ const BUS_PATTERN = /^[A-Za-z0-9._\-/:]{1,1600}$/;
 /**
  * The hook used when the caller gives none: a PutEvents report to the bus named by
  * FASPAY_TOKEN_REJECTION_BUS, which the construct's `grantReportRejection` sets together with the
- * permission to send exactly this kind of event. Without the variable, nothing is reported.
+ * permission to send exactly this kind of event, signed with the configuration of the SSM client
+ * the token is read with (its region is the token's, and the bus's). Without the variable, nothing
+ * is reported.
  */
 export function defaultTokenRejectedHook(
   env: Readonly<Record<string, string | undefined>>,
   parameterName: string,
+  ssmClient: SSMClient,
 ): TokenRejectedHook | undefined {
   const busName = env[REJECTION_REPORT_BUS_ENV]?.trim();
   if (busName === undefined || busName === '') return undefined;
   if (!BUS_PATTERN.test(busName)) {
     throw new ConfigError(`environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN`);
   }
-  const sender = lazyShared(() => loadSender(busName));
-  return async ({ parameterVersion }) => {
-    await (await sender()).send({ parameterName, parameterVersion });
-  };
+  const sender = createEventBridgeRejectionSender(callThroughSsm(EVENTBRIDGE, ssmClient), busName);
+  return ({ parameterVersion }) => sender.send({ parameterName, parameterVersion });
 }
 
 /**
@@ -45,11 +46,11 @@ export function defaultTokenRejectedHook(
  * default REJECTION_COOLDOWN_SECONDS. A report inside the refresher's cooldown buys nothing, and one
  * after it is what lets a token revoked soon after it was issued be replaced.
  */
-export const DEFAULT_REPORT_COOLDOWN_SECONDS = REFRESHER_SETTINGS.rejectionCooldownSeconds.default;
+export const DEFAULT_REPORT_COOLDOWN_SECONDS = REJECTION_COOLDOWN_SECONDS.default;
 
 /** `reportCooldownSeconds` checked against the refresher's own range for its cooldown. */
 export function reportCooldownMs(seconds: number = DEFAULT_REPORT_COOLDOWN_SECONDS): number {
-  const { min, max } = REFRESHER_SETTINGS.rejectionCooldownSeconds;
+  const { min, max } = REJECTION_COOLDOWN_SECONDS;
   if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
     throw new ConfigError(`reportCooldownSeconds must be a whole number of seconds from ${min} to ${max}, got ${String(seconds)}`);
   }
@@ -106,17 +107,3 @@ function warnReportFailed(error: unknown, parameterName: string, parameterVersio
   };
   console.warn(JSON.stringify(line));
 }
-
-async function loadSender(busName: string): Promise<RejectionReportSender> {
-  // Loaded only here, on the first report: a consumer whose token is never refused never loads EventBridge.
-  const [{ createEventBridgeRejectionSender }, client] = await Promise.all([
-    import('../adapters/rejection-reports.js'),
-    defaultEventBridgeClient(),
-  ]);
-  return createEventBridgeRejectionSender(client, busName);
-}
-
-/** One client per container, created on first use (its endpoint and region come from the SDK's own configuration). */
-const defaultEventBridgeClient = lazyShared<EventBridgeClient>(() =>
-  import('../adapters/rejection-reports.js').then((adapter) => adapter.createDefaultEventBridgeClient()),
-);

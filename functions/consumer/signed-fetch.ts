@@ -2,6 +2,7 @@ import { readBoundedText } from '../adapters/bounded-body.js';
 import { transportError } from '../adapters/faspay-transport.js';
 import { faspayUrl, type HttpMethod, isUnauthorizedAnswer, parseFaspayBaseUrl, parseSignedPath } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
+import { ssmClientOf } from './aws-clients.js';
 import { createRejectionReporter, defaultTokenRejectedHook, reportCooldownMs, type TokenRejectedHook } from './rejection-reporting.js';
 import type { FaspayTokenProvider, SignedCall } from './token-provider.js';
 
@@ -76,7 +77,7 @@ export function createSignedFaspayFetch(provider: FaspayTokenProvider, options: 
     throw new ConfigError(`timeoutMs must be a whole number of milliseconds from 1 to 300000, got ${String(timeoutMs)}`);
   }
   const doFetch = options.fetch ?? globalThis.fetch;
-  const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName);
+  const hook = options.onTokenRejected ?? defaultTokenRejectedHook(process.env, provider.parameterName, ssmClientOf(provider));
   const cooldownMs = reportCooldownMs(options.reportCooldownSeconds);
   const report = hook === undefined ? undefined : createRejectionReporter(hook, provider.parameterName, cooldownMs);
 

@@ -1,10 +1,10 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSsmTokenStore } from '../adapters/parameter-store.js';
 import type { TokenRejectedReport } from '../contracts/rejection-report.js';
 import { type FaspayHeaders, formatFaspayTimestamp, type HttpMethod, parseSignedPath } from '../faspay/index.js';
 import { isCodedError } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
 import { copyTokenDocument, parseTokenDocument, type StoredRecord, type TokenDocument } from '../token/index.js';
+import { defaultSsmClient, recordSsmClient } from './aws-clients.js';
 import { cacheDeadlineMs, jitterMs, MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 import { createSignerSource } from './credentials.js';
 import { asProviderError, TokenProviderError } from './errors.js';
@@ -72,7 +72,8 @@ const METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 
 export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): FaspayTokenProvider {
   const settings = resolveOptions(options);
   const { parameterName, clock } = settings;
-  const source: TokenSource = options.tokenSource ?? createSsmTokenStore(options.ssmClient ?? defaultSsmClient(), { parameterName });
+  const ssmClient = options.ssmClient ?? defaultSsmClient();
+  const source: TokenSource = options.tokenSource ?? createSsmTokenStore(ssmClient, { parameterName });
   const signers = createSignerSource(options);
   const nextJitterMs = () => jitterMs(settings.random, settings.maxJitterSeconds);
 
@@ -158,7 +159,7 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
     return { headers, parameterVersion: entry.version, issuedAt: new Date(entry.document.issuedAt), signedAt: new Date(signedAt) };
   }
 
-  return {
+  const provider: FaspayTokenProvider = {
     parameterName,
     async getToken() {
       const entry = await current();
@@ -183,12 +184,6 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
       signers.forget();
     },
   };
-}
-
-let sharedSsmClient: SSMClient | undefined;
-
-/** One client per container (its endpoint and region come from the SDK's own configuration). */
-function defaultSsmClient(): SSMClient {
-  sharedSsmClient ??= new SSMClient({});
-  return sharedSsmClient;
+  recordSsmClient(provider, ssmClient);
+  return provider;
 }

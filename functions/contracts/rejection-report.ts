@@ -21,6 +21,13 @@ export const REJECTION_REPORT_DETAIL_TYPE = 'Faspay Token Rejected';
  */
 export const REJECTION_REPORT_BUS_ENV = 'FASPAY_TOKEN_REJECTION_BUS';
 
+/**
+ * The refresher's cooldown after a token is issued, in seconds (its setting REJECTION_COOLDOWN_SECONDS,
+ * declared with this default and range in functions/contracts/settings.ts): a report inside it buys
+ * nothing, so a consumer reports a version that stays refused once per cooldown by default.
+ */
+export const REJECTION_COOLDOWN_SECONDS = { default: 60, min: 0, max: 3600 } as const;
+
 /** What a consumer reports: SendMe answered Unauthorized to the token stored as this version. */
 export interface TokenRejectedReport {
   readonly parameterVersion: number;

@@ -8,6 +8,7 @@ import {
 } from '../faspay/index.js';
 import { ConfigError } from '../shared/config-error.js';
 import { checkKmsKeyId, checkParameterName, checkSecretId, checkWholeNumber } from '../shared/validators.js';
+import { REJECTION_COOLDOWN_SECONDS } from './rejection-report.js';
 
 /*
  * Every setting of the refresher function, declared once: its environment variable, its default,
@@ -136,7 +137,12 @@ export const REFRESHER_SETTINGS = {
   kmsKeyId: { env: 'TOKEN_PARAMETER_KMS_KEY_ID', optional: true, parse: (value, label) => checkKmsKeyId(label, value), render: text },
   httpTimeoutMs: wholeNumber('FASPAY_HTTP_TIMEOUT_MS', 8000, 100, 60_000),
   maxAttempts: wholeNumber('FASPAY_MAX_ATTEMPTS', 3, 1, 10),
-  rejectionCooldownSeconds: wholeNumber('REJECTION_COOLDOWN_SECONDS', 60, 0, 3600),
+  rejectionCooldownSeconds: wholeNumber(
+    'REJECTION_COOLDOWN_SECONDS',
+    REJECTION_COOLDOWN_SECONDS.default,
+    REJECTION_COOLDOWN_SECONDS.min,
+    REJECTION_COOLDOWN_SECONDS.max,
+  ),
   rejectionCheckPath: {
     env: 'REJECTION_CHECK_PATH',
     default: BALANCE_INQUIRY_PATH as string | false,

@@ -1,5 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { borrowSecretsManager, borrowSsm } from '../adapters/aws-json-call.js';
 import { createFaspayTokenIssuer } from '../adapters/faspay-token-issuer.js';
 import { createSsmRefreshLease } from '../adapters/parameter-lease.js';
 import { createSsmTokenStore, SSM_ADVANCED_VALUE_LIMIT_BYTES, SSM_STANDARD_VALUE_LIMIT_BYTES } from '../adapters/parameter-store.js';
@@ -22,7 +23,10 @@ export interface RefresherOverrides {
   readonly random?: () => number;
   /** @default - one `new SSMClient({})` (endpoint and region from the SDK's own configuration) */
   readonly ssm?: SSMClient;
-  /** @default - one `new SecretsManagerClient({})` */
+  /**
+   * Whose configuration (region, credentials, endpoint) GetSecretValue is signed and sent with.
+   * @default - the SSM client's (functions/adapters/aws-json-call.ts)
+   */
   readonly secretsManager?: SecretsManagerClient;
   /** @default - the SSM SecureString `config.tokenParameterName` */
   readonly store?: TokenStore;
@@ -64,7 +68,10 @@ export function composeRefresher(config: RefresherConfig, overrides: RefresherOv
   const lease = overrides.lease ?? createSsmRefreshLease(ssmClient(), leaseParameterName(config.tokenParameterName));
   const credentials =
     overrides.credentials ??
-    createSecretsManagerCredentialsSource(overrides.secretsManager ?? new SecretsManagerClient({}), config.credentialsSecretId);
+    createSecretsManagerCredentialsSource(
+      overrides.secretsManager === undefined ? borrowSsm(ssmClient()) : borrowSecretsManager(overrides.secretsManager),
+      config.credentialsSecretId,
+    );
   const issuer = createFaspayTokenIssuer({
     credentials,
     baseUrl: config.faspayBaseUrl,

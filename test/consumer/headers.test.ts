@@ -1,47 +1,56 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFaspayTokenProvider, type FaspayTokenProviderOptions } from '../../functions/consumer/index.js';
 import { CREDENTIAL_KEYS } from '../../functions/faspay/index.js';
 import type { TokenDocument } from '../../functions/token/index.js';
 import { createVerifier, DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';
-import { awsError, fakeClock, mockedSsm, PARAMETER, parameterAnswer, rejectionOf, tokenDocument } from './fixtures.js';
+import { json, type ScriptedAws, startScriptedAws } from '../support/scripted-aws.js';
+import { fakeClock, mockedSsm, PARAMETER, parameterAnswer, rejectionOf, tokenDocument } from './fixtures.js';
 
 const SECRET_ID = 'faspay/sendme/credentials';
 const BALANCE = '/account/api/balance_inquiry';
 
 let clock: ReturnType<typeof fakeClock>;
 let ssm: ReturnType<typeof mockedSsm>;
-let secrets: ReturnType<typeof mockedSecrets>;
+let secretsManager: ScriptedAws;
 let document: TokenDocument;
 
 function setup(extra: Partial<FaspayTokenProviderOptions> = {}) {
   return createFaspayTokenProvider({
     parameterName: PARAMETER,
     ssmClient: ssm.client,
-    ...(extra.credentials === undefined ? { credentialsSecretId: SECRET_ID, secretsManagerClient: secrets.client } : {}),
+    ...(extra.credentials === undefined ? { credentialsSecretId: SECRET_ID, secretsManagerClient: secretsClient() } : {}),
     clock: clock.now,
     ...extra,
   });
 }
 
-function mockedSecrets() {
-  const client = new SecretsManagerClient({ region: 'ap-southeast-3' });
-  return { client, mock: mockClient(client) };
-}
+/** A Secrets Manager client of the caller's: GetSecretValue is signed with its configuration and sent to its endpoint. */
+const secretsClient = () =>
+  new SecretsManagerClient({
+    region: 'ap-southeast-3',
+    endpoint: secretsManager.url,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+const secretAnswer = (value: unknown) => json(200, { Name: SECRET_ID, SecretString: JSON.stringify(value) });
 
 const verifier = () => createVerifier({ credentials: DEMO_CREDENTIALS, timeZone: 'Asia/Jakarta', maxSkewSeconds: 0, now: clock.now });
-const secretReads = () => secrets.mock.commandCalls(GetSecretValueCommand).length;
+const secretReads = () => secretsManager.received.filter((r) => r.headers['x-amz-target'] === 'secretsmanager.GetSecretValue').length;
+
+beforeAll(async () => {
+  secretsManager = await startScriptedAws();
+});
+afterAll(() => secretsManager.close());
 
 beforeEach(() => {
   clock = fakeClock(Date.parse('2026-11-25T00:00:00Z'));
   ssm = mockedSsm();
   document = tokenDocument(clock.nowMs());
   ssm.mock.on(GetParameterCommand).callsFake(() => parameterAnswer(document));
-  secrets = mockedSecrets();
-  secrets.mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ ...DEMO_CREDENTIALS, virtual_account: '0011' }) });
+  secretsManager.received.length = 0;
+  secretsManager.script(secretAnswer({ ...DEMO_CREDENTIALS, virtual_account: '0011' }));
 });
 
 describe('Method: headersFor', () => {
@@ -64,7 +73,7 @@ describe('Method: headersFor', () => {
     expect(headers['Content-Type']).toBe('application/json');
     const verdict = verifier().verifyServiceCall({ ...headers }, 'GET', BALANCE);
     expect(verdict).toMatchObject({ ok: true, fields: { accessToken: document.accessToken, method: 'GET', path: BALANCE } });
-    expect(secrets.mock).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ID });
+    expect(secretsManager.received.map((r) => JSON.parse(r.body))).toEqual([{ SecretId: SECRET_ID }]);
   });
 
   it('uses a fresh timestamp on every call and honours timeZone', async () => {
@@ -84,24 +93,21 @@ describe('Method: headersFor', () => {
   });
 
   it('does not cache a failed credentials read', async () => {
-    secrets.mock
-      .on(GetSecretValueCommand)
-      .rejectsOnce(awsError('ResourceNotFoundException'))
-      .resolves({ SecretString: JSON.stringify(DEMO_CREDENTIALS) });
+    secretsManager.script(json(400, { __type: 'ResourceNotFoundException', message: 'no such secret' }), secretAnswer(DEMO_CREDENTIALS));
     const provider = setup();
 
     const error = await rejectionOf(provider.headersFor('GET', BALANCE));
     const headers = await provider.headersFor('GET', BALANCE);
 
     expect(error).toMatchObject({ code: 'CREDENTIALS_UNAVAILABLE' });
-    expect(error.message).toBe(`cannot read the credentials secret "${SECRET_ID}": ResourceNotFoundException`);
+    expect(error.message).toBe(`cannot read the credentials secret "${SECRET_ID}": ResourceNotFoundException (HTTP 400)`);
     expect(headers['faspay-key']).toBe(DEMO_CREDENTIALS.faspay_key);
     expect(secretReads()).toBe(2);
   });
 
   it('names the keys at fault in CREDENTIALS_INVALID, never their values', async () => {
     const { app_secret: _dropped, ...incomplete } = DEMO_CREDENTIALS;
-    secrets.mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ ...incomplete, iv: '' }) });
+    secretsManager.script(secretAnswer({ ...incomplete, iv: '' }));
 
     const error = await rejectionOf(setup().headersFor('GET', BALANCE));
 

@@ -1,7 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryTokenStore } from '../../functions/adapters/parameter-store.js';
 import { REPORT_SEND_POLICY } from '../../functions/adapters/rejection-reports.js';
 import {
@@ -17,6 +14,7 @@ import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE } from '../../fun
 import { serializeTokenDocument, type TokenDocument } from '../../functions/token/index.js';
 import { DEMO_CREDENTIALS } from '../../simulator/index.js';
 import { findLeaks } from '../support/output-capture.js';
+import { json, type ScriptedAws, startScriptedAws, verifySigV4 } from '../support/scripted-aws.js';
 import { fakeClock, PARAMETER, rejectionOf, sendmeAccepting, tokenDocument } from './fixtures.js';
 
 const BALANCE = '/account/api/balance_inquiry';
@@ -210,15 +208,23 @@ describe('Function: createSignedFaspayFetch, onTokenRejected', () => {
 });
 
 describe('Function: createSignedFaspayFetch, the default report through EventBridge', () => {
-  const eventBridge = mockClient(EventBridgeClient);
+  // The report goes out as the deployed consumer sends it: signed with the default SSM client's
+  // configuration, to AWS_ENDPOINT_URL (here an endpoint on loopback that answers from a script).
+  let aws: ScriptedAws;
+  const putEvents = () => aws.received.filter((request) => request.headers['x-amz-target'] === 'AWSEvents.PutEvents');
+
+  beforeAll(async () => {
+    aws = await startScriptedAws();
+  });
+  afterAll(() => aws.close());
 
   beforeEach(() => {
-    eventBridge.reset();
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-  });
-
-  afterAll(() => {
-    eventBridge.restore();
+    aws.received.length = 0;
+    aws.script(json(200, { FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] }));
+    vi.stubEnv('AWS_ENDPOINT_URL', aws.url);
+    vi.stubEnv('AWS_REGION', 'ap-southeast-3');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
   });
 
   it(`sends one PutEvents with the contract's source, detail-type and detail when ${REJECTION_REPORT_BUS_ENV} is set`, async () => {
@@ -229,8 +235,8 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
     await call('GET', BALANCE);
     await call('GET', BALANCE);
 
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
-    expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
+    expect(putEvents()).toHaveLength(1);
+    expect(JSON.parse(putEvents()[0]!.body)).toEqual({
       Entries: [
         {
           EventBusName: 'default',
@@ -240,34 +246,29 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
         },
       ],
     });
+    expect(verifySigV4(putEvents()[0]!, 'testing')).toEqual({ service: 'events', region: 'ap-southeast-3' });
   });
 
   it('sends nothing without the variable', async () => {
     accepted.clear();
     await sendme()('GET', BALANCE);
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(putEvents()).toHaveLength(0);
   });
 
   it.each([
     [
       'a refused entry',
-      () =>
-        eventBridge
-          .on(PutEventsCommand)
-          .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] }),
+      () => aws.script(json(200, { FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] })),
       { awsErrorName: 'AccessDeniedException', attempts: 1 },
     ],
     [
       'a failed call, after its retries',
-      () => eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })),
+      () => aws.script(json(400, { __type: 'ThrottlingException', message: 'slow down' })),
       { awsErrorName: 'ThrottlingException', attempts: REPORT_SEND_POLICY.maxAttempts },
     ],
     [
-      'an HTTP 500 the SDK cannot read by its status, not as a parse error',
-      () =>
-        eventBridge
-          .on(PutEventsCommand)
-          .rejects(Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } })),
+      'an unreadable HTTP 500 by its status, not as a parse error',
+      () => aws.script({ status: 500, body: '<!doctype html><title>Internal Server Error</title>' }),
       { awsErrorName: 'UnknownError', httpStatus: 500, attempts: REPORT_SEND_POLICY.maxAttempts },
     ],
   ])('logs %s with its code and still hands back the answer', async (_case, arrange, said) => {
@@ -281,7 +282,7 @@ describe('Function: createSignedFaspayFetch, the default report through EventBri
     const response = await sendme()('GET', BALANCE);
 
     expect(response.status).toBe(401);
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, said.attempts);
+    expect(putEvents()).toHaveLength(said.attempts);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).not.toContain('SyntaxError');
     expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({

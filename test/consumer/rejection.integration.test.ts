@@ -1,5 +1,7 @@
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAwsJsonCall, EVENTBRIDGE } from '../../functions/adapters/aws-json-call.js';
 import { createEventBridgeRejectionSender, REPORT_SEND_POLICY } from '../../functions/adapters/rejection-reports.js';
 import {
   DEFAULT_REPORT_COOLDOWN_SECONDS,
@@ -302,9 +304,14 @@ describe('rejected token: consumer report → EventBridge (moto) → refresher �
       const eventBridge = new EventBridgeClient({ ...moto.clientConfig, maxAttempts: 1 });
       await addLambdaTargetRule(eventBridge);
       // The deployed policy, with a deadline no loaded test machine reaches: this test is about what the 500 is called.
-      const sender = createEventBridgeRejectionSender(eventBridge, 'default', {
-        policy: { ...REPORT_SEND_POLICY, deadlineMs: 60_000 },
-      });
+      const signedWithSsm = { signingName: 'ssm', config: new SSMClient(moto.clientConfig).config };
+      const sender = createEventBridgeRejectionSender(
+        createAwsJsonCall(EVENTBRIDGE, signedWithSsm, { endpoint: moto.endpoint }),
+        'default',
+        {
+          policy: { ...REPORT_SEND_POLICY, deadlineMs: 60_000 },
+        },
+      );
 
       const error = await rejectionOf(sender.send({ parameterName: PARAMETER_NAME, parameterVersion: 1 }));
 

@@ -1,7 +1,7 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'vitest';
+import { createAwsJsonCall, EVENTBRIDGE } from '../../../functions/adapters/aws-json-call.js';
 import { createEventBridgeRejectionSender } from '../../../functions/adapters/rejection-reports.js';
 import { BALANCE_INQUIRY_PATH } from '../../../functions/consumer/example-handler.js';
 import { createFaspayTokenProvider, createSignedFaspayFetch, REJECTION_REPORT_BUS_ENV } from '../../../functions/consumer/index.js';
@@ -53,13 +53,16 @@ export async function recordDeployedCalls(
     if (bus === undefined) throw new Error(`the consumer has no ${REJECTION_REPORT_BUS_ENV}: grantReportRejection was not applied`);
     const clientConfig = { ...world.moto.clientConfig, endpoint: consumerProxy.endpoint };
     const parameterName = settings.tokenParameterName;
+    const ssmClient = new SSMClient(clientConfig);
     const provider = createFaspayTokenProvider({
       parameterName,
       ...(settings.credentialsSecretId === undefined ? {} : { credentialsSecretId: settings.credentialsSecretId }),
-      ssmClient: new SSMClient(clientConfig),
+      ssmClient,
       secretsManagerClient: new SecretsManagerClient(clientConfig),
     });
-    const sender = createEventBridgeRejectionSender(new EventBridgeClient(clientConfig), bus);
+    // The consumer's own signed call, borrowing its SSM client's configuration, sent through its proxy.
+    const events = createAwsJsonCall(EVENTBRIDGE, { signingName: 'ssm', config: ssmClient.config }, { endpoint: consumerProxy.endpoint });
+    const sender = createEventBridgeRejectionSender(events, bus);
     const sendme = createSignedFaspayFetch(provider, {
       baseUrl: world.simulator.url,
       onTokenRejected: ({ parameterVersion }) => sender.send({ parameterName, parameterVersion }),

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { LAMBDA_BUNDLE_OPTIONS } from '../../build/lambda-assets.js';
 
 export type Origin = 'project' | 'aws-sdk' | 'other';

@@ -72,8 +72,8 @@ const METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 
 export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): FaspayTokenProvider {
   const settings = resolveOptions(options);
   const { parameterName, clock } = settings;
-  const ssmClient = options.ssmClient ?? defaultSsmClient();
-  const source: TokenSource = options.tokenSource ?? createSsmTokenStore(ssmClient, { parameterName });
+  const ssmClient = options.tokenSource === undefined ? (options.ssmClient ?? defaultSsmClient()) : undefined;
+  const source: TokenSource = options.tokenSource ?? createSsmTokenStore(ssmClient ?? defaultSsmClient(), { parameterName });
   const signers = createSignerSource(options);
   const nextJitterMs = () => jitterMs(settings.random, settings.maxJitterSeconds);
 
@@ -184,6 +184,6 @@ export function createFaspayTokenProvider(options: FaspayTokenProviderOptions): 
       signers.forget();
     },
   };
-  recordSsmClient(provider, ssmClient);
+  if (ssmClient !== undefined) recordSsmClient(provider, ssmClient);
   return provider;
 }

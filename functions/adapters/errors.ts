@@ -64,19 +64,35 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
  */
 export function isRetryableAwsError(error: unknown): boolean {
   const name = awsErrorName(error);
+  const status = awsHttpStatus(error);
+  return RETRYABLE_AWS_ERRORS.has(name) || NETWORK_ERROR_CODES.has(name) || (status !== undefined && (status >= 500 || status === 429));
+}
+
+/** The AwsAdapterError for what an AWS call threw: its AWS name and, when an answer came, its HTTP status. */
+export function awsCallFailed(code: AwsAdapterErrorCode, message: string, error: unknown, attempts?: number): AwsAdapterError {
+  const httpStatus = awsHttpStatus(error);
+  return new AwsAdapterError(code, message, awsErrorName(error), {
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(attempts === undefined ? {} : { attempts }),
+  });
+}
+
+/** The HTTP status of the answer an AWS call failed with; undefined when no answer came. */
+export function awsHttpStatus(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
-  return (
-    RETRYABLE_AWS_ERRORS.has(name) || NETWORK_ERROR_CODES.has(name) || (typeof status === 'number' && (status >= 500 || status === 429))
-  );
+  return typeof status === 'number' ? status : undefined;
 }
 
 /**
  * The name of what an SDK call threw: the AWS error name, or the network error code when the
- * endpoint could not be reached (the SDK then throws a plain Error whose name says nothing).
+ * endpoint could not be reached (the SDK then throws a plain Error whose name says nothing), or
+ * `UnknownError` for an answer the SDK could not read (an HTML error page from a proxy or an
+ * emulator: its parser's SyntaxError says nothing about AWS).
  */
 export function awsErrorName(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return code;
+  if (awsHttpStatus(error) !== undefined && typeof (error as { $fault?: unknown }).$fault !== 'string') return 'UnknownError';
   if (error instanceof Error && typeof error.name === 'string' && /^[A-Za-z.]{1,80}$/.test(error.name)) return error.name;
   return 'UnknownError';
 }

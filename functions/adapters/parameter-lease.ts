@@ -1,7 +1,7 @@
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { isLeaseStale as isStale, LEASE_CLOCK_SKEW_MS } from '../refresher/lease.js';
 import type { LeaseAttempt, LeaseHolder, RefreshLease } from '../refresher/ports.js';
-import { AwsAdapterError, awsErrorName, LeaseNameTakenError } from './errors.js';
+import { awsCallFailed, awsErrorName, LeaseNameTakenError } from './errors.js';
 
 /**
  * What the lease parameter holds: its holder, its deadline and, when it was written by a takeover,
@@ -62,7 +62,7 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
     } catch (error) {
       const name = awsErrorName(error);
       if (name === 'ParameterNotFound' || name === 'ParameterVersionNotFound') return undefined;
-      throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the refresh lease "${leaseName}"`, name);
+      throw awsCallFailed('PARAMETER_READ_FAILED', `cannot read the refresh lease "${leaseName}"`, error);
     }
     if (parameter?.Version === undefined) return undefined;
     const document = parameter.Type === 'String' && parameter.Value !== undefined ? parse(parameter.Value) : undefined;
@@ -94,7 +94,7 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
     try {
       version = (await put(document, true)).Version;
     } catch (error) {
-      throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot take over the stale refresh lease "${leaseName}"`, awsErrorName(error));
+      throw awsCallFailed('PARAMETER_WRITE_FAILED', `cannot take over the stale refresh lease "${leaseName}"`, error);
     }
     return version !== undefined && won({ version, document });
   }
@@ -108,7 +108,7 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
           return { acquired: true };
         } catch (error) {
           if (awsErrorName(error) !== 'ParameterAlreadyExists') {
-            throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot create the refresh lease "${leaseName}"`, awsErrorName(error));
+            throw awsCallFailed('PARAMETER_WRITE_FAILED', `cannot create the refresh lease "${leaseName}"`, error);
           }
         }
         const top = await read();
@@ -134,7 +134,7 @@ export function createSsmRefreshLease(client: SSMClient, leaseName: string): Ref
         await client.send(new DeleteParameterCommand({ Name: leaseName }));
       } catch (error) {
         if (awsErrorName(error) === 'ParameterNotFound') return;
-        throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot release the refresh lease "${leaseName}"`, awsErrorName(error));
+        throw awsCallFailed('PARAMETER_WRITE_FAILED', `cannot release the refresh lease "${leaseName}"`, error);
       }
     },
   };

@@ -1,6 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { StoredRecord, TokenStore } from '../token/index.js';
-import { AwsAdapterError, awsErrorName } from './errors.js';
+import { AwsAdapterError, awsCallFailed, awsErrorName } from './errors.js';
 
 /** The most a parameter's value may hold, in bytes (not characters), per tier. */
 export const SSM_STANDARD_VALUE_LIMIT_BYTES = 4096;
@@ -45,7 +45,7 @@ export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOpt
       const errorName = awsErrorName(error);
       // A version past the 100 SSM keeps is gone, like a parameter that does not exist.
       if (errorName === 'ParameterNotFound' || errorName === 'ParameterVersionNotFound') return undefined;
-      throw new AwsAdapterError('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, errorName);
+      throw awsCallFailed('PARAMETER_READ_FAILED', `cannot read the token parameter "${name}"`, error);
     }
   };
   return {
@@ -70,7 +70,7 @@ export function createSsmTokenStore(client: SSMClient, options: SsmTokenStoreOpt
         return { version: answer.Version };
       } catch (error) {
         if (error instanceof AwsAdapterError) throw error;
-        throw new AwsAdapterError('PARAMETER_WRITE_FAILED', `cannot write the token parameter "${name}"`, awsErrorName(error));
+        throw awsCallFailed('PARAMETER_WRITE_FAILED', `cannot write the token parameter "${name}"`, error);
       }
     },
   };

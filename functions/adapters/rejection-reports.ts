@@ -1,7 +1,7 @@
 import { REJECTION_REPORT_DETAIL_TYPE, REJECTION_REPORT_SOURCE, type RejectionReportDetail } from '../contracts/rejection-report.js';
 import { type BackoffPolicy, backoffDelayMs } from '../shared/retry.js';
-import type { AwsCallError, AwsJsonCall } from './aws-json-call.js';
-import { AwsAdapterError, awsErrorName, NETWORK_ERROR_CODES } from './errors.js';
+import type { AwsJsonCall } from './aws-json-call.js';
+import { AwsAdapterError, awsCallFailed, NETWORK_ERROR_CODES } from './errors.js';
 
 /** Sends rejection reports to the refresher. */
 export interface RejectionReportSender {
@@ -67,11 +67,9 @@ export function createEventBridgeRejectionSender(
       const sending = events('PutEvents', { Entries: [{ ...entry, Detail: JSON.stringify(detail) }] }, deadline.signal);
       answer = (await Promise.race([sending, deadline.passed])) as PutEventsAnswer;
     } catch (error) {
-      const { name, httpStatus } = deadline.signal.aborted ? { name: 'TimeoutError', httpStatus: undefined } : sendFailureOf(error);
-      return new AwsAdapterError('REJECTION_REPORT_FAILED', `cannot send the rejection report to the event bus "${eventBusName}"`, name, {
-        ...(httpStatus === undefined ? {} : { httpStatus }),
-        attempts,
-      });
+      const message = `cannot send the rejection report to the event bus "${eventBusName}"`;
+      if (deadline.signal.aborted) return new AwsAdapterError('REJECTION_REPORT_FAILED', message, 'TimeoutError', { attempts });
+      return awsCallFailed('REJECTION_REPORT_FAILED', message, error, attempts);
     }
     if ((answer.FailedEntryCount ?? 0) === 0) return undefined;
     const code = answer.Entries?.[0]?.ErrorCode;
@@ -109,12 +107,6 @@ function startDeadline(ms: number): Deadline {
   // Handled whether or not a call is still waiting when the deadline passes.
   passed.catch(() => undefined);
   return { signal, passed };
-}
-
-/** What a failed PutEvents call said: the AWS error name (`UnknownError` for an unreadable answer) and the HTTP status, if any. */
-function sendFailureOf(error: unknown): { name: string; httpStatus: number | undefined } {
-  const status = (error as Partial<AwsCallError> | undefined)?.$metadata?.httpStatusCode;
-  return { name: awsErrorName(error), httpStatus: typeof status === 'number' ? status : undefined };
 }
 
 function unrefSleep(ms: number): Promise<void> {

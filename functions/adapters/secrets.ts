@@ -1,7 +1,7 @@
 import { CredentialsInvalidError, type FaspayCredentials, parseFaspayCredentialsJson } from '../faspay/index.js';
 import { backoffDelayMs } from '../shared/retry.js';
-import { type AwsCallError, type BorrowedClient, createAwsJsonCall, SECRETS_MANAGER } from './aws-json-call.js';
-import { AwsAdapterError, awsErrorName, isRetryableAwsError } from './errors.js';
+import { type BorrowedClient, createAwsJsonCall, SECRETS_MANAGER } from './aws-json-call.js';
+import { awsCallFailed, isRetryableAwsError } from './errors.js';
 
 /** Where the Faspay credentials come from: a secret, or a fixed set in local runs and tests. */
 export interface CredentialsSource {
@@ -37,10 +37,7 @@ export function createSecretsManagerCredentialsSource(borrowed: BorrowedClient, 
       try {
         value = await secretString();
       } catch (error) {
-        const status = (error as Partial<AwsCallError> | undefined)?.$metadata?.httpStatusCode;
-        throw new AwsAdapterError('CREDENTIALS_UNAVAILABLE', `cannot read the credentials secret "${secretId}"`, awsErrorName(error), {
-          ...(typeof status === 'number' ? { httpStatus: status } : {}),
-        });
+        throw awsCallFailed('CREDENTIALS_UNAVAILABLE', `cannot read the credentials secret "${secretId}"`, error);
       }
       if (typeof value !== 'string') {
         throw new CredentialsInvalidError(`the credentials secret "${secretId}" has no SecretString (binary secrets are not supported)`);

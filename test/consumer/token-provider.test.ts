@@ -1,8 +1,9 @@
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFaspayTokenProvider, type FaspayTokenProviderOptions } from '../../functions/consumer/index.js';
 import type { TokenDocument } from '../../functions/token/index.js';
 import { findLeaks } from '../support/output-capture.js';
+import { startScriptedAws } from '../support/scripted-aws.js';
 import { awsError, deferred, fakeClock, HOUR_MS, mockedSsm, PARAMETER, parameterAnswer, rejectionOf, tokenDocument } from './fixtures.js';
 
 let clock: ReturnType<typeof fakeClock>;
@@ -278,6 +279,30 @@ describe('Function: createFaspayTokenProvider, errors', () => {
     expect(error).toMatchObject({ code });
     expect(error.message).toMatch(message);
     expect(error.message).toContain(PARAMETER);
+  });
+
+  it('names an answer the SDK could not read (an HTML 500 page) by its HTTP status, retryable, never as a parse error', async () => {
+    const aws = await startScriptedAws();
+    try {
+      aws.script({ status: 500, body: '<!doctype html><title>Internal Server Error</title>' });
+      const ssmClient = new SSMClient({
+        region: 'ap-southeast-3',
+        endpoint: aws.url,
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+
+      const error = await rejectionOf(createFaspayTokenProvider({ parameterName: PARAMETER, ssmClient }).getToken());
+
+      expect(error).toMatchObject({
+        code: 'PARAMETER_READ_FAILED',
+        retryable: true,
+        message: `cannot read the token parameter "${PARAMETER}": UnknownError (HTTP 500)`,
+      });
+      expect(JSON.stringify(error)).not.toContain('SyntaxError');
+    } finally {
+      await aws.close();
+    }
   });
 
   it.each([

@@ -216,7 +216,7 @@ describe(`${PACKAGE_NAME} packed, installed in an outside app, synthesized, depl
     expect(answer.construct).toBe('function');
   });
 
-  it("keeps the ES build's import graph: no CDK, refresher or Powertools; Secrets Manager and EventBridge behind import()", async () => {
+  it("keeps the ES build's import graph: no CDK, refresher, Powertools, Secrets Manager or EventBridge client, and nothing behind import()", async () => {
     // The same walk as test/consumer/imports.test.ts, on the installed dist/esm instead of the sources.
     const entry = join(app, 'node_modules', PACKAGE_NAME, 'dist', 'esm', 'functions', 'consumer', 'index.js');
     const { metafile } = await build({

@@ -41,7 +41,11 @@ export interface HealingFigures {
    * most one healing token per revocation.
    */
   readonly tokensWithoutRevocation: number;
-  /** Seconds from an episode's first report to its first accepted call, episodes that met no Faspay outage: the target (60 s) holds these. */
+  /**
+   * Seconds from an episode's first report to its first accepted call, episodes that met no Faspay
+   * outage: the target holds these. When a replacement was revoked before it served, from the first
+   * report after that revocation.
+   */
   readonly reportToHealedSeconds: Spread;
   /** Episodes whose healing met a Faspay outage (nothing can heal while Faspay is out). */
   readonly episodesInOutage: number;
@@ -81,6 +85,8 @@ interface Episode {
   firstReportMs?: number;
   firstStoredMs?: number;
   cooldownIgnored?: boolean;
+  /** A replacement stored in this episode was revoked before it served, and had been stored too late for its own first report. */
+  slowBeforeRevoked?: boolean;
 }
 
 interface ClosedEpisode {
@@ -90,6 +96,7 @@ interface ClosedEpisode {
   readonly storedToHealedMs?: number;
   readonly metOutage: boolean;
   readonly cooldownIgnored: boolean;
+  readonly slowBeforeRevoked: boolean;
 }
 
 /**
@@ -125,6 +132,7 @@ export function createHealingTracker(
       ...(episode.firstStoredMs === undefined ? {} : { storedToHealedMs: endMs - episode.firstStoredMs }),
       metOutage: out > 0,
       cooldownIgnored: episode.cooldownIgnored === true,
+      slowBeforeRevoked: episode.slowBeforeRevoked === true,
     };
   };
 
@@ -135,8 +143,17 @@ export function createHealingTracker(
     /** The stored token may have just been revoked (an outside reissue, a token lost in transit). */
     revoked() {
       revokedSinceStored = true;
-      // A replacement revoked before it served a call did not heal anything: the next one stored is the replacement.
-      if (open !== undefined) delete open.firstStoredMs;
+      if (open?.firstStoredMs === undefined) return;
+      // A replacement revoked before it served a call (a crashed run, another reissue) did not heal
+      // anything: the next one stored is the replacement. Its revocation is a new rejection, refused
+      // calls running on: the report clock starts again at its first report, and the rejection before
+      // it is held to the same limit up to its replacement being stored (no call could show more).
+      const reportTargetMs = (rejectionCooldownSeconds + HEAL_TARGET_SECONDS) * 1000;
+      const { firstReportMs, firstStoredMs } = open;
+      if (firstReportMs !== undefined && firstStoredMs - firstReportMs > reportTargetMs && outageMs(firstReportMs, firstStoredMs) === 0)
+        open.slowBeforeRevoked = true;
+      delete open.firstReportMs;
+      delete open.firstStoredMs;
     },
     /** A scheduled or forced run stored a token. */
     stored(nowMs: number) {
@@ -218,7 +235,8 @@ export function createHealingTracker(
         refusedToHealedSeconds: spread(of(all, (episode) => episode.refusedToHealedMs)),
         slowHeals: all.filter(
           (episode) =>
-            (!episode.metOutage && (episode.reportToHealedMs ?? 0) > reportTargetMs) || (episode.storedToHealedMs ?? 0) > targetMs,
+            (!episode.metOutage && ((episode.reportToHealedMs ?? 0) > reportTargetMs || episode.slowBeforeRevoked)) ||
+            (episode.storedToHealedMs ?? 0) > targetMs,
         ).length,
         cooldownEpisodes: all.filter((episode) => episode.cooldownIgnored).length,
         misconfigured: { ...misconfigured },

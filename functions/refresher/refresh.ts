@@ -10,13 +10,13 @@ import {
   type StoredTokenState,
   serializeTokenDocument,
   shouldPublish,
-  type TokenDocument,
 } from '../token/index.js';
 import { TokenTooLargeError } from './errors.js';
 import { createMemoryRefreshLease, MAX_LEASE_MS } from './lease.js';
 import type { TokenCheck, TokenRequests } from './ports.js';
 import type { Observations, Refresher, RefresherDependencies, RefreshOrder, RefreshResult, RefreshSummary } from './refresh-contract.js';
 import { rememberReport, restoreSchedule, type ValidState } from './remembered-reports.js';
+import { createReportCheck } from './report-check.js';
 import { createTokenRequester, RESERVED_FOR_STORE_MS, type RefreshBudget } from './token-request.js';
 
 export type {
@@ -33,9 +33,6 @@ export type { RefreshBudget, RetryNotice } from './token-request.js';
 
 /** Pause between two looks at a lease held by another run. */
 export const LEASE_POLL_MS = 500;
-
-/** Shortest check of a reported token worth making; with less time left the report stands unchecked. */
-const MIN_CHECK_MS = 500;
 
 /**
  * Failures after which Faspay may have issued a token that was not stored (the answer timed out,
@@ -105,14 +102,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
           ...observed(remainingOf(after), count.attempts, notes),
         }) as const satisfies RefreshResult;
 
-      /** Whether SendMe accepts the reported token after all (checked with one read-only call of the refresher's own). */
-      async function refutes(document: TokenDocument): Promise<boolean> {
-        const requests = await open();
-        const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
-        if (requests.check === undefined || timeoutMs < MIN_CHECK_MS) return false;
-        notes.reportCheck = await requests.check(document.accessToken, deps.clock(), timeoutMs).catch(() => 'inconclusive' as const);
-        return notes.reportCheck === 'accepted';
-      }
+      const check = createReportCheck({ open, clock: deps.clock, httpTimeoutMs: deps.policy.httpTimeoutMs, budget, notes });
 
       try {
         state = await readTokenState(deps.store, deps.clock());
@@ -126,7 +116,7 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
         }
         reason = decision.reason;
         if (reason === 'rejected' && state.kind === 'valid') {
-          if (await refutes(state.document)) return done(false, 'refuted', state);
+          if (await check.refutes(state.document)) return done(false, 'refuted', state);
           reported = true;
         }
 
@@ -160,10 +150,11 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
             if (!decision.refresh) return done(false, decision.reason, current);
           }
           state = current;
+          check.stored(current);
           // A token made due early (a remembered report, a run that may have revoked it) is checked
           // before a token is bought for it: when SendMe accepts it, it gets its own schedule back.
           if (reason === 'due' && current.kind === 'valid' && replacementRequested(current.document)) {
-            if (await refutes(current.document)) {
+            if (await check.refutes(current.document)) {
               state = await restoreSchedule(deps.store, current, deps.policy.refreshBeforeExpirySeconds, deps.clock());
               return done(false, 'verified', state);
             }
@@ -177,7 +168,14 @@ export function createRefresher(deps: RefresherDependencies): Refresher {
                 throw error;
               }),
           };
-          const { grant, requestedAt } = await requester.request(watched, budget, count);
+          // After an inconclusive check, a retry comes once SendMe may answer again: it checks first (report-check.ts).
+          const bought = await requester.request(watched, budget, count, check.stillWanted);
+          if (bought === undefined) {
+            if (reason === 'rejected' || current.kind !== 'valid') return done(false, 'refuted', current);
+            state = await restoreSchedule(deps.store, current, deps.policy.refreshBeforeExpirySeconds, deps.clock());
+            return done(false, 'verified', state);
+          }
+          const { grant, requestedAt } = bought;
           mayHaveIssued = true;
           deps.observer?.granted?.(grant.expiresInSeconds);
           const document = createTokenDocument(grant, requestedAt, deps.policy.refreshBeforeExpirySeconds);

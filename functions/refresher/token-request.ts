@@ -30,8 +30,17 @@ export const RESERVED_FOR_STORE_MS = 3000;
 const MIN_ATTEMPT_MS = 1000;
 
 export interface TokenRequester {
-  /** Requests a token, retrying transient failures within the budget; `count.attempts` follows along. */
-  request(requests: TokenRequests, budget: RefreshBudget, count: { attempts: number }): Promise<{ grant: TokenGrant; requestedAt: Date }>;
+  /**
+   * Requests a token, retrying transient failures within the budget; `count.attempts` follows along.
+   * `stillWanted`, when given, is asked before each retry: when it says no, no more requests are
+   * sent and the result is undefined.
+   */
+  request(
+    requests: TokenRequests,
+    budget: RefreshBudget,
+    count: { attempts: number },
+    stillWanted?: () => Promise<boolean>,
+  ): Promise<{ grant: TokenGrant; requestedAt: Date } | undefined>;
 }
 
 export function createTokenRequester(deps: {
@@ -45,9 +54,10 @@ export function createTokenRequester(deps: {
   const backoff = deps.policy.backoff ?? DEFAULT_BACKOFF;
   const minAttemptMs = Math.min(MIN_ATTEMPT_MS, deps.policy.httpTimeoutMs);
   return {
-    async request(requests, budget, count) {
+    async request(requests, budget, count, stillWanted) {
       let lastError: CodedError | undefined;
       for (let attempt = 1; attempt <= deps.policy.maxAttempts; attempt++) {
+        if (attempt > 1 && stillWanted !== undefined && !(await stillWanted())) return undefined;
         const timeoutMs = Math.min(deps.policy.httpTimeoutMs, budget.remainingTimeMs() - RESERVED_FOR_STORE_MS);
         if (timeoutMs < minAttemptMs) {
           throw lastError ?? new TimeBudgetError('too little time left in this invocation to request a token');

@@ -33,12 +33,11 @@ function instrumentIo() {
       waitedMs += performance.now() - start;
     }
   };
-  for (const prototype of [SSMClient.prototype, SecretsManagerClient.prototype] as unknown as { send: Send }[]) {
-    const original = prototype.send;
-    prototype.send = function (this: unknown, ...args: unknown[]) {
-      return timed(() => original.apply(this, args));
-    };
-  }
+  const ssm = SSMClient.prototype as unknown as { send: Send };
+  const send = ssm.send;
+  ssm.send = function (this: unknown, ...args: unknown[]) {
+    return timed(() => send.apply(this, args));
+  };
   const realFetch = globalThis.fetch;
   globalThis.fetch = (input, init) =>
     timed(async () => {
@@ -114,8 +113,9 @@ function format({ noOp, refresh }: Awaited<ReturnType<typeof runWarmBench>>): st
     '## Warm runs against local stand-ins',
     '',
     'The real handler (its TypeScript source, run by tsx) warm in one process, moto for SSM and Secrets Manager, the simulator for Faspay, all on loopback.',
-    "\"Waiting\" is the wall time inside the adapters' calls (the SDK clients' `send`, which includes the SDK's own serialisation and",
-    'signing, and `fetch` with the answer\'s body); "own code" is the rest: event parsing, decision, signing, parsing, logging, metrics.',
+    "\"Waiting\" is the wall time inside the adapters' calls (the SSM client's `send`, which includes the SDK's own serialisation and",
+    "signing, and `fetch` with the answer's body: Faspay's and Secrets Manager's); \"own code\" is the rest: event parsing, decision,",
+    "signing (Faspay's, and the SigV4 signature of the Secrets Manager read), parsing, logging, metrics.",
     '',
     `| run | total, median | waiting on calls, median | own code, median |`,
     '|---|---|---|---|',

@@ -4,37 +4,28 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { leaseParameterName, renderRefresherEnvironment } from '../functions/contracts/settings.js';
-import {
-  EVENT_METRIC,
-  METRIC,
-  METRICS_NAMESPACE,
-  POWERTOOLS_ENV,
-  SERVICE_NAME,
-  TOKEN_PARAMETER_DIMENSION,
-} from '../functions/contracts/telemetry.js';
-import { FUNCTION_ASYNC_RETRY_ATTEMPTS, FUNCTION_MAX_EVENT_AGE_MINUTES } from './async-invocation.js';
-import { LAMBDA_RUNTIME, lambdaAssetCode } from './bundling.js';
+import { leaseParameterName } from '../functions/contracts/settings.js';
+import { EVENT_METRIC, METRIC, METRICS_NAMESPACE, SERVICE_NAME, TOKEN_PARAMETER_DIMENSION } from '../functions/contracts/telemetry.js';
 import { recordForCli } from './cli-record.js';
 import { checkLeaseNames } from './lease-names.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { createPlaceholderSecret } from './placeholder-secret.js';
 import { REFUTED_REPORTS_PERIOD, RefresherAlarms } from './refresher-alarms.js';
 import { RefresherDashboard } from './refresher-dashboard.js';
+import { createRefresherFunction } from './refresher-function.js';
 import { RefresherGrants } from './refresher-grants.js';
 import { checkNetworkProps, type NetworkPlacement, networkOptions } from './refresher-network.js';
 import { createRejectionReportRule, createSchedule } from './refresher-triggers.js';
-import { derivedSettings } from './setting-entries.js';
 import { warnOnShortTokenLifetimes } from './token-lifetime-warning.js';
-import { credentialsSecretIdOf, type FaspayTokenRefresherProps, FUNCTION_SETTINGS } from './token-refresher-props.js';
-import { type RefresherSettings, resolveSettings } from './token-refresher-settings.js';
+import { credentialsSecretIdOf, type FaspayTokenRefresherProps } from './token-refresher-props.js';
+import { resolveSettings } from './token-refresher-settings.js';
 import { validateProps } from './validation.js';
 
 export type { FaspayTokenRefresherProps } from './token-refresher-props.js';
@@ -110,7 +101,14 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
     });
     const { placement, ...network } = networkOptions(this, props, role);
     this.placement = placement;
-    this.function = this.createFunction(settings, role, network);
+    this.function = createRefresherFunction(this, {
+      settings,
+      role,
+      network,
+      logGroup: this.logGroup,
+      credentialsSecret: this.credentialsSecret,
+      tokenParameterKey: this.tokenParameterKey,
+    });
     this.grants.grantRefresher(this.function);
     recordForCli(this, {
       functionName: this.function.functionName,
@@ -233,41 +231,6 @@ export class FaspayTokenRefresher extends Construct implements ec2.IConnectable 
       metricName,
       dimensionsMap: { service: SERVICE_NAME, [TOKEN_PARAMETER_DIMENSION]: this.parameterName },
       ...props,
-    });
-  }
-
-  private createFunction(
-    settings: RefresherSettings,
-    role: iam.Role,
-    network: Pick<lambda.FunctionOptions, 'vpc' | 'vpcSubnets' | 'securityGroups'>,
-  ): lambda.Function {
-    this.logGroup.grantWrite(role);
-    return new lambda.Function(this, 'Function', {
-      ...LAMBDA_RUNTIME,
-      ...network,
-      code: lambdaAssetCode('refresher'),
-      memorySize: 256,
-      timeout: settings.functionTimeout,
-      role,
-      logGroup: this.logGroup,
-      description: 'Keeps a valid Faspay SendMe access token in SSM Parameter Store',
-      ...(settings.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: settings.reservedConcurrency }),
-      // Why none: infra/async-invocation.ts. Failures alarm instead.
-      retryAttempts: FUNCTION_ASYNC_RETRY_ATTEMPTS,
-      maxEventAge: Duration.minutes(FUNCTION_MAX_EVENT_AGE_MINUTES),
-      environment: {
-        ...renderRefresherEnvironment({
-          ...settings.function,
-          ...derivedSettings(FUNCTION_SETTINGS, {
-            credentialsSecret: this.credentialsSecret,
-            tokenParameterKey: this.tokenParameterKey,
-            scheduleIntervalSeconds: settings.scheduleIntervalSeconds,
-          }),
-        }),
-        [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
-        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
     });
   }
 }

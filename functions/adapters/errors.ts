@@ -18,6 +18,11 @@ const RETRYABLE_AWS_ERRORS = new Set([
   'TimeoutError',
 ]);
 
+/** Throttling, a server fault, an HTTP 5xx or 429: an answer worth another try. */
+function isRetryableAnswer(awsErrorName: string, httpStatus: number | undefined): boolean {
+  return RETRYABLE_AWS_ERRORS.has(awsErrorName) || (httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 429));
+}
+
 /**
  * An AWS call failed. Carries the AWS error name (`ResourceNotFoundException`, `AccessDeniedException`,
  * ...) and never the SDK error object itself, whose fields may echo request parameters.
@@ -39,7 +44,7 @@ export class AwsAdapterError extends CodedError<AwsAdapterErrorCode> {
   ) {
     const { httpStatus, attempts } = answer;
     super(`${message}: ${awsErrorName}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`, {
-      retryable: RETRYABLE_AWS_ERRORS.has(awsErrorName) || (httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 429)),
+      retryable: isRetryableAnswer(awsErrorName, httpStatus),
       details: { awsErrorName, httpStatus, attempts },
     });
     this.code = code;
@@ -64,8 +69,7 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
  */
 export function isRetryableAwsError(error: unknown): boolean {
   const name = awsErrorName(error);
-  const status = awsHttpStatus(error);
-  return RETRYABLE_AWS_ERRORS.has(name) || NETWORK_ERROR_CODES.has(name) || (status !== undefined && (status >= 500 || status === 429));
+  return NETWORK_ERROR_CODES.has(name) || isRetryableAnswer(name, awsHttpStatus(error));
 }
 
 /** The AwsAdapterError for what an AWS call threw: its AWS name and, when an answer came, its HTTP status. */

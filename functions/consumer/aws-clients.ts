@@ -1,5 +1,4 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsJsonCall, type AwsJsonService, borrowSsm, createAwsJsonCall } from '../adapters/aws-json-call.js';
 
 /*
  * The consumer's one SDK client is SSM's. Its rare other calls (the credentials secret, a rejection
@@ -24,9 +23,4 @@ export function recordSsmClient(provider: object, client: SSMClient): void {
 
 export function ssmClientOf(provider: object): SSMClient {
   return ssmClients.get(provider) ?? defaultSsmClient();
-}
-
-/** A call to `service` signed with an SSM client's configuration. */
-export function callThroughSsm(service: AwsJsonService, client: SSMClient): AwsJsonCall {
-  return createAwsJsonCall(service, borrowSsm(client));
 }

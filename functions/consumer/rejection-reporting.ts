@@ -1,10 +1,9 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { EVENTBRIDGE } from '../adapters/aws-json-call.js';
+import { borrowSsm, createAwsJsonCall, EVENTBRIDGE } from '../adapters/aws-json-call.js';
 import { createEventBridgeRejectionSender } from '../adapters/rejection-reports.js';
 import { REJECTION_COOLDOWN_SECONDS, REJECTION_REPORT_BUS_ENV, type TokenRejectedReport } from '../contracts/rejection-report.js';
 import { isCodedError, thrownName } from '../shared/coded-error.js';
 import { ConfigError } from '../shared/config-error.js';
-import { callThroughSsm } from './aws-clients.js';
 import { MIN_REREAD_AFTER_UNAUTHORIZED_MS } from './cache-policy.js';
 
 /** Told that SendMe refused the token stored as `report.parameterVersion`, after the re-read-and-retry. */
@@ -37,7 +36,7 @@ export function defaultTokenRejectedHook(
   if (!BUS_PATTERN.test(busName)) {
     throw new ConfigError(`environment variable ${REJECTION_REPORT_BUS_ENV} must be an event bus name or ARN`);
   }
-  const sender = createEventBridgeRejectionSender(callThroughSsm(EVENTBRIDGE, ssmClient), busName);
+  const sender = createEventBridgeRejectionSender(createAwsJsonCall(EVENTBRIDGE, borrowSsm(ssmClient)), busName);
   return ({ parameterVersion }) => sender.send({ parameterName, parameterVersion });
 }
 

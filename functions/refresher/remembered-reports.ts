@@ -26,6 +26,11 @@ export async function rememberReport(store: TokenStore, state: ValidState, dueAt
   const document = state.document;
   const refreshAt = new Date(Math.max(document.issuedAt.getTime(), Math.ceil(dueAt.getTime() / 1000) * 1000));
   if (refreshAt >= document.refreshAt) return state;
+  // This write holds no lease, and `state` may be a check call old: a run that has stored a
+  // replacement (or another reminder) since needs no reminder, and writing the reported token over
+  // it, even for the moment before storeAgain puts it back, would let a third run buy another.
+  const latest = tokenStateOf(await store.read(), now);
+  if (latest.kind === 'valid' && latest.version !== state.version) return latest;
   return storeAgain(store, state, { ...document, refreshAt }, now);
 }
 

@@ -34,8 +34,8 @@ describe('rememberReport', () => {
     expect((await store.read())!.version).toBe(2);
   });
 
-  it('puts a token another run stored between its read and its write back on top: no new token is lost to an old one', async () => {
-    // GIVEN a state read while the old token was stored, and another run storing a newer token right after that read
+  it('writes nothing when another run stored a token after its read: the report is taken care of', async () => {
+    // GIVEN a state read while the old token was stored, and another run storing a newer token after that read
     const store = await storeWith(old);
     const read = tokenStateOf(await store.read(), NOW);
     if (read.kind !== 'valid') throw new Error('seeded');
@@ -44,18 +44,42 @@ describe('rememberReport', () => {
     // WHEN the report is remembered from the stale read
     const result = await rememberReport(store, read, new Date(ISSUED.getTime() + 60_000), NOW);
 
-    // THEN the newer token is what is stored at the end, with its own schedule
+    // THEN the newer token stays on top, never covered by the reported one, not even for a moment
+    const stored = await store.read();
+    expect(stored!.version).toBe(2);
+    expect(parseTokenDocument(stored!.value)).toEqual(newer);
+    expect(result).toEqual({ kind: 'valid', document: newer, version: 2 });
+  });
+
+  /** A store in which another run stores `newer` just before this run's first write lands. */
+  function racedStore(memory: Awaited<ReturnType<typeof storeWith>>, withVersions: boolean): TokenStore {
+    let raced = false;
+    const write = async (value: string) => {
+      if (!raced) {
+        raced = true;
+        await memory.write(serializeTokenDocument(newer));
+      }
+      return memory.write(value);
+    };
+    return withVersions ? { ...memory, read: () => memory.read(), write } : { read: () => memory.read(), write };
+  }
+
+  it('puts a token another run stored between its last read and its write back on top: no new token is lost to an old one', async () => {
+    const store = racedStore(await storeWith(old), true);
+    const read = tokenStateOf(await store.read(), NOW);
+    if (read.kind !== 'valid') throw new Error('seeded');
+
+    const result = await rememberReport(store, read, new Date(ISSUED.getTime() + 60_000), NOW);
+
     const stored = await store.read();
     expect(parseTokenDocument(stored!.value)).toEqual(newer);
     expect(result).toEqual({ kind: 'valid', document: newer, version: 4 });
   });
 
   it('leaves its write in place when the store cannot read earlier versions', async () => {
-    const memory = await storeWith(old);
-    const store: TokenStore = { read: () => memory.read(), write: (value) => memory.write(value) };
+    const store = racedStore(await storeWith(old), false);
     const read = tokenStateOf(await store.read(), NOW);
     if (read.kind !== 'valid') throw new Error('seeded');
-    await store.write(serializeTokenDocument(newer));
     const result = await rememberReport(store, read, new Date(ISSUED.getTime() + 60_000), NOW);
     expect(result).toMatchObject({ version: 3, document: { accessToken: 'tok-old' } });
   });
